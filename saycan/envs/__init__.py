@@ -1,0 +1,16 @@
+"""Environments by name: ``symbolic`` (the scene graph)."""
+
+from typing import Any
+
+from saycan.envs.base import ExecResult, PlanEnv
+from saycan.registry import Registry
+
+registry: Registry[PlanEnv] = Registry("env")
+registry.register("symbolic", "saycan.envs.symbolic:SymbolicEnv")
+
+
+def make(id: str, **kwargs: Any) -> PlanEnv:
+    return registry.make(id, **kwargs)
+
+
+__all__ = ["ExecResult", "PlanEnv", "make", "registry"]

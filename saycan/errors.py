@@ -1,0 +1,18 @@
+"""Errors the library raises for bad input, each naming the field and the fix."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ConfigError(ValueError):
+    """Bad user input (a config key, a scene or suite file, an instruction)."""
+
+
+def choices_hint(value: str, choices: Iterable[str]) -> str:
+    """``"valid: a, b, c. Did you mean 'b'?"`` for an error message."""
+    choices = sorted(set(choices))
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"valid: {', '.join(repr(c) for c in choices)}.{hint}"

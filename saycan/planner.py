@@ -1,0 +1,189 @@
+"""The SayCan planning loop: score every skill by "say" (LLM) times "can" (value function)."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from saycan.affordance import AffordanceModel, StateAffordance
+from saycan.envs.base import PlanEnv
+from saycan.errors import ConfigError
+from saycan.llm.base import Scorer
+from saycan.predicates import Goal, format_goal, goal_reached
+from saycan.prompt import PromptTemplate
+from saycan.trace import PlanTrace, ScoredOption, Step, TraceWriter
+from saycan.world import SymbolicWorld
+from skills.skill import Option, Skill
+
+REDUCTIONS = ("sum", "mean")
+MAX_INSTRUCTION_CHARS = 2000
+
+
+def clean_instruction(text: object) -> str:
+    """The instruction on one line, without control characters; empty or huge ones are refused."""
+    if not isinstance(text, str):
+        raise ConfigError(f"instruction must be text, got {type(text).__name__} {text!r}")
+    cleaned = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
+    if not cleaned:
+        raise ConfigError('instruction is empty; pass one, e.g. instruction="clean the spill"')
+    if len(cleaned) > MAX_INSTRUCTION_CHARS:
+        raise ConfigError(f"instruction has {len(cleaned)} characters; the limit is {MAX_INSTRUCTION_CHARS}")
+    return cleaned
+
+
+def normalise(logprobs: Sequence[float]) -> list[float]:
+    """Softmax over the candidates: p_LLM(option) / sum over all options, in [0, 1]."""
+    top = max(logprobs)
+    weights = [math.exp(lp - top) for lp in logprobs]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+class SayCanPlanner:
+    """Plans and executes an instruction step by step, as in SayCan (Ahn et al., 2022).
+
+    Args:
+        scorer: The LLM ("say").
+        skills: The skill library; exactly the texts of these skills are candidates.
+        prompt: Few-shot prompt template.
+        affordance: Value functions ("can"); defaults to each skill's state-based value.
+        max_steps: Upper bound on executed steps, failed attempts included.
+        score_reduction: ``"sum"`` of token log-probs (the paper) or ``"mean"`` (length-normalised).
+        max_attempts: Failed attempts allowed per option before its affordance drops to 0.
+    """
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        skills: Sequence[Skill],
+        prompt: PromptTemplate,
+        affordance: AffordanceModel | None = None,
+        max_steps: int = 20,
+        score_reduction: str = "sum",
+        max_attempts: int = 2,
+    ) -> None:
+        if score_reduction not in REDUCTIONS:
+            raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
+        if int(max_steps) < 1:
+            raise ConfigError(f"planner.max_steps must be >= 1, got {max_steps!r}")
+        if int(max_attempts) < 1:
+            raise ConfigError(f"planner.max_attempts must be >= 1, got {max_attempts!r}")
+        ids = [s.id for s in skills]
+        if len(set(ids)) != len(ids):
+            raise ConfigError(f"skill ids must be unique, got {ids}")
+        self.scorer = scorer
+        self.skills = {s.id: s for s in skills}
+        self.prompt = prompt
+        self.affordance = affordance or StateAffordance()
+        self.max_steps = int(max_steps)
+        self.score_reduction = score_reduction
+        self.max_attempts = int(max_attempts)
+
+    def candidates(self, world: SymbolicWorld) -> list[Option]:
+        """Every skill text in this world; two skills may not produce the same text."""
+        options = [o for skill in self.skills.values() for o in skill.options(world)]
+        texts = Counter(o.text for o in options)
+        dupes = [t for t, n in texts.items() if n > 1]
+        if dupes:
+            raise ConfigError(f"several skills produce the same text {dupes}; give each skill a distinct template")
+        return options
+
+    def score(
+        self,
+        instruction: str,
+        world: SymbolicWorld,
+        history: Sequence[tuple[str, bool]],
+        options: Sequence[Option],
+        failures: Counter[str] | None = None,
+    ) -> tuple[str, list[ScoredOption], dict[str, float]]:
+        """Score every option for the next step.
+
+        Returns:
+            (prompt, (n_options,) scored options in candidate order, timings in seconds).
+        """
+        prompt = self.prompt.render(instruction, history, world.objects, world.locations)
+        t0 = time.perf_counter()
+        scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
+        t1 = time.perf_counter()
+        affordances = self.affordance(world, self.skills, options)
+        t2 = time.perf_counter()
+        lps = scores.logprobs
+        if self.score_reduction == "mean":
+            lps = [lp / max(n, 1) for lp, n in zip(lps, scores.n_tokens, strict=True)]
+        bad = [o.text for o, lp in zip(options, lps, strict=True) if not math.isfinite(lp)]
+        if bad:
+            raise ConfigError(f"the LLM gave non-finite scores for {bad[:3]}; check llm settings")
+        p_llm = normalise(lps)
+        failures = failures or Counter()
+        scored = []
+        for option, lp, p, aff in zip(options, lps, p_llm, affordances, strict=True):
+            if failures[option.text] >= self.max_attempts:
+                aff = 0.0  # retry limit reached: stop proposing a skill that keeps failing
+            # SayCan: pi = argmax_pi p(c_pi | s, l_pi) * p(l_pi | i), with p_LLM normalised over Pi.
+            scored.append(ScoredOption(option.text, option.skill, lp, p, aff, p * aff))
+        return prompt, scored, {"llm_s": t1 - t0, "affordance_s": t2 - t1, "tokens": float(scores.tokens_evaluated)}
+
+    def plan(
+        self,
+        instruction: str,
+        env: PlanEnv,
+        *,
+        goal: Goal | None = None,
+        scene: str = "",
+        writer: TraceWriter | None = None,
+        on_step: Callable[[Step], None] | None = None,
+        meta: dict[str, object] | None = None,
+    ) -> PlanTrace:
+        """Plan and execute ``instruction`` in ``env`` until "done" wins or ``max_steps``.
+
+        Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan
+        (as in Inner Monologue); each step is written to ``writer`` as it finishes.
+        """
+        instruction = clean_instruction(instruction)
+        trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
+        if writer:
+            writer.header(trace)
+        options = self.candidates(env.world)
+        by_text = {o.text: o for o in options}
+        history: list[tuple[str, bool]] = []
+        failures: Counter[str] = Counter()
+        trace.stop_reason = "max_steps"
+        for index in range(1, self.max_steps + 1):
+            prompt, scored, timings = self.score(instruction, env.world, history, options, failures)
+            best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
+            option = by_text[best.text]
+            skill = self.skills[option.skill]
+            t0 = time.perf_counter()
+            result = env.execute(skill, option)
+            timings["execute_s"] = time.perf_counter() - t0
+            if not result.success:
+                failures[option.text] += 1
+            history.append((option.text, result.success))
+            step = Step(
+                index,
+                prompt,
+                scored,
+                option.text,
+                option.skill,
+                option.kwargs,
+                result.success,
+                result.message,
+                timings,
+                env.world.snapshot(),
+            )
+            trace.steps.append(step)
+            if writer:
+                writer.step(step)
+            if on_step:
+                on_step(step)
+            if skill.terminal and result.success:
+                trace.finished, trace.stop_reason = True, "done"
+                break
+        if goal is not None:
+            trace.goal_reached = goal_reached(goal, env.world)
+        if writer:
+            writer.end(trace)
+        return trace

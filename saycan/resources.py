@@ -1,0 +1,24 @@
+"""Paths of the shipped configs and suites, in a source checkout or an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    # A checkout (or editable install) has conf/ and suites/ beside the package; a wheel
+    # carries copies under saycan/_data/ (see [tool.hatch.build] in pyproject.toml).
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"saycan's {name}/ directory is missing from {_PACKAGE.parent}; reinstall saycan-planner")
+
+
+def conf_dir() -> Path:
+    return _shipped("conf")
+
+
+def suites_dir() -> Path:
+    return _shipped("suites")

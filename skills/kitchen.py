@@ -1,0 +1,96 @@
+"""The kitchen skills of SayCan with state-based value functions and symbolic effects."""
+
+from __future__ import annotations
+
+from saycan.scene import USER
+from saycan.world import SkillFailure, SymbolicWorld
+from skills.skill import Skill
+
+# Value functions here read the symbolic state: p(success) is the skill's success rate when
+# its preconditions hold and it would change the state, else 0. A skill whose effect already
+# holds ("go to the table" at the table) cannot make progress, so it gets 0 as well; this is
+# what keeps a planner from looping on no-ops.
+
+
+class Find(Skill):
+    """``find the {object}``: drive to where the object is."""
+
+    def feasible(self, world: SymbolicWorld, object: str) -> bool:
+        loc = world.location_of(object)
+        return loc is not None and loc != world.robot_at
+
+    def apply(self, world: SymbolicWorld, object: str) -> None:
+        loc = world.location_of(object)
+        if loc is None:
+            raise SkillFailure(f"cannot find the {object}: the robot is holding it")
+        world.move_robot(loc)
+
+
+class GoTo(Skill):
+    """``go to the {location}``."""
+
+    def feasible(self, world: SymbolicWorld, location: str) -> bool:
+        return world.robot_at != location
+
+    def apply(self, world: SymbolicWorld, location: str) -> None:
+        world.move_robot(location)
+
+
+class PickUp(Skill):
+    """``pick up the {object}``: needs the object here and an empty hand."""
+
+    def feasible(self, world: SymbolicWorld, object: str) -> bool:
+        return world.holding is None and world.location_of(object) == world.robot_at
+
+    def apply(self, world: SymbolicWorld, object: str) -> None:
+        world.grasp(object)
+
+
+class PutDown(Skill):
+    """``put down the {object}``: at the robot's location (the user's hand at ``you``)."""
+
+    def feasible(self, world: SymbolicWorld, object: str) -> bool:
+        return world.holding == object
+
+    def apply(self, world: SymbolicWorld, object: str) -> None:
+        world.release(object)
+
+
+class BringToUser(Skill):
+    """``bring it to you``: carry the held object to the user."""
+
+    def feasible(self, world: SymbolicWorld) -> bool:
+        return world.holding is not None and USER in world.locations and world.robot_at != USER
+
+    def apply(self, world: SymbolicWorld) -> None:
+        if world.holding is None:
+            raise SkillFailure("cannot bring it to you: the robot is holding nothing")
+        if USER not in world.locations:
+            raise SkillFailure(f"cannot bring it to you: the scene has no {USER!r} location")
+        world.move_robot(USER)
+
+
+class Wipe(Skill):
+    """``wipe the {spill}``: needs the wiping tool in hand, at the spill."""
+
+    @property
+    def tool(self) -> str:
+        return str(self.params.get("tool", "sponge"))
+
+    def feasible(self, world: SymbolicWorld, spill: str) -> bool:
+        return world.holding == self.tool and world.location_of(spill) == world.robot_at and not world.is_clean(spill)
+
+    def apply(self, world: SymbolicWorld, spill: str) -> None:
+        if world.holding != self.tool:
+            raise SkillFailure(f"cannot wipe the {spill}: not holding the {self.tool}")
+        if world.location_of(spill) != world.robot_at:
+            raise SkillFailure(f"cannot wipe the {spill}: it is at the {world.location_of(spill)}, not here")
+        world.clean(spill)
+
+
+class Done(Skill):
+    """``done``: ends the plan; always affordable, as in the paper."""
+
+    @property
+    def terminal(self) -> bool:
+        return True

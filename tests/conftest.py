@@ -1,0 +1,70 @@
+"""Shared fixtures: the kitchen scene, a tiny real causal LM built offline, the embedded LLM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saycan.resources import conf_dir
+from saycan.scene import Scene, load_scene
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def kitchen() -> Scene:
+    return load_scene(conf_dir() / "scene" / "kitchen.yaml")
+
+
+def build_tiny_model(path: Path) -> Path:
+    """A random Gemma3 causal LM with a BPE tokenizer trained on our prompt: a real model in seconds.
+
+    The sliding window is shorter than the prompts, so cached scoring crosses it.
+    """
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, PreTrainedTokenizerFast
+
+    corpus = [(conf_dir() / "prompt" / "kitchen.yaml").read_text(), (REPO / "suites" / "kitchen.yaml").read_text()]
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=400, special_tokens=["<pad>", "<bos>", "<unk>"]))
+    from tokenizers.processors import TemplateProcessing
+
+    tok.post_processor = TemplateProcessing(single="<bos> $A", special_tokens=[("<bos>", 1)])
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", pad_token="<pad>", unk_token="<unk>")
+    fast.save_pretrained(path)
+    torch.manual_seed(0)
+    config = Gemma3TextConfig(
+        vocab_size=fast.vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=4,
+        num_attention_heads=2, num_key_value_heads=1, head_dim=16, sliding_window=16,
+        layer_types=["sliding_attention", "sliding_attention", "sliding_attention", "full_attention"],
+        pad_token_id=0, bos_token_id=1, eos_token_id=2, max_position_embeddings=4096,
+    )
+    model = Gemma3ForCausalLM(config)
+    with torch.no_grad():  # spread the random logits so scores differ clearly between options
+        model.lm_head.weight.mul_(20.0)
+    model.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-lm"))
+
+
+@pytest.fixture(scope="session")
+def tiny_scorer(tiny_model_dir: Path):
+    from saycan.llm.hf import HFScorer
+
+    return HFScorer.from_path(tiny_model_dir, batch_size=4)
+
+
+@pytest.fixture(scope="session")
+def embedded_scorer():
+    """The real embedded Gemma 3 270M (converted once per cache directory)."""
+    from saycan.llm.embedded import load_embedded
+
+    return load_embedded()

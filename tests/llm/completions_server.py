@@ -1,0 +1,69 @@
+"""A real OpenAI-compatible Completions server on 127.0.0.1, backed by an in-process HF model.
+
+It answers ``echo=True, logprobs=1, max_tokens=1`` the way vLLM does: per-token text,
+``text_offset`` and ``token_logprobs`` (None for the first token), then one generated token.
+``mode="no_prompt_logprobs"`` answers like llama.cpp's server: logprobs of the generated token only.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import torch
+
+
+class CompletionsServer:
+    def __init__(self, scorer, mode: str = "vllm") -> None:
+        self.scorer, self.mode, self.requests = scorer, mode, []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append(body)
+                prompts = body["prompt"] if isinstance(body["prompt"], list) else [body["prompt"]]
+                reply = {"id": "cmpl-1", "object": "text_completion", "created": 0, "model": body["model"],
+                         "choices": [outer._choice(i, p) for i, p in enumerate(prompts)]}
+                data = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @torch.inference_mode()
+    def _choice(self, index: int, text: str) -> dict:
+        tok = self.scorer.tokenizer
+        ids = self.scorer.encode(text)
+        logps = torch.log_softmax(self.scorer.model(torch.tensor([ids])).logits[0].float(), -1)
+        nxt = int(logps[-1].argmax())
+        all_ids = [*ids, nxt]
+        tokens, offsets, values, offset = [], [], [], 0
+        for i in range(1, len(all_ids)):  # skip BOS, as servers echo text without it
+            piece = tok.decode(all_ids[1 : i + 1])[offset:]
+            tokens.append(piece)
+            offsets.append(offset)
+            values.append(None if i == 1 else float(logps[i - 1, all_ids[i]]))
+            offset += len(piece)
+        if self.mode == "no_prompt_logprobs":
+            tokens, offsets, values = tokens[-1:], offsets[-1:], values[-1:]
+        return {"index": index, "text": text + tokens[-1], "finish_reason": "length",
+                "logprobs": {"tokens": tokens, "token_logprobs": values, "text_offset": offsets,
+                             "top_logprobs": None}}
+
+    def __enter__(self) -> CompletionsServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,50 @@
+import socket
+
+import pytest
+
+from saycan.llm.base import LLMError
+from saycan.llm.openai_server import OpenAIScorer
+from tests.llm.completions_server import CompletionsServer
+
+PROMPT = "Human: How would you clean the spill?\nRobot: 1. find the sponge, 2."
+OPTIONS = [" pick up the sponge", " done", " go to the table", " wipe the spill"]
+
+
+def test_scores_equal_in_process_model_over_http(tiny_scorer):
+    with CompletionsServer(tiny_scorer) as server:
+        scorer = OpenAIScorer(server.url, model="tiny", max_retries=0)
+        remote = scorer.score(PROMPT, OPTIONS)
+    local = tiny_scorer.score(PROMPT, OPTIONS)
+    assert remote.n_tokens == local.n_tokens
+    assert remote.logprobs == pytest.approx(local.logprobs, abs=1e-4)
+
+
+def test_one_batched_request_per_step_with_echo_and_one_token(tiny_scorer):
+    with CompletionsServer(tiny_scorer) as server:
+        OpenAIScorer(server.url, model="tiny", max_retries=0).score(PROMPT, OPTIONS)
+    assert len(server.requests) == 1
+    body = server.requests[0]
+    assert body["echo"] is True and body["logprobs"] == 1 and body["max_tokens"] == 1
+    assert body["prompt"] == [PROMPT + o for o in OPTIONS]
+
+
+def test_server_without_prompt_logprobs_fails_clearly(tiny_scorer):
+    with CompletionsServer(tiny_scorer, mode="no_prompt_logprobs") as server:
+        scorer = OpenAIScorer(server.url, model="tiny", max_retries=0)
+        with pytest.raises(LLMError, match="did not return prompt logprobs"):
+            scorer.score(PROMPT, OPTIONS)
+
+
+def test_refused_connection_names_the_url():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    scorer = OpenAIScorer(url, model="m", max_retries=1, timeout=2)
+    with pytest.raises(LLMError, match=f"cannot reach the LLM server at {url}"):
+        scorer.score(PROMPT, OPTIONS)
+
+
+def test_api_key_comes_from_the_named_environment_variable(monkeypatch):
+    monkeypatch.setenv("MY_LLM_KEY", "sk-test-123")
+    assert OpenAIScorer("http://127.0.0.1:1/v1", model="m", api_key_env="MY_LLM_KEY").client.api_key == "sk-test-123"

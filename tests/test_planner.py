@@ -1,0 +1,125 @@
+import math
+
+import pytest
+
+import skills
+from saycan.affordance import make as make_affordance
+from saycan.envs.symbolic import SymbolicEnv
+from saycan.errors import ConfigError
+from saycan.llm.base import OptionScores, Scorer
+from saycan.planner import SayCanPlanner, clean_instruction, normalise
+from saycan.predicates import parse_goal
+from saycan.prompt import PromptTemplate
+from saycan.resources import conf_dir
+from saycan.trace import TraceWriter, read_trace
+from skills.skill import Skill
+
+
+class PreferenceScorer(Scorer):
+    """An LLM stand-in that prefers, at step t, the t-th text of `wishes`, cycling (log p = 0 vs -5)."""
+
+    def __init__(self, wishes):
+        self.wishes, self.prompts = wishes, []
+
+    def score(self, prompt, options):
+        self.prompts.append(prompt)
+        step = prompt.count(",") + 1 if "1. " in prompt.splitlines()[-1] else 1
+        wish = self.wishes[(step - 1) % len(self.wishes)]
+        return OptionScores([0.0 if o.strip() == wish else -5.0 for o in options], [1] * len(options))
+
+
+def _planner(scorer, **kwargs):
+    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
+    return SayCanPlanner(scorer, skills.make_library(), prompt, **kwargs)
+
+
+def test_normalise_is_a_softmax_over_candidates():
+    p = normalise([math.log(1), math.log(3)])
+    assert p == pytest.approx([0.25, 0.75])
+
+
+def test_executes_the_llm_choice_when_feasible_and_stops_at_done(kitchen):
+    wishes = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
+    trace = _planner(PreferenceScorer(wishes)).plan(
+        "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen))
+    assert trace.plan == wishes and trace.finished and trace.goal_reached
+
+
+def test_affordance_overrules_an_infeasible_llm_favourite(kitchen):
+    # The LLM wants to pick up the sponge first, but it is at the sink: "can" says no.
+    trace = _planner(PreferenceScorer(["pick up the sponge", "done"]), max_steps=1).plan("x", SymbolicEnv(kitchen))
+    step = trace.steps[0]
+    sponge = next(o for o in step.options if o.text == "pick up the sponge")
+    assert sponge.affordance == 0.0 and sponge.combined == 0.0 and step.chosen != "pick up the sponge"
+    best = max(step.options, key=lambda o: o.combined)
+    assert best.combined == pytest.approx(best.llm * best.affordance) and step.chosen == best.text
+
+
+def test_no_affordance_ablation_executes_the_infeasible_step_and_it_fails(kitchen):
+    planner = _planner(PreferenceScorer(["pick up the sponge"]), affordance=make_affordance("none"), max_steps=3,
+                       max_attempts=2)
+    trace = planner.plan("x", SymbolicEnv(kitchen))
+    assert trace.steps[0].chosen == "pick up the sponge" and not trace.steps[0].success
+    # the failure is in the next prompt, and after max_attempts the skill is no longer proposed
+    assert "pick up the sponge (failed)" in planner.scorer.prompts[1]
+    assert [s.chosen for s in trace.steps[:2]] == ["pick up the sponge"] * 2
+    assert trace.steps[2].chosen != "pick up the sponge"
+
+
+def test_max_steps_bounds_the_plan(kitchen):
+    trace = _planner(PreferenceScorer(["go to the table", "go to the sink"]), max_steps=4).plan("x", SymbolicEnv(kitchen))
+    assert len(trace.steps) == 4 and not trace.finished and trace.stop_reason == "max_steps"
+
+
+def test_trace_is_written_step_by_step(kitchen, tmp_path):
+    path = tmp_path / "trace.jsonl"
+    writer = TraceWriter(path)
+    _planner(PreferenceScorer(["find the sponge", "done"])).plan("x", SymbolicEnv(kitchen), writer=writer)
+    writer.close()
+    trace = read_trace(path)
+    assert trace.plan == ["find the sponge", "done"] and len(trace.steps[0].options) == 35
+    assert {"llm_s", "affordance_s", "execute_s"} <= set(trace.steps[0].timings)
+
+
+def test_value_function_out_of_range_names_the_skill(kitchen):
+    class Broken(Skill):
+        def value(self, world, **args):
+            return float("nan")
+
+    skills.register("broken_test", Broken, template="juggle the {object}")
+    try:
+        planner = SayCanPlanner(PreferenceScorer(["done"]), [skills.make("broken_test"), skills.make("done")],
+                                PromptTemplate())
+        with pytest.raises(ConfigError, match="skill 'broken_test' returned nan"):
+            planner.plan("x", SymbolicEnv(kitchen))
+    finally:
+        skills.registry.unregister("broken_test")
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "instruction is empty"), ("  \n\t", "instruction is empty"),
+                                               ("x" * 5000, "limit is 2000"), (None, "must be text")])
+def test_bad_instructions_are_refused(text, message):
+    with pytest.raises(ConfigError, match=message):
+        clean_instruction(text)
+
+
+def test_instruction_is_put_on_one_line():
+    assert clean_instruction("clean\n the\x00 spill\r") == "clean the spill"
+
+
+def test_bad_planner_settings_name_the_key():
+    with pytest.raises(ConfigError, match="planner.score_reduction='avg'"):
+        _planner(PreferenceScorer(["done"]), score_reduction="avg")
+    with pytest.raises(ConfigError, match="planner.max_steps"):
+        _planner(PreferenceScorer(["done"]), max_steps=0)
+
+
+@pytest.mark.slow
+def test_embedded_model_cleans_the_spill(kitchen, embedded_scorer):
+    import yaml
+
+    prompt = PromptTemplate.from_config(yaml.safe_load((conf_dir() / "prompt" / "kitchen.yaml").read_text()))
+    planner = SayCanPlanner(embedded_scorer, skills.make_library(), prompt)
+    trace = planner.plan("clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen))
+    assert trace.goal_reached and trace.finished
+    assert trace.plan[-2:] == ["wipe the spill", "done"]

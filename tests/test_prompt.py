@@ -1,0 +1,35 @@
+import pytest
+
+from saycan.errors import ConfigError
+from saycan.prompt import PromptTemplate
+
+CFG = {
+    "header": "Robot: I can see {objects}.\n",
+    "examples": [{"instruction": "hold the apple", "steps": ["find the apple", "pick up the apple", "done"]}],
+    "query": "Human: How would you {instruction}?\nRobot:",
+}
+
+
+def test_prompt_ends_at_the_next_step_number():
+    prompt = PromptTemplate.from_config(CFG)
+    text = prompt.render("clean the spill", [], objects=["apple", "sponge"])
+    assert text == (
+        "Robot: I can see apple, sponge.\n"
+        "Human: How would you hold the apple?\nRobot: 1. find the apple, 2. pick up the apple, 3. done\n"
+        "Human: How would you clean the spill?\nRobot: 1."
+    )
+
+
+def test_steps_so_far_and_failures_are_in_the_prompt():
+    prompt = PromptTemplate.from_config(CFG)
+    text = prompt.render("clean the spill", [("find the sponge", True), ("pick up the sponge", False)])
+    assert text.endswith("Robot: 1. find the sponge, 2. pick up the sponge (failed), 3.")
+
+
+def test_bad_prompt_config_names_the_key():
+    with pytest.raises(ConfigError, match="prompt.exampels is not a prompt setting"):
+        PromptTemplate.from_config({"exampels": []})
+    with pytest.raises(ConfigError, match=r"prompt.examples\[0\] needs"):
+        PromptTemplate.from_config({"examples": [{"instruction": "x"}]})
+    with pytest.raises(ConfigError, match="prompt.query"):
+        PromptTemplate.from_config({"query": "Human: {task}"})

@@ -1,0 +1,61 @@
+"""The `python -m saycan.run` command, as a user runs it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(tmp_path, *overrides, timeout=600):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    cmd = [sys.executable, "-m", "saycan.run", f"hydra.run.dir={tmp_path}", *overrides]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env)
+
+
+def test_hf_model_by_path_plans_and_writes_the_trace(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "instruction=clean the spill", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=3")
+    assert out.returncode == 0, out.stderr
+    assert "LLM score" in out.stdout and "affordance" in out.stdout and "combined" in out.stdout
+    assert "Goal clean(spill)" in out.stdout and f"Trace: {tmp_path / 'trace.jsonl'}" in out.stdout
+    lines = [json.loads(line) for line in (tmp_path / "trace.jsonl").read_text().splitlines()]
+    assert lines[0]["kind"] == "header" and lines[-1]["kind"] == "end"
+    assert sum(line["kind"] == "step" for line in lines) == len(lines[-1]["plan"]) <= 3
+
+
+def test_scene_typo_is_one_clear_line_not_a_traceback(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "scene.objects.apple=tabel")
+    assert out.returncode == 2
+    assert "conf/scene/kitchen.yaml: objects.apple: unknown location 'tabel'" in out.stdout
+    assert "Did you mean 'table'" in out.stdout and "Traceback" not in out.stdout + out.stderr
+
+
+def test_unknown_llm_group_lists_the_choices(tmp_path):
+    out = run(tmp_path, "instruction=x", "llm=gpt9")
+    assert out.returncode != 0
+    assert "embedded" in out.stderr and "openai" in out.stderr and "hf" in out.stderr
+
+
+def test_missing_instruction_says_so(tmp_path):
+    out = run(tmp_path)
+    assert out.returncode != 0 and "instruction" in out.stderr
+
+
+def test_multirun_sweeps_planner_settings(tmp_path, tiny_model_dir):
+    cmd = [sys.executable, "-m", "saycan.run", "-m", f"hydra.sweep.dir={tmp_path}", "instruction=x", "llm=hf",
+           f"llm.path={tiny_model_dir}", "planner.max_steps=1,2"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "0" / "trace.jsonl").is_file() and (tmp_path / "1" / "trace.jsonl").is_file()
+
+
+@pytest.mark.slow
+def test_default_run_cleans_the_spill_with_the_embedded_model(tmp_path):
+    out = run(tmp_path, "instruction=clean the spill")
+    assert out.returncode == 0, out.stderr
+    assert "Goal clean(spill): reached" in out.stdout
+    assert "Plan: 1. find the sponge 2. pick up the sponge 3. go to the table 4. wipe the spill 5. done" in out.stdout
