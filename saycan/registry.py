@@ -50,7 +50,9 @@ class Registry(Generic[T]):
         self.kind = kind
         self._specs: dict[str, Spec] = {}
 
-    def register(self, id: str, entry_point: str | Callable[..., T], /, *, override: bool = False, **kwargs: Any) -> Spec:
+    def register(
+        self, id: str, entry_point: str | Callable[..., T], /, *, override: bool = False, **kwargs: Any
+    ) -> Spec:
         """Add a spec; a duplicate id raises unless ``override=True``."""
         if not isinstance(id, str) or not id.strip():
             raise ValueError(f"{self.kind} id must be a non-empty string, got {id!r}")

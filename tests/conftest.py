@@ -38,10 +38,19 @@ def build_tiny_model(path: Path) -> Path:
     fast.save_pretrained(path)
     torch.manual_seed(0)
     config = Gemma3TextConfig(
-        vocab_size=fast.vocab_size, hidden_size=32, intermediate_size=64, num_hidden_layers=4,
-        num_attention_heads=2, num_key_value_heads=1, head_dim=16, sliding_window=16,
+        vocab_size=fast.vocab_size,
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=4,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=16,
+        sliding_window=16,
         layer_types=["sliding_attention", "sliding_attention", "sliding_attention", "full_attention"],
-        pad_token_id=0, bos_token_id=1, eos_token_id=2, max_position_embeddings=4096,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        max_position_embeddings=4096,
     )
     model = Gemma3ForCausalLM(config)
     with torch.no_grad():  # spread the random logits so scores differ clearly between options

@@ -41,7 +41,8 @@ def test_normalise_is_a_softmax_over_candidates():
 def test_executes_the_llm_choice_when_feasible_and_stops_at_done(kitchen):
     wishes = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
     trace = _planner(PreferenceScorer(wishes)).plan(
-        "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen))
+        "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen)
+    )
     assert trace.plan == wishes and trace.finished and trace.goal_reached
 
 
@@ -56,8 +57,9 @@ def test_affordance_overrules_an_infeasible_llm_favourite(kitchen):
 
 
 def test_no_affordance_ablation_executes_the_infeasible_step_and_it_fails(kitchen):
-    planner = _planner(PreferenceScorer(["pick up the sponge"]), affordance=make_affordance("none"), max_steps=3,
-                       max_attempts=2)
+    planner = _planner(
+        PreferenceScorer(["pick up the sponge"]), affordance=make_affordance("none"), max_steps=3, max_attempts=2
+    )
     trace = planner.plan("x", SymbolicEnv(kitchen))
     assert trace.steps[0].chosen == "pick up the sponge" and not trace.steps[0].success
     # the failure is in the next prompt, and after max_attempts the skill is no longer proposed
@@ -67,7 +69,9 @@ def test_no_affordance_ablation_executes_the_infeasible_step_and_it_fails(kitche
 
 
 def test_max_steps_bounds_the_plan(kitchen):
-    trace = _planner(PreferenceScorer(["go to the table", "go to the sink"]), max_steps=4).plan("x", SymbolicEnv(kitchen))
+    trace = _planner(PreferenceScorer(["go to the table", "go to the sink"]), max_steps=4).plan(
+        "x", SymbolicEnv(kitchen)
+    )
     assert len(trace.steps) == 4 and not trace.finished and trace.stop_reason == "max_steps"
 
 
@@ -88,16 +92,24 @@ def test_value_function_out_of_range_names_the_skill(kitchen):
 
     skills.register("broken_test", Broken, template="juggle the {object}")
     try:
-        planner = SayCanPlanner(PreferenceScorer(["done"]), [skills.make("broken_test"), skills.make("done")],
-                                PromptTemplate())
+        planner = SayCanPlanner(
+            PreferenceScorer(["done"]), [skills.make("broken_test"), skills.make("done")], PromptTemplate()
+        )
         with pytest.raises(ConfigError, match="skill 'broken_test' returned nan"):
             planner.plan("x", SymbolicEnv(kitchen))
     finally:
         skills.registry.unregister("broken_test")
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "instruction is empty"), ("  \n\t", "instruction is empty"),
-                                               ("x" * 5000, "limit is 2000"), (None, "must be text")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "instruction is empty"),
+        ("  \n\t", "instruction is empty"),
+        ("x" * 5000, "limit is 2000"),
+        (None, "must be text"),
+    ],
+)
 def test_bad_instructions_are_refused(text, message):
     with pytest.raises(ConfigError, match=message):
         clean_instruction(text)

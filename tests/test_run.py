@@ -46,8 +46,17 @@ def test_missing_instruction_says_so(tmp_path):
 
 
 def test_multirun_sweeps_planner_settings(tmp_path, tiny_model_dir):
-    cmd = [sys.executable, "-m", "saycan.run", "-m", f"hydra.sweep.dir={tmp_path}", "instruction=x", "llm=hf",
-           f"llm.path={tiny_model_dir}", "planner.max_steps=1,2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "saycan.run",
+        "-m",
+        f"hydra.sweep.dir={tmp_path}",
+        "instruction=x",
+        "llm=hf",
+        f"llm.path={tiny_model_dir}",
+        "planner.max_steps=1,2",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "0" / "trace.jsonl").is_file() and (tmp_path / "1" / "trace.jsonl").is_file()

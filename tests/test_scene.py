@@ -20,8 +20,13 @@ def _write(tmp_path, data):
 
 
 def _kitchen_dict(kitchen):
-    return {"name": "k", "locations": list(kitchen.locations), "objects": dict(kitchen.objects),
-            "spills": dict(kitchen.spills), "robot": {"at": "near counter", "holding": None}}
+    return {
+        "name": "k",
+        "locations": list(kitchen.locations),
+        "objects": dict(kitchen.objects),
+        "spills": dict(kitchen.spills),
+        "robot": {"at": "near counter", "holding": None},
+    }
 
 
 def test_object_at_a_misspelled_location_names_file_key_and_choices(tmp_path, kitchen):
@@ -31,7 +36,12 @@ def test_object_at_a_misspelled_location_names_file_key_and_choices(tmp_path, ki
     with pytest.raises(ConfigError) as err:
         load_scene(path)
     message = str(err.value)
-    assert str(path) in message and "objects.apple" in message and "'tabel'" in message and "Did you mean 'table'" in message
+    assert (
+        str(path) in message
+        and "objects.apple" in message
+        and "'tabel'" in message
+        and "Did you mean 'table'" in message
+    )
 
 
 def test_unknown_top_level_key_is_rejected_with_choices(tmp_path, kitchen):

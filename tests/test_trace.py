@@ -7,8 +7,9 @@ from saycan.trace import PlanTrace, ScoredOption, Step, TraceWriter, read_trace
 
 
 def _step(i, text="done"):
-    return Step(i, "prompt", [ScoredOption(text, "done", -1.0, 0.5, 1.0, 0.5)], text, "done", {}, True,
-                timings={"llm_s": 0.1})
+    return Step(
+        i, "prompt", [ScoredOption(text, "done", -1.0, 0.5, 1.0, 0.5)], text, "done", {}, True, timings={"llm_s": 0.1}
+    )
 
 
 def test_trace_round_trips_through_json_lines(tmp_path):

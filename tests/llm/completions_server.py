@@ -27,8 +27,13 @@ class CompletionsServer:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append(body)
                 prompts = body["prompt"] if isinstance(body["prompt"], list) else [body["prompt"]]
-                reply = {"id": "cmpl-1", "object": "text_completion", "created": 0, "model": body["model"],
-                         "choices": [outer._choice(i, p) for i, p in enumerate(prompts)]}
+                reply = {
+                    "id": "cmpl-1",
+                    "object": "text_completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [outer._choice(i, p) for i, p in enumerate(prompts)],
+                }
                 data = json.dumps(reply).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -56,9 +61,12 @@ class CompletionsServer:
             offset += len(piece)
         if self.mode == "no_prompt_logprobs":
             tokens, offsets, values = tokens[-1:], offsets[-1:], values[-1:]
-        return {"index": index, "text": text + tokens[-1], "finish_reason": "length",
-                "logprobs": {"tokens": tokens, "token_logprobs": values, "text_offset": offsets,
-                             "top_logprobs": None}}
+        return {
+            "index": index,
+            "text": text + tokens[-1],
+            "finish_reason": "length",
+            "logprobs": {"tokens": tokens, "token_logprobs": values, "text_offset": offsets, "top_logprobs": None},
+        }
 
     def __enter__(self) -> CompletionsServer:
         self.thread.start()
