@@ -22,7 +22,8 @@ def step_table(step: Step, top_k: int = 5) -> Table:
             option.text, f"{option.llm:.3f}", f"{option.affordance:.2f}", f"{option.combined:.3f}", style=style
         )
     llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
-    table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s"
+    sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
+    table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s{sim}"
     return table
 
 

@@ -159,6 +159,7 @@ class SayCanPlanner:
             t0 = time.perf_counter()
             result = env.execute(skill, option)
             timings["execute_s"] = time.perf_counter() - t0
+            timings.update(result.info)
             if not result.success:
                 failures[option.text] += 1
             history.append((option.text, result.success))

@@ -11,6 +11,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from saycan.resources import conf_dir
+from saycan.scene import scene_definition
 
 
 def build(cfg: DictConfig) -> dict[str, Any]:
@@ -74,7 +75,12 @@ def main(cfg: DictConfig) -> None:
                 scene=parts["scene"].name,
                 writer=writer,
                 on_step=lambda step: console.print(step_table(step, cfg.planner.print_top_k)),
-                meta={"llm": cfg.llm.id, "affordance": cfg.affordance.id, "env": cfg.env.id},
+                meta={
+                    "llm": cfg.llm.id,
+                    "affordance": cfg.affordance.id,
+                    "env": OmegaConf.to_container(cfg.env, resolve=True),
+                    "scene_def": scene_definition(parts["scene"]),
+                },
             )
         finally:
             writer.close()

@@ -151,6 +151,17 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
     return scene
 
 
+def scene_definition(scene: Scene) -> dict[str, Any]:
+    """The scene as the plain mapping `scene_from_dict` reads (for traces and replays)."""
+    return {
+        "name": scene.name,
+        "locations": list(scene.locations),
+        "objects": dict(scene.objects),
+        "spills": dict(scene.spills),
+        "robot": {"at": scene.robot_at, "holding": scene.holding},
+    }
+
+
 def load_scene(path: str | Path) -> Scene:
     """Read and validate a scene YAML file."""
     path = Path(path)

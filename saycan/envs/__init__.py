@@ -1,4 +1,4 @@
-"""Environments by name: ``symbolic`` (the scene graph)."""
+"""Environments by name: ``symbolic`` (the scene graph) and ``pybullet`` (the simulated kitchen)."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from saycan.registry import Registry
 
 registry: Registry[PlanEnv] = Registry("env")
 registry.register("symbolic", "saycan.envs.symbolic:SymbolicEnv")
+registry.register("pybullet", "saycan.sim.env:KitchenEnv")
 
 
 def make(id: str, **kwargs: Any) -> PlanEnv:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from saycan.world import SymbolicWorld
@@ -11,10 +11,14 @@ from skills.skill import Option, Skill
 
 @dataclass(frozen=True)
 class ExecResult:
-    """The outcome of running one skill: did its success detector fire, and why not."""
+    """The outcome of running one skill: did its success detector fire, and why not.
+
+    ``info`` holds numbers the trace keeps with the step (e.g. ``sim_steps``, ``sim_s``).
+    """
 
     success: bool
     message: str = ""
+    info: dict[str, float] = field(default_factory=dict)
 
 
 class PlanEnv(Protocol):

@@ -1,0 +1,181 @@
+"""`KitchenEnv`: the PyBullet kitchen as a gymnasium Env (end-effector deltas) and as the planner's env."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import pybullet as p
+
+from saycan.envs.base import ExecResult
+from saycan.errors import ConfigError
+from saycan.scene import Scene
+from saycan.sim import primitives
+from saycan.sim.kitchen import KitchenSim
+from saycan.world import SymbolicWorld
+from skills.skill import Option, Skill
+
+IMAGE_SIZE = 224
+# [dx, dy, dz] metres, [droll, dpitch, dyaw] radians per control step, gripper (+1 open, -1 closed)
+ACTION_LOW = np.array([-0.05, -0.05, -0.05, -0.25, -0.25, -0.25, -1.0], dtype=np.float32)
+ACTION_HIGH = -ACTION_LOW
+
+# Skill id -> motion primitive. Skills registered without a sim routine fail with a clear message.
+ROUTINES: dict[str, Callable[..., ExecResult]] = {
+    "find": lambda sim, object, fail: primitives.find(sim, object),
+    "go_to": lambda sim, location, fail: primitives.navigate(sim, location),
+    "pick_up": lambda sim, object, fail: primitives.pick(sim, object, slip=fail),
+    "put_down": lambda sim, object, fail: primitives.place(sim, object),
+    "bring": lambda sim, fail: primitives.bring(sim),
+    "wipe": lambda sim, spill, fail: primitives.wipe(sim, spill),
+    "done": lambda sim, fail: ExecResult(True),
+}
+
+
+class KitchenEnv(gym.Env):
+    """The kitchen in PyBullet.
+
+    As a gymnasium Env, ``step(action)`` moves the gripper by an end-effector delta
+    ``[dx, dy, dz, droll, dpitch, dyaw, gripper]`` through IK for one control period and
+    observes 224x224 head and wrist camera images. As the planner's env, ``execute`` runs
+    a skill's motion primitive, and ``world`` is the scene graph read back from the sim.
+
+    Args:
+        scene: The scene the kitchen is built from.
+        gui: Open a PyBullet window.
+        seed: Seeds grasp noise (and `reset`).
+        noise: Probability that a grasp slips (``sim.noise``).
+        force_failures: Skill text -> how many of its next attempts fail (a slip for grasps),
+            for tests and demos of replanning.
+        control_hz: Control rate of `step`.
+        frame_every: Call ``on_frame`` every this many physics steps (video).
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
+
+    def __init__(
+        self,
+        scene: Scene,
+        gui: bool = False,
+        seed: int = 0,
+        noise: float = 0.0,
+        force_failures: Mapping[str, int] | None = None,
+        control_hz: int = 10,
+        frame_every: int = 0,
+        on_frame: Callable[[], None] | None = None,
+    ) -> None:
+        self.scene, self.gui, self.seed, self.noise = scene, bool(gui), int(seed), float(noise)
+        self.force_failures = {str(k): int(v) for k, v in dict(force_failures or {}).items()}
+        self.control_hz, self.frame_every, self.on_frame = int(control_hz), int(frame_every), on_frame
+        self.render_mode = "rgb_array"
+        image = gym.spaces.Box(0, 255, (IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
+        self.observation_space = gym.spaces.Dict(
+            {"head": image, "wrist": image, "ee": gym.spaces.Box(-np.inf, np.inf, (7,), np.float32)}
+        )
+        self.action_space = gym.spaces.Box(ACTION_LOW, ACTION_HIGH, dtype=np.float32)
+        self.sim: KitchenSim | None = None
+        self.world = SymbolicWorld(scene)
+        self._build(self.seed)
+
+    def _build(self, seed: int) -> None:
+        if self.sim is not None:
+            self.sim.close()
+        self.sim = KitchenSim(
+            self.scene, gui=self.gui, seed=seed, noise=self.noise, frame_every=self.frame_every, on_frame=self.on_frame
+        )
+        self.world = SymbolicWorld(self.scene)
+        self.sync()
+
+    # -- the planner's env -----------------------------------------------------------
+    def execute(self, skill: Skill, option: Option) -> ExecResult:
+        assert self.sim is not None
+        routine = ROUTINES.get(skill.id)
+        if routine is None:
+            return ExecResult(False, f"skill {skill.id!r} has no simulator routine; known: {', '.join(ROUTINES)}")
+        fail = self.force_failures.get(option.text, 0) > 0
+        if fail:
+            self.force_failures[option.text] -= 1
+        start = self.sim.steps
+        result = routine(self.sim, fail=fail, **option.kwargs)
+        if fail and result.success:  # a forced failure of a skill with no failure path of its own
+            result = ExecResult(False, "forced failure (sim.force_failures)")
+        self.sync()
+        steps = self.sim.steps - start
+        info = {
+            "sim_steps": float(steps),
+            "sim_s": steps * p.getPhysicsEngineParameters(physicsClientId=self.sim.client)["fixedTimeStep"],
+        }
+        return replace(result, success=bool(result.success), info={**result.info, **info})
+
+    def sync(self) -> None:
+        """Read the sim back into the scene graph, so goal predicates check the physical state."""
+        assert self.sim is not None
+        sim = self.sim
+        held = sim.held_name()
+        # A held object, or one that fell to the floor, keeps its last recorded place in the graph.
+        objects = {
+            name: (sim.station_of(name) if name != held else None) or last
+            for name, last in self.world.scene.objects.items()
+        }
+        robot_at = sim.robot_station() or self.world.robot_at
+        scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held)
+        world = SymbolicWorld(scene)
+        for spill, state in sim.spills.items():
+            if state.body is None:
+                world.clean(spill)
+        self.world = world
+
+    # -- gymnasium -------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        self._build(self.seed if seed is None else seed)
+        return self._observe(), {}
+
+    def _observe(self) -> dict[str, np.ndarray]:
+        assert self.sim is not None
+        pos, orn = self.sim.robot.ee_pose()
+        return {
+            "head": self.sim.robot.head_camera(IMAGE_SIZE),
+            "wrist": self.sim.robot.wrist_camera(IMAGE_SIZE),
+            "ee": np.array([*pos, *orn], dtype=np.float32),
+        }
+
+    def step(self, action: np.ndarray):
+        """Move the gripper by ``action`` for one control period.
+
+        A non-finite action is refused: the arm holds still and ``info["error"]`` says why.
+        Finite actions are clipped to the action space (workspace and speed limits).
+        """
+        assert self.sim is not None
+        action = np.asarray(action, dtype=np.float64).reshape(-1)
+        if action.shape != (7,):
+            raise ConfigError(
+                f"action must have 7 numbers [dx, dy, dz, droll, dpitch, dyaw, gripper], got {action.shape}"
+            )
+        info: dict[str, Any] = {}
+        robot = self.sim.robot
+        ticks = max(1, 60 // self.control_hz)
+        if not np.all(np.isfinite(action)):
+            info["error"] = f"non-finite action {action.tolist()}; the arm holds still"
+            robot.tick(ticks)
+            return self._observe(), 0.0, False, False, info
+        action = np.clip(action, ACTION_LOW, ACTION_HIGH)
+        pos, orn = robot.ee_pose()
+        rpy = np.array(p.getEulerFromQuaternion(orn)) + action[3:6]
+        target, target_orn = pos + action[:3], p.getQuaternionFromEuler(rpy.tolist())
+        robot.gripper(bool(action[6] > 0), ticks=0)
+        for i in range(1, ticks + 1):
+            robot.track(pos + i / ticks * (target - pos), target_orn)
+        return self._observe(), 0.0, False, False, info
+
+    def render(self) -> np.ndarray:
+        assert self.sim is not None
+        return self.sim.overview()
+
+    def close(self) -> None:
+        if self.sim is not None:
+            self.sim.close()
+            self.sim = None

@@ -1,0 +1,232 @@
+"""The kitchen built in PyBullet from a `Scene`, and its state mapped back to the scene graph."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pybullet as p
+import pybullet_data
+
+from saycan.errors import ConfigError
+from saycan.scene import Scene
+from saycan.sim.layout import Station, object_model, station_for
+from saycan.sim.robot import MobilePanda, render
+
+TIME_STEP = 1.0 / 120.0  # 120 Hz physics: grasps are constraints, so this is stable and twice as fast
+SPILL_SIZE = 0.2
+SPILL_GRID = 5  # SPILL_GRID x SPILL_GRID points; the spill is gone when enough are wiped
+SPONGE_REACH = 0.05  # a point counts as wiped when the sponge passes this close
+
+
+@dataclass
+class Spill:
+    body: int | None
+    station: str
+    points: np.ndarray  # (SPILL_GRID**2, 2) xy
+    wiped: np.ndarray = field(default_factory=lambda: np.zeros(SPILL_GRID**2, dtype=bool))
+
+    @property
+    def coverage(self) -> float:
+        return float(self.wiped.mean())
+
+
+class KitchenSim:
+    """A PyBullet client holding the kitchen of ``scene`` and the robot.
+
+    No global simulator state: every PyBullet call passes ``self.client``.
+
+    Args:
+        scene: Locations, objects, spills and the robot's start.
+        gui: Open a window (needs a display) instead of running headless.
+        seed: Seeds the grasp-noise generator.
+        noise: Probability in [0, 1] that a grasp slips.
+        on_frame: Called every ``frame_every`` physics steps (video recording).
+    """
+
+    def __init__(
+        self,
+        scene: Scene,
+        *,
+        gui: bool = False,
+        seed: int = 0,
+        noise: float = 0.0,
+        frame_every: int = 0,
+        on_frame: Callable[[], None] | None = None,
+    ) -> None:
+        if not 0.0 <= float(noise) <= 1.0:
+            raise ConfigError(f"sim.noise must be a probability in [0, 1], got {noise!r}")
+        self.scene = scene
+        self.noise = float(noise)
+        self.rng = np.random.default_rng(seed)
+        self.steps = 0
+        self.frame_every, self.on_frame = int(frame_every), on_frame
+        self.client = p.connect(p.GUI if gui else p.DIRECT)
+        if gui:
+            p.configureDebugVisualizer(p.COV_ENABLE_GUI, 0, physicsClientId=self.client)
+        p.setGravity(0, 0, -9.81, physicsClientId=self.client)
+        p.setPhysicsEngineParameter(fixedTimeStep=TIME_STEP, numSolverIterations=20, physicsClientId=self.client)
+        p.loadURDF(pybullet_data.getDataPath() + "/plane.urdf", physicsClientId=self.client)
+        n = len(scene.locations)
+        self.stations: dict[str, Station] = {loc: station_for(loc, i, n) for i, loc in enumerate(scene.locations)}
+        for station in self.stations.values():
+            self._build_station(station)
+        self.objects: dict[str, int] = {}
+        self.grasp_offsets: dict[str, float] = {}
+        used: dict[str, int] = {}
+        for name, loc in scene.objects.items():
+            if name == scene.holding:
+                continue
+            slots = self.stations[loc].slots()
+            if used.get(loc, 0) >= len(slots):
+                raise ConfigError(
+                    f"{scene.source}: too many objects at {loc!r} for the simulated surface ({len(slots)} fit)"
+                )
+            along, across = slots[used.get(loc, 0)]
+            used[loc] = used.get(loc, 0) + 1
+            self.objects[name] = self._spawn(name, self.stations[loc], along, across)
+        self.spills = {name: self._spill(self.stations[loc]) for name, loc in scene.spills.items()}
+        self.robot = MobilePanda(self.client, self.step, self.stations[scene.robot_at].dock)
+        if scene.holding is not None:
+            pos, _ = self.robot.ee_pose()
+            height = object_model(scene.holding).height
+            self.objects[scene.holding] = self._spawn_at(scene.holding, (pos[0], pos[1], pos[2] - height / 2))
+            self.robot.attach(self.objects[scene.holding])
+            self.grasp_offsets[scene.holding] = height / 2
+        self.step(30)  # let everything settle
+
+    # -- building ----------------------------------------------------------------
+    def _box(
+        self,
+        half: tuple[float, float, float],
+        pos: tuple[float, ...],
+        yaw: float,
+        color: tuple[float, ...],
+        collide: bool = True,
+    ) -> int:
+        c = self.client
+        col = p.createCollisionShape(p.GEOM_BOX, halfExtents=half, physicsClientId=c) if collide else -1
+        vis = p.createVisualShape(p.GEOM_BOX, halfExtents=half, rgbaColor=color, physicsClientId=c)
+        return p.createMultiBody(0, col, vis, pos, p.getQuaternionFromEuler((0, 0, yaw)), physicsClientId=c)
+
+    def _build_station(self, s: Station) -> None:
+        x, y = s.center
+        self._box((s.depth / 2, s.width / 2, s.height / 2), (x, y, s.height / 2), s.yaw, s.color)
+        if s.kind == "sink":  # a dark basin inset, for the eye
+            bx, by, bz = s.to_world(0.08, 0.0, 0.001)
+            self._box((0.15, 0.22, 0.001), (bx, by, bz), s.yaw, (0.3, 0.32, 0.35, 1), collide=False)
+        if s.kind == "user":  # the person, standing behind their tray
+            px, py, _ = s.to_world(0.45, 0.0)
+            c = self.client
+            vis = p.createVisualShape(
+                p.GEOM_CYLINDER, radius=0.2, length=1.6, rgbaColor=(0.35, 0.5, 0.85, 1), physicsClientId=c
+            )
+            p.createMultiBody(0, -1, vis, (px, py, 0.8), physicsClientId=c)
+            head = p.createVisualShape(p.GEOM_SPHERE, radius=0.13, rgbaColor=(0.95, 0.8, 0.65, 1), physicsClientId=c)
+            p.createMultiBody(0, -1, head, (px, py, 1.75), physicsClientId=c)
+
+    def _spawn_at(self, name: str, pos: tuple[float, ...], yaw: float = 0.0) -> int:
+        m, c = object_model(name), self.client
+        if m.shape == "box":
+            half = tuple(v / 2 for v in m.size)
+            col = p.createCollisionShape(p.GEOM_BOX, halfExtents=half, physicsClientId=c)
+            vis = p.createVisualShape(p.GEOM_BOX, halfExtents=half, rgbaColor=m.color, physicsClientId=c)
+        elif m.shape == "cylinder":
+            col = p.createCollisionShape(p.GEOM_CYLINDER, radius=m.size[0], height=m.size[1], physicsClientId=c)
+            vis = p.createVisualShape(
+                p.GEOM_CYLINDER, radius=m.size[0], length=m.size[1], rgbaColor=m.color, physicsClientId=c
+            )
+        else:
+            col = p.createCollisionShape(p.GEOM_SPHERE, radius=m.size[0], physicsClientId=c)
+            vis = p.createVisualShape(p.GEOM_SPHERE, radius=m.size[0], rgbaColor=m.color, physicsClientId=c)
+        body = p.createMultiBody(m.mass, col, vis, pos, p.getQuaternionFromEuler((0, 0, yaw)), physicsClientId=c)
+        # Rolling friction keeps fruit where it is put; sleeping makes resting objects free to simulate.
+        p.changeDynamics(
+            body,
+            -1,
+            lateralFriction=1.0,
+            rollingFriction=0.01 if m.shape == "sphere" else 0.001,
+            spinningFriction=0.001,
+            activationState=p.ACTIVATION_STATE_ENABLE_SLEEPING,
+            physicsClientId=c,
+        )
+        return body
+
+    def _spawn(self, name: str, station: Station, along: float, across: float) -> int:
+        height = object_model(name).height
+        # box objects stand with their long side across the robot's view, so the gripper closes on the short side
+        return self._spawn_at(name, station.to_world(along, across, height / 2 + 0.001), station.yaw + math.pi / 2)
+
+    def _spill(self, s: Station) -> Spill:
+        along, across = -s.depth / 2 + 0.2, 0.0
+        cx, cy, cz = s.to_world(along, across, 0.0005)
+        body = self._box(
+            (SPILL_SIZE / 2, SPILL_SIZE / 2, 0.0005), (cx, cy, cz), s.yaw, (0.45, 0.25, 0.08, 0.9), collide=False
+        )
+        ticks = np.linspace(-SPILL_SIZE / 2 + 0.02, SPILL_SIZE / 2 - 0.02, SPILL_GRID)
+        points = np.array([s.to_world(along + a, across + b)[:2] for a in ticks for b in ticks])
+        return Spill(body, s.name, points)
+
+    # -- time --------------------------------------------------------------------
+    def step(self, n: int = 1) -> None:
+        for _ in range(n):
+            p.stepSimulation(physicsClientId=self.client)
+            self.steps += 1
+            if self.on_frame and self.frame_every and self.steps % self.frame_every == 0:
+                self.on_frame()
+
+    @property
+    def sim_seconds(self) -> float:
+        return self.steps * TIME_STEP
+
+    # -- state -------------------------------------------------------------------
+    def position(self, name: str) -> np.ndarray:
+        return np.array(p.getBasePositionAndOrientation(self.objects[name], physicsClientId=self.client)[0])
+
+    def held_name(self) -> str | None:
+        return next((n for n, b in self.objects.items() if b == self.robot.held), None)
+
+    def station_of(self, name: str) -> str | None:
+        """The station whose surface ``name`` rests on (None when held or on the floor)."""
+        if name == self.held_name():
+            return None
+        pos = self.position(name)
+        for s in self.stations.values():
+            if s.contains(pos[0], pos[1], margin=0.05) and pos[2] > s.height - 0.02:
+                return s.name
+        return None
+
+    def robot_station(self) -> str | None:
+        x, y, _ = self.robot.pose
+        for s in self.stations.values():
+            dx, dy, _ = s.dock
+            if math.hypot(x - dx, y - dy) < 0.05:
+                return s.name
+        return None
+
+    def wipe_at(self, xy: np.ndarray, height_ok: bool) -> None:
+        """Mark spill points under the sponge as wiped; fade the decal, remove it when clean."""
+        for spill in self.spills.values():
+            if spill.body is None or not height_ok:
+                continue
+            spill.wiped |= np.linalg.norm(spill.points - xy[None, :], axis=1) < SPONGE_REACH
+            if spill.coverage >= 0.9:
+                p.removeBody(spill.body, physicsClientId=self.client)
+                spill.body = None
+            else:
+                p.changeVisualShape(
+                    spill.body,
+                    -1,
+                    rgbaColor=(0.45, 0.25, 0.08, 0.9 * (1 - spill.coverage)),
+                    physicsClientId=self.client,
+                )
+
+    def overview(self, width: int = 480, height: int = 360) -> np.ndarray:
+        """RGB (height, width, 3) from a fixed camera that sees the whole kitchen."""
+        return render(self.client, (0.0, -4.6, 6.4), (0.0, -0.1, 0.3), width, height, fov=52)
+
+    def close(self) -> None:
+        if p.isConnected(self.client):
+            p.disconnect(self.client)

@@ -1,0 +1,154 @@
+"""The kitchen skills as motion primitives: navigate, pick, place, wipe; each checked by its detector."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pybullet as p
+
+from saycan.envs.base import ExecResult
+from saycan.sim import detectors
+from saycan.sim.kitchen import SPILL_SIZE, KitchenSim
+from saycan.sim.layout import object_model
+from saycan.sim.robot import REACH, down
+
+APPROACH = 0.12  # metres above the grasp/release point before descending
+
+
+def navigate(sim: KitchenSim, location: str) -> ExecResult:
+    if location not in sim.stations:
+        return ExecResult(False, f"no place called {location!r}")
+    sim.robot.tuck()
+    sim.robot.drive(*sim.stations[location].dock)
+    ok = detectors.base_at(sim, location)
+    return ExecResult(ok, "" if ok else f"the base did not reach the {location}")
+
+
+def find(sim: KitchenSim, object: str) -> ExecResult:
+    if sim.held_name() == object:
+        return ExecResult(False, f"the {object} is in the gripper")
+    location = sim.station_of(object)
+    if location is None:
+        return ExecResult(False, f"the {object} is not on any surface")
+    result = navigate(sim, location)
+    return result if not result.success else ExecResult(detectors.base_at(sim, location))
+
+
+def _occluded(sim: KitchenSim, object: str) -> bool:
+    """Something other than the object is the first thing straight above it."""
+    pos = sim.position(object)
+    top = pos[2] + object_model(object).height / 2
+    hit = p.rayTest((pos[0], pos[1], top + 0.5), (pos[0], pos[1], top - 0.005), physicsClientId=sim.client)[0]
+    return hit[0] not in (-1, sim.objects[object])
+
+
+def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
+    """Top-down grasp: approach, descend, close, contact check, attach, lift."""
+    robot = sim.robot
+    if sim.held_name() is not None:
+        return ExecResult(False, f"the hand is full (holding the {sim.held_name()})")
+    here = sim.robot_station()
+    pos = sim.position(object)
+    if here is None or sim.station_of(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
+        return ExecResult(False, f"the {object} is out of reach")
+    if _occluded(sim, object):
+        return ExecResult(False, f"the {object} is occluded from above")
+    model = object_model(object)
+    grip_depth = min(0.025, model.height / 2)  # fingertips this far below the top
+    grasp = pos + np.array([0, 0, model.height / 2 - grip_depth])
+    yaw = robot.pose[2] + math.pi / 2 if model.shape == "box" else robot.pose[2]
+    orn = down(yaw)
+    robot.gripper(True, ticks=5)
+    robot.move_ee(grasp + [0, 0, APPROACH], orn)
+    error = robot.move_ee(grasp, orn, speed=0.3)
+    robot.gripper(False, ticks=20)
+    touching = robot.finger_contacts(sim.objects[object]) > 0
+    if error > 0.03 or not touching or slip or sim.rng.random() < sim.noise:
+        robot.gripper(True, ticks=10)
+        robot.move_ee(grasp + [0, 0, APPROACH], orn)
+        robot.tuck()
+        why = "no finger contact" if not touching or error > 0.03 else "the grasp slipped"
+        return ExecResult(False, f"could not grasp the {object}: {why}")
+    robot.attach(sim.objects[object])
+    sim.grasp_offsets[object] = float(robot.ee_pose()[0][2] - (sim.position(object)[2] - model.height / 2))
+    robot.move_ee(grasp + [0, 0, APPROACH], orn)
+    ok = detectors.lifted_in_gripper(sim, object, sim.stations[here].height)
+    robot.tuck()
+    return ExecResult(ok, "" if ok else f"the {object} was not lifted")
+
+
+def _free_slot(sim: KitchenSim, location: str, object: str) -> np.ndarray | None:
+    station = sim.stations[location]
+    others = [sim.position(o)[:2] for o in sim.objects if o != object and sim.station_of(o) == location]
+    for along, across in station.slots():
+        xy = np.array(station.to_world(along, across)[:2])
+        if all(np.linalg.norm(xy - o) > 0.11 for o in others):
+            return xy
+    return None
+
+
+def place(sim: KitchenSim, object: str) -> ExecResult:
+    """Lower the held object onto a free spot of the surface here and let go."""
+    robot = sim.robot
+    if sim.held_name() != object:
+        return ExecResult(False, f"not holding the {object}")
+    here = sim.robot_station()
+    if here is None:
+        return ExecResult(False, "not at a surface")
+    xy = _free_slot(sim, here, object)
+    if xy is None:
+        return ExecResult(False, f"no free surface at the {here}")
+    station = sim.stations[here]
+    release = np.array([xy[0], xy[1], station.height + sim.grasp_offsets.get(object, 0.05) + 0.01])
+    orn = robot.ee_pose()[1]
+    robot.move_ee(release + [0, 0, APPROACH], orn)
+    robot.move_ee(release, orn, speed=0.3)
+    robot.detach()
+    robot.gripper(True, ticks=10)
+    robot.move_ee(release + [0, 0, APPROACH], orn)
+    robot.tuck()
+    sim.step(40)  # let it settle before judging
+    ok = detectors.resting_on(sim, object, here)
+    return ExecResult(ok, "" if ok else f"the {object} did not come to rest on the {here}")
+
+
+def bring(sim: KitchenSim) -> ExecResult:
+    if sim.held_name() is None:
+        return ExecResult(False, "holding nothing to bring")
+    return navigate(sim, "you")
+
+
+def wipe(sim: KitchenSim, spill: str, tool: str = "sponge") -> ExecResult:
+    """Strokes of the held sponge over the spill until the decal is covered."""
+    robot = sim.robot
+    if sim.held_name() != tool:
+        return ExecResult(False, f"not holding the {tool}")
+    state = sim.spills[spill]
+    if sim.robot_station() != state.station:
+        return ExecResult(False, f"the {spill} is not here")
+    if state.body is None:
+        return ExecResult(False, f"the {spill} is already clean")
+    station = sim.stations[state.station]
+    center = state.points.mean(axis=0)
+    fx, fy = station.forward
+    along, across = np.array([fx, fy]), np.array([-fy, fx])
+    z = station.height + sim.grasp_offsets.get(tool, 0.02) + 0.004
+    orn = robot.ee_pose()[1]
+    half = SPILL_SIZE / 2 - 0.02
+    robot.move_ee(np.array([*(center - half * along - half * across), z + APPROACH]), orn)
+    for i, a in enumerate(np.linspace(-half, half, 5)):  # boustrophedon strokes across the spill
+        sweep = (-half, half) if i % 2 == 0 else (half, -half)
+        for b in sweep:
+            target = np.array([*(center + a * along + b * across), z])
+            start = robot.ee_pose()[0]
+            for t in np.linspace(0, 1, 12)[1:]:
+                robot.track(start + t * (target - start), orn)
+                ee = robot.ee_pose()[0]
+                sim.wipe_at(ee[:2], height_ok=ee[2] < z + 0.03)
+        if state.body is None:
+            break
+    robot.move_ee(robot.ee_pose()[0] + [0, 0, APPROACH], orn)
+    robot.tuck()
+    ok = detectors.spill_removed(sim, spill)
+    return ExecResult(ok, "" if ok else f"the {spill} is only {state.coverage:.0%} wiped")

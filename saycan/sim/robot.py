@@ -1,0 +1,224 @@
+"""A Franka Panda (from pybullet_data) on a kinematic mobile base: driving, IK reaching, grasping, cameras."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pybullet as p
+import pybullet_data
+
+from saycan.sim.layout import BASE_HEIGHT
+
+ARM = tuple(range(7))
+FINGERS = (9, 10)
+EE_LINK = 11  # panda_grasptarget: between the fingertips
+TUCK = (0.0, -0.9, 0.0, -2.6, 0.0, 1.8, 0.785)  # arm folded above the base, clear of furniture
+LOWER = (-2.9671, -1.8326, -2.9671, -3.1416, -2.9671, -0.0873, -2.9671)
+UPPER = (2.9671, 1.8326, 2.9671, 0.0, 2.9671, 3.8223, 2.9671)
+REACH = 0.82  # metres from the arm's base the gripper can reach
+CONTROL_STEPS = 2  # physics steps per control tick: 60 Hz control at 120 Hz physics
+PHYSICS_HZ = 120
+
+
+def down(yaw: float) -> tuple[float, ...]:
+    """Gripper pointing at the floor, fingers closing across ``yaw``."""
+    return p.getQuaternionFromEuler((math.pi, 0.0, yaw))
+
+
+class MobilePanda:
+    """The robot. Every call goes to its own PyBullet client; ``step(n)`` advances the simulation.
+
+    Args:
+        client: PyBullet physics client id.
+        step: Advances physics by n steps (the owner counts time and records frames).
+        pose: Start (x, y, yaw) of the base.
+    """
+
+    def __init__(self, client: int, step: Callable[[int], None], pose: tuple[float, float, float]) -> None:
+        self.client, self._step = client, step
+        half = (0.25, 0.25, BASE_HEIGHT / 2)
+        col = p.createCollisionShape(p.GEOM_BOX, halfExtents=half, physicsClientId=client)
+        vis = p.createVisualShape(p.GEOM_BOX, halfExtents=half, rgbaColor=(0.2, 0.2, 0.22, 1), physicsClientId=client)
+        self.base = p.createMultiBody(0, col, vis, (pose[0], pose[1], BASE_HEIGHT / 2), physicsClientId=client)
+        self.arm = p.loadURDF(
+            str(pybullet_data.getDataPath() + "/franka_panda/panda.urdf"),
+            (pose[0], pose[1], BASE_HEIGHT),
+            p.getQuaternionFromEuler((0, 0, pose[2])),
+            useFixedBase=True,
+            physicsClientId=client,
+        )
+        p.setCollisionFilterPair(self.base, self.arm, -1, 0, 0, physicsClientId=client)
+        for finger in FINGERS:  # grippy fingertips
+            p.changeDynamics(self.arm, finger, lateralFriction=1.5, physicsClientId=client)
+        for j, q in zip(ARM, TUCK, strict=True):
+            p.resetJointState(self.arm, j, q, physicsClientId=client)
+        for finger in FINGERS:
+            p.resetJointState(self.arm, finger, 0.04, physicsClientId=client)
+        self._targets = list(TUCK)
+        self._finger_target = 0.04
+        self._apply()
+        self.held: int | None = None
+        self._grasp: int | None = None
+        self.pose = pose
+
+    # -- low level ---------------------------------------------------------------
+    def _apply(self) -> None:
+        p.setJointMotorControlArray(
+            self.arm,
+            ARM,
+            p.POSITION_CONTROL,
+            targetPositions=self._targets,
+            forces=[200.0] * 7,
+            physicsClientId=self.client,
+        )
+        p.setJointMotorControlArray(
+            self.arm,
+            FINGERS,
+            p.POSITION_CONTROL,
+            targetPositions=[self._finger_target] * 2,
+            forces=[40.0, 40.0],
+            physicsClientId=self.client,
+        )
+
+    def tick(self, n: int = 1) -> None:
+        """Run ``n`` control ticks with the current targets."""
+        self._apply()
+        self._step(n * CONTROL_STEPS)
+
+    def joint_positions(self) -> list[float]:
+        return [s[0] for s in p.getJointStates(self.arm, ARM, physicsClientId=self.client)]
+
+    def ee_pose(self) -> tuple[np.ndarray, tuple[float, ...]]:
+        state = p.getLinkState(self.arm, EE_LINK, computeForwardKinematics=True, physicsClientId=self.client)
+        return np.array(state[4]), state[5]
+
+    def arm_base(self) -> np.ndarray:
+        return np.array(p.getBasePositionAndOrientation(self.arm, physicsClientId=self.client)[0])
+
+    def ik(self, pos: np.ndarray, orn: tuple[float, ...]) -> list[float]:
+        q = p.calculateInverseKinematics(
+            self.arm,
+            EE_LINK,
+            list(pos),
+            list(orn),
+            lowerLimits=list(LOWER),
+            upperLimits=list(UPPER),
+            jointRanges=[u - lo for lo, u in zip(LOWER, UPPER, strict=True)],
+            restPoses=list(TUCK),
+            maxNumIterations=60,
+            residualThreshold=1e-4,
+            physicsClientId=self.client,
+        )
+        return list(q[:7])
+
+    # -- motions -----------------------------------------------------------------
+    def set_pose(self, x: float, y: float, yaw: float) -> None:
+        orn = p.getQuaternionFromEuler((0, 0, yaw))
+        p.resetBasePositionAndOrientation(self.base, (x, y, BASE_HEIGHT / 2), orn, physicsClientId=self.client)
+        p.resetBasePositionAndOrientation(self.arm, (x, y, BASE_HEIGHT), orn, physicsClientId=self.client)
+        self.pose = (x, y, yaw)
+
+    def drive(self, x: float, y: float, yaw: float, speed: float = 1.5, turn: float = 3.0) -> None:
+        """Drive the base to (x, y, yaw) in a straight line, turning on the way; the arm stays tucked."""
+        x0, y0, yaw0 = self.pose
+        dyaw = (yaw - yaw0 + math.pi) % (2 * math.pi) - math.pi
+        seconds = max(math.hypot(x - x0, y - y0) / speed, abs(dyaw) / turn)
+        ticks = max(1, math.ceil(seconds * PHYSICS_HZ / CONTROL_STEPS))
+        for i in range(1, ticks + 1):
+            a = i / ticks
+            self.set_pose(x0 + a * (x - x0), y0 + a * (y - y0), yaw0 + a * dyaw)
+            self.tick()
+
+    def move_ee(self, target: np.ndarray, orn: tuple[float, ...], speed: float = 0.6, settle: int = 6) -> float:
+        """Move the gripper in a straight line to ``target``; returns the final position error in metres."""
+        start, _ = self.ee_pose()
+        ticks = max(2, math.ceil(float(np.linalg.norm(target - start)) / speed * PHYSICS_HZ / CONTROL_STEPS))
+        for i in range(1, ticks + settle + 1):
+            self.track(start + min(i / ticks, 1.0) * (target - start), orn)
+        return float(np.linalg.norm(self.ee_pose()[0] - target))
+
+    def track(self, pos: np.ndarray, orn: tuple[float, ...]) -> None:
+        """One control tick towards the gripper pose (pos, orn), through IK."""
+        self._targets = self.ik(pos, orn)
+        self.tick()
+
+    def move_joints(self, q: tuple[float, ...], ticks: int = 30) -> None:
+        start = self.joint_positions()
+        for i in range(1, ticks + 1):
+            self._targets = [s + i / ticks * (t - s) for s, t in zip(start, q, strict=True)]
+            self.tick()
+
+    def tuck(self) -> None:
+        self.move_joints(TUCK)
+
+    def gripper(self, open_: bool, ticks: int = 15) -> None:
+        self._finger_target = 0.04 if open_ else 0.0
+        self.tick(ticks)
+
+    def finger_contacts(self, body: int) -> int:
+        """How many fingers touch ``body`` (0, 1 or 2)."""
+        return sum(bool(p.getContactPoints(self.arm, body, linkIndexA=f, physicsClientId=self.client)) for f in FINGERS)
+
+    def attach(self, body: int) -> None:
+        """Hold ``body`` rigidly where it is relative to the gripper (called after a contact check)."""
+        ee_pos, ee_orn = self.ee_pose()
+        obj_pos, obj_orn = p.getBasePositionAndOrientation(body, physicsClientId=self.client)
+        inv_pos, inv_orn = p.invertTransform(ee_pos, ee_orn)
+        rel_pos, rel_orn = p.multiplyTransforms(inv_pos, inv_orn, obj_pos, obj_orn)
+        self._grasp = p.createConstraint(
+            self.arm,
+            EE_LINK,
+            body,
+            -1,
+            p.JOINT_FIXED,
+            (0, 0, 0),
+            rel_pos,
+            (0, 0, 0),
+            rel_orn,
+            physicsClientId=self.client,
+        )
+        p.changeConstraint(self._grasp, maxForce=200, physicsClientId=self.client)
+        for link in (*FINGERS, 8):  # the constraint holds it; finger contacts would only fight the solver
+            p.setCollisionFilterPair(self.arm, body, link, -1, 0, physicsClientId=self.client)
+        self.held = body
+
+    def detach(self) -> None:
+        if self._grasp is not None:
+            p.removeConstraint(self._grasp, physicsClientId=self.client)
+        if self.held is not None:
+            for link in (*FINGERS, 8):
+                p.setCollisionFilterPair(self.arm, self.held, link, -1, 1, physicsClientId=self.client)
+        self._grasp, self.held = None, None
+
+    # -- cameras -----------------------------------------------------------------
+    def head_camera(self, size: int = 224) -> np.ndarray:
+        """RGB (size, size, 3) uint8 from a camera on a mast above the base, looking ahead and down."""
+        x, y, yaw = self.pose
+        eye = (x + 0.05 * math.cos(yaw), y + 0.05 * math.sin(yaw), 1.7)
+        target = (x + 0.75 * math.cos(yaw), y + 0.75 * math.sin(yaw), 0.72)
+        return render(self.client, eye, target, size, size, fov=60)
+
+    def wrist_camera(self, size: int = 224) -> np.ndarray:
+        """RGB (size, size, 3) uint8 from the hand, looking along the gripper."""
+        pos, orn = self.ee_pose()
+        rot = np.array(p.getMatrixFromQuaternion(orn)).reshape(3, 3)
+        eye = pos - 0.1 * rot[:, 2] + 0.05 * rot[:, 0]
+        return render(self.client, tuple(eye), tuple(pos + 0.3 * rot[:, 2]), size, size, fov=80, up=tuple(rot[:, 0]))
+
+
+def render(
+    client: int,
+    eye: tuple[float, ...],
+    target: tuple[float, ...],
+    width: int,
+    height: int,
+    fov: float = 60.0,
+    up: tuple[float, ...] = (0, 0, 1),
+) -> np.ndarray:
+    """An RGB (height, width, 3) uint8 image with the CPU renderer (works headless)."""
+    view = p.computeViewMatrix(eye, target, up, physicsClientId=client)
+    proj = p.computeProjectionMatrixFOV(fov, width / height, 0.02, 12.0, physicsClientId=client)
+    _, _, rgba, _, _ = p.getCameraImage(width, height, view, proj, renderer=p.ER_TINY_RENDERER, physicsClientId=client)
+    return np.asarray(rgba, dtype=np.uint8).reshape(height, width, 4)[:, :, :3].copy()
