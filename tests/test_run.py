@@ -68,3 +68,10 @@ def test_default_run_cleans_the_spill_with_the_embedded_model(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Goal clean(spill): reached" in out.stdout
     assert "Plan: 1. find the sponge 2. pick up the sponge 3. go to the table 4. wipe the spill 5. done" in out.stdout
+
+
+@pytest.mark.slow
+def test_pybullet_run_cleans_the_spill_in_the_sim(tmp_path):
+    out = run(tmp_path, "instruction=clean the spill", "env=pybullet")
+    assert out.returncode == 0, out.stderr
+    assert "Goal clean(spill): reached" in out.stdout and "simulated" in out.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from saycan.envs.base import ExecResult
 from saycan.scene import Scene
 from saycan.world import SkillFailure, SymbolicWorld
@@ -9,12 +11,22 @@ from skills.skill import Option, Skill
 
 
 class SymbolicEnv:
-    """Runs skills by applying their symbolic effects; a failed precondition fails the skill."""
+    """Runs skills by applying their symbolic effects; a failed precondition fails the skill.
 
-    def __init__(self, scene: Scene) -> None:
+    Args:
+        scene: The start state.
+        force_failures: Skill text -> how many of its next attempts fail without effect,
+            to exercise replanning (the same option as ``sim.force_failures``).
+    """
+
+    def __init__(self, scene: Scene, force_failures: Mapping[str, int] | None = None) -> None:
         self.world = SymbolicWorld(scene)
+        self.force_failures = {str(k): int(v) for k, v in dict(force_failures or {}).items()}
 
     def execute(self, skill: Skill, option: Option) -> ExecResult:
+        if self.force_failures.get(option.text, 0) > 0:
+            self.force_failures[option.text] -= 1
+            return ExecResult(False, "forced failure (force_failures)")
         try:
             skill.apply(self.world, **option.kwargs)
         except SkillFailure as exc:

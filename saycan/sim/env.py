@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -54,7 +54,7 @@ class KitchenEnv(gym.Env):
         frame_every: Call ``on_frame`` every this many physics steps (video).
     """
 
-    metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 10}
 
     def __init__(
         self,
@@ -167,8 +167,9 @@ class KitchenEnv(gym.Env):
         rpy = np.array(p.getEulerFromQuaternion(orn)) + action[3:6]
         target, target_orn = pos + action[:3], p.getQuaternionFromEuler(rpy.tolist())
         robot.gripper(bool(action[6] > 0), ticks=0)
+        ramp = max(1, ticks // 2)  # move over the first half of the period, then hold the target
         for i in range(1, ticks + 1):
-            robot.track(pos + i / ticks * (target - pos), target_orn)
+            robot.track(pos + min(i / ramp, 1.0) * (target - pos), target_orn)
         return self._observe(), 0.0, False, False, info
 
     def render(self) -> np.ndarray:

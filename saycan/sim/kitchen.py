@@ -62,7 +62,8 @@ class KitchenSim:
         self.noise = float(noise)
         self.rng = np.random.default_rng(seed)
         self.steps = 0
-        self.frame_every, self.on_frame = int(frame_every), on_frame
+        self.frame_every, self.on_frame = int(frame_every), None  # no frames while building
+        self.frame_origin = 0  # frames fall every `frame_every` steps counted from here (the current skill's start)
         self.client = p.connect(p.GUI if gui else p.DIRECT)
         if gui:
             p.configureDebugVisualizer(p.COV_ENABLE_GUI, 0, physicsClientId=self.client)
@@ -96,6 +97,7 @@ class KitchenSim:
             self.robot.attach(self.objects[scene.holding])
             self.grasp_offsets[scene.holding] = height / 2
         self.step(30)  # let everything settle
+        self.on_frame = on_frame
 
     # -- building ----------------------------------------------------------------
     def _box(
@@ -174,8 +176,16 @@ class KitchenSim:
         for _ in range(n):
             p.stepSimulation(physicsClientId=self.client)
             self.steps += 1
-            if self.on_frame and self.frame_every and self.steps % self.frame_every == 0:
+            if self.on_frame and self.frame_every and (self.steps - self.frame_origin) % self.frame_every == 0:
                 self.on_frame()
+
+    def settle(self, body: int, max_steps: int = 240, speed: float = 0.01) -> None:
+        """Step until ``body`` moves slower than ``speed`` m/s (at most ``max_steps``)."""
+        for _ in range(0, max_steps, 10):
+            self.step(10)
+            velocity = p.getBaseVelocity(body, physicsClientId=self.client)[0]
+            if sum(v * v for v in velocity) ** 0.5 < speed:
+                return
 
     @property
     def sim_seconds(self) -> float:

@@ -72,7 +72,7 @@ KITCHEN_STATIONS: dict[str, Station] = {
         Station("table", (0.0, 2.6), math.pi / 2, 0.7, 1.0, 0.72, (0.75, 0.6, 0.4, 1), "table"),
         Station("sink", (-2.6, 1.4), math.pi, 0.6, 0.8, 0.75, (0.7, 0.72, 0.75, 1), "sink"),
         Station("trash can", (-2.6, -1.4), math.pi, 0.45, 0.45, 0.45, (0.25, 0.25, 0.25, 1), "bin"),
-        Station("you", (0.0, -2.6), -math.pi / 2, 0.35, 0.4, 0.75, (0.3, 0.4, 0.8, 1), "user"),
+        Station("you", (0.0, -2.6), -math.pi / 2, 0.4, 0.6, 0.75, (0.3, 0.4, 0.8, 1), "user"),
     )
 }
 EXTRA_RING_RADIUS = 2.9  # locations a custom scene adds are placed on this ring

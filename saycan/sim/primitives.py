@@ -14,6 +14,8 @@ from saycan.sim.layout import object_model
 from saycan.sim.robot import REACH, down
 
 APPROACH = 0.12  # metres above the grasp/release point before descending
+ABOVE = np.array([0.0, 0.0, APPROACH])
+LIFT = np.array([0.0, 0.0, 0.25])  # clear of neighbours before the arm tucks with the object
 
 
 def navigate(sim: KitchenSim, location: str) -> ExecResult:
@@ -55,24 +57,24 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     if _occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
     model = object_model(object)
-    grip_depth = min(0.025, model.height / 2)  # fingertips this far below the top
+    grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)  # deeper on tall objects, so they hang steady
     grasp = pos + np.array([0, 0, model.height / 2 - grip_depth])
     yaw = robot.pose[2] + math.pi / 2 if model.shape == "box" else robot.pose[2]
     orn = down(yaw)
     robot.gripper(True, ticks=5)
-    robot.move_ee(grasp + [0, 0, APPROACH], orn)
+    robot.move_ee(grasp + ABOVE, orn)
     error = robot.move_ee(grasp, orn, speed=0.3)
     robot.gripper(False, ticks=20)
     touching = robot.finger_contacts(sim.objects[object]) > 0
     if error > 0.03 or not touching or slip or sim.rng.random() < sim.noise:
         robot.gripper(True, ticks=10)
-        robot.move_ee(grasp + [0, 0, APPROACH], orn)
+        robot.move_ee(grasp + ABOVE, orn)
         robot.tuck()
         why = "no finger contact" if not touching or error > 0.03 else "the grasp slipped"
         return ExecResult(False, f"could not grasp the {object}: {why}")
     robot.attach(sim.objects[object])
     sim.grasp_offsets[object] = float(robot.ee_pose()[0][2] - (sim.position(object)[2] - model.height / 2))
-    robot.move_ee(grasp + [0, 0, APPROACH], orn)
+    robot.move_ee(grasp + LIFT, orn)
     ok = detectors.lifted_in_gripper(sim, object, sim.stations[here].height)
     robot.tuck()
     return ExecResult(ok, "" if ok else f"the {object} was not lifted")
@@ -100,15 +102,15 @@ def place(sim: KitchenSim, object: str) -> ExecResult:
     if xy is None:
         return ExecResult(False, f"no free surface at the {here}")
     station = sim.stations[here]
-    release = np.array([xy[0], xy[1], station.height + sim.grasp_offsets.get(object, 0.05) + 0.01])
+    release = np.array([xy[0], xy[1], station.height + sim.grasp_offsets.get(object, 0.05) + 0.004])
     orn = robot.ee_pose()[1]
-    robot.move_ee(release + [0, 0, APPROACH], orn)
+    robot.move_ee(release + ABOVE, orn)
     robot.move_ee(release, orn, speed=0.3)
     robot.detach()
     robot.gripper(True, ticks=10)
-    robot.move_ee(release + [0, 0, APPROACH], orn)
+    robot.move_ee(release + ABOVE, orn)
     robot.tuck()
-    sim.step(40)  # let it settle before judging
+    sim.settle(sim.objects[object])
     ok = detectors.resting_on(sim, object, here)
     return ExecResult(ok, "" if ok else f"the {object} did not come to rest on the {here}")
 
@@ -148,7 +150,7 @@ def wipe(sim: KitchenSim, spill: str, tool: str = "sponge") -> ExecResult:
                 sim.wipe_at(ee[:2], height_ok=ee[2] < z + 0.03)
         if state.body is None:
             break
-    robot.move_ee(robot.ee_pose()[0] + [0, 0, APPROACH], orn)
+    robot.move_ee(robot.ee_pose()[0] + ABOVE, orn)
     robot.tuck()
     ok = detectors.spill_removed(sim, spill)
     return ExecResult(ok, "" if ok else f"the {spill} is only {state.coverage:.0%} wiped")

@@ -14,7 +14,12 @@ from saycan.sim.layout import BASE_HEIGHT
 ARM = tuple(range(7))
 FINGERS = (9, 10)
 EE_LINK = 11  # panda_grasptarget: between the fingertips
-TUCK = (0.0, -0.9, 0.0, -2.6, 0.0, 1.8, 0.785)  # arm folded above the base, clear of furniture
+TUCK = (0.0, -0.9, 0.0, -2.6, 0.0, 1.8, 0.785)  # IK rest pose: arm folded above the base
+CARRY = (
+    0.25,
+    -0.25,
+    1.1,
+)  # gripper between skills: (ahead, left, height) metres; high, and out of the head camera's view
 LOWER = (-2.9671, -1.8326, -2.9671, -3.1416, -2.9671, -0.0873, -2.9671)
 UPPER = (2.9671, 1.8326, 2.9671, 0.0, 2.9671, 3.8223, 2.9671)
 REACH = 0.82  # metres from the arm's base the gripper can reach
@@ -52,25 +57,29 @@ class MobilePanda:
         p.setCollisionFilterPair(self.base, self.arm, -1, 0, 0, physicsClientId=client)
         for finger in FINGERS:  # grippy fingertips
             p.changeDynamics(self.arm, finger, lateralFriction=1.5, physicsClientId=client)
-        for j, q in zip(ARM, TUCK, strict=True):
-            p.resetJointState(self.arm, j, q, physicsClientId=client)
         for finger in FINGERS:
             p.resetJointState(self.arm, finger, 0.04, physicsClientId=client)
+        self.pose = pose
         self._targets = list(TUCK)
+        for _ in range(3):  # start in the carry pose (IK refined from the rest pose)
+            for j, q in zip(ARM, self._targets, strict=True):
+                p.resetJointState(self.arm, j, q, physicsClientId=client)
+            self._targets = self.ik(self.carry_point(), down(pose[2]))
         self._finger_target = 0.04
         self._apply()
         self.held: int | None = None
         self._grasp: int | None = None
-        self.pose = pose
 
     # -- low level ---------------------------------------------------------------
     def _apply(self) -> None:
+        # Stiff position control (gain 0.3), so the gripper lands on a delta within one control period.
         p.setJointMotorControlArray(
             self.arm,
             ARM,
             p.POSITION_CONTROL,
             targetPositions=self._targets,
             forces=[200.0] * 7,
+            positionGains=[0.3] * 7,
             physicsClientId=self.client,
         )
         p.setJointMotorControlArray(
@@ -86,9 +95,6 @@ class MobilePanda:
         """Run ``n`` control ticks with the current targets."""
         self._apply()
         self._step(n * CONTROL_STEPS)
-
-    def joint_positions(self) -> list[float]:
-        return [s[0] for s in p.getJointStates(self.arm, ARM, physicsClientId=self.client)]
 
     def ee_pose(self) -> tuple[np.ndarray, tuple[float, ...]]:
         state = p.getLinkState(self.arm, EE_LINK, computeForwardKinematics=True, physicsClientId=self.client)
@@ -120,8 +126,21 @@ class MobilePanda:
         p.resetBasePositionAndOrientation(self.arm, (x, y, BASE_HEIGHT), orn, physicsClientId=self.client)
         self.pose = (x, y, yaw)
 
-    def drive(self, x: float, y: float, yaw: float, speed: float = 1.5, turn: float = 3.0) -> None:
-        """Drive the base to (x, y, yaw) in a straight line, turning on the way; the arm stays tucked."""
+    def drive(
+        self, x: float, y: float, yaw: float, speed: float = 1.5, turn: float = 3.0, backoff: float = 0.35
+    ) -> None:
+        """Drive the base to (x, y, yaw); the arm stays tucked.
+
+        The base backs straight out of its dock, turns and drives in open floor, and enters the
+        target dock straight, so neither the arm nor a held object sweeps across a surface.
+        """
+        x0, y0, yaw0 = self.pose
+        out = (x0 - backoff * math.cos(yaw0), y0 - backoff * math.sin(yaw0), yaw0)
+        approach = (x - backoff * math.cos(yaw), y - backoff * math.sin(yaw), yaw)
+        for target in (out, approach, (x, y, yaw)):
+            self._segment(*target, speed=speed, turn=turn)
+
+    def _segment(self, x: float, y: float, yaw: float, speed: float, turn: float) -> None:
         x0, y0, yaw0 = self.pose
         dyaw = (yaw - yaw0 + math.pi) % (2 * math.pi) - math.pi
         seconds = max(math.hypot(x - x0, y - y0) / speed, abs(dyaw) / turn)
@@ -144,14 +163,19 @@ class MobilePanda:
         self._targets = self.ik(pos, orn)
         self.tick()
 
-    def move_joints(self, q: tuple[float, ...], ticks: int = 30) -> None:
-        start = self.joint_positions()
-        for i in range(1, ticks + 1):
-            self._targets = [s + i / ticks * (t - s) for s, t in zip(start, q, strict=True)]
-            self.tick()
+    def carry_point(self) -> np.ndarray:
+        x, y, yaw = self.pose
+        ahead, left, height = CARRY
+        c, s = math.cos(yaw), math.sin(yaw)
+        return np.array([x + ahead * c - left * s, y + ahead * s + left * c, height])
 
     def tuck(self) -> None:
-        self.move_joints(TUCK)
+        """Raise the gripper in a straight line to the carry pose, keeping its yaw and pointing down.
+
+        A straight line between two high points never dips, so a held object clears the surface.
+        """
+        _, orn = self.ee_pose()
+        self.move_ee(self.carry_point(), down(p.getEulerFromQuaternion(orn)[2]))
 
     def gripper(self, open_: bool, ticks: int = 15) -> None:
         self._finger_target = 0.04 if open_ else 0.0

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+import skills
+from saycan.errors import ConfigError
+from saycan.sim.env import KitchenEnv
+from skills.skill import Option
+
+
+@pytest.fixture
+def env(kitchen):
+    env = KitchenEnv(kitchen, seed=0)
+    yield env
+    env.close()
+
+
+def test_reset_observes_head_and_wrist_images(env):
+    obs, info = env.reset(seed=3)
+    assert obs["head"].shape == (224, 224, 3) and obs["head"].dtype == np.uint8
+    assert obs["wrist"].shape == (224, 224, 3) and obs["head"].std() > 5  # an image, not a blank
+    assert env.observation_space.contains(obs)
+
+
+def test_step_moves_the_gripper_by_the_end_effector_delta(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    env.step(np.array([0, 0, 0.03, 0, 0, 0, 1.0]))
+    moved = env.sim.robot.ee_pose()[0] - before
+    assert moved[2] == pytest.approx(0.03, abs=0.01) and abs(moved[0]) < 0.01
+
+
+def test_non_finite_action_holds_the_arm_still(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    _, _, _, _, info = env.step(np.array([np.nan, 0, 0, 0, 0, 0, 1.0]))
+    assert "non-finite" in info["error"]
+    assert np.linalg.norm(env.sim.robot.ee_pose()[0] - before) < 0.005
+
+
+def test_actions_are_clipped_to_the_speed_limit(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    env.step(np.array([0, 0, 5.0, 0, 0, 0, 1.0]))  # 5 m in one step: clipped to 5 cm
+    assert env.sim.robot.ee_pose()[0][2] - before[2] < 0.06
+    with pytest.raises(ConfigError, match="7 numbers"):
+        env.step(np.zeros(6))
+
+
+def test_render_is_the_fixed_kitchen_camera(env):
+    frame = env.render()
+    assert frame.shape == (360, 480, 3) and frame.std() > 5
+
+
+def test_execute_maps_the_sim_back_to_the_scene_graph(env):
+    option = Option("pick up the apple", "pick_up", (("object", "apple"),))
+    result = env.execute(skills.make("pick_up"), option)
+    assert result.success and result.info["sim_steps"] > 0 and result.info["sim_s"] > 0
+    assert env.world.holding == "apple" and env.world.robot_at == "near counter"
+
+
+def test_forced_failure_fails_the_next_attempt_only(kitchen):
+    env = KitchenEnv(kitchen, force_failures={"pick up the apple": 1})
+    try:
+        option = Option("pick up the apple", "pick_up", (("object", "apple"),))
+        first = env.execute(skills.make("pick_up"), option)
+        assert not first.success and env.world.holding is None
+        assert env.execute(skills.make("pick_up"), option).success
+    finally:
+        env.close()
