@@ -15,7 +15,7 @@ def env(kitchen):
 
 
 def test_reset_observes_head_and_wrist_images(env):
-    obs, info = env.reset(seed=3)
+    obs, _ = env.reset(seed=3)
     assert obs["head"].shape == (224, 224, 3) and obs["head"].dtype == np.uint8
     assert obs["wrist"].shape == (224, 224, 3) and obs["head"].std() > 5  # an image, not a blank
     assert env.observation_space.contains(obs)

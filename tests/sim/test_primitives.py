@@ -2,7 +2,7 @@
 
 import pybullet as p
 
-from saycan.scene import scene_from_dict, scene_definition
+from saycan.scene import scene_definition, scene_from_dict
 from saycan.sim import primitives as P
 
 
