@@ -11,7 +11,8 @@ from saycan.trace import PlanTrace, Step
 def step_table(step: Step, top_k: int = 5) -> Table:
     """The step's top-k candidates by combined score, with LLM, affordance and combined columns."""
     status = "[green]ok[/]" if step.success else f"[red]failed[/] ({step.message})"
-    table = Table(title=f"Step {step.index}: {step.chosen} -> {status}", title_justify="left")
+    retry = " (retry)" if step.policy == "retry" else ""
+    table = Table(title=f"Step {step.index}: {step.chosen}{retry} -> {status}", title_justify="left")
     table.add_column("skill")
     table.add_column("LLM score", justify="right")
     table.add_column("affordance", justify="right")

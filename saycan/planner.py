@@ -19,6 +19,7 @@ from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
 
 REDUCTIONS = ("sum", "mean")
+RECOVERIES = ("retry", "replan")
 MAX_INSTRUCTION_CHARS = 2000
 
 
@@ -53,6 +54,10 @@ class SayCanPlanner:
         max_steps: Upper bound on executed steps, failed attempts included.
         score_reduction: ``"sum"`` of token log-probs (the paper) or ``"mean"`` (length-normalised).
         max_attempts: Failed attempts allowed per option before its affordance drops to 0.
+        recovery: After a failed step, ``"retry"`` attempts the same skill again while its value
+            function affords it (up to ``max_attempts``), then lets the LLM replan; ``"replan"``
+            lets the LLM choose at once, reading the ``(failed)`` mark in the prompt (Inner
+            Monologue). Small LLMs tend to ignore the mark, so ``"retry"`` is the default.
     """
 
     def __init__(
@@ -64,11 +69,14 @@ class SayCanPlanner:
         max_steps: int = 20,
         score_reduction: str = "sum",
         max_attempts: int = 2,
+        recovery: str = "retry",
     ) -> None:
         if score_reduction not in REDUCTIONS:
             raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
         if int(max_steps) < 1:
             raise ConfigError(f"planner.max_steps must be >= 1, got {max_steps!r}")
+        if recovery not in RECOVERIES:
+            raise ConfigError(f"planner.recovery={recovery!r}; valid: {', '.join(RECOVERIES)}")
         if int(max_attempts) < 1:
             raise ConfigError(f"planner.max_attempts must be >= 1, got {max_attempts!r}")
         ids = [s.id for s in skills]
@@ -81,6 +89,7 @@ class SayCanPlanner:
         self.max_steps = int(max_steps)
         self.score_reduction = score_reduction
         self.max_attempts = int(max_attempts)
+        self.recovery = recovery
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""
@@ -154,6 +163,11 @@ class SayCanPlanner:
         for index in range(1, self.max_steps + 1):
             prompt, scored, timings = self.score(instruction, env.world, history, options, failures)
             best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
+            policy = "saycan"
+            if self.recovery == "retry" and history and not history[-1][1]:
+                again = next(s for s in scored if s.text == history[-1][0])
+                if again.affordance > 0:  # still feasible and under max_attempts: try it again
+                    best, policy = again, "retry"
             option = by_text[best.text]
             skill = self.skills[option.skill]
             t0 = time.perf_counter()
@@ -174,6 +188,7 @@ class SayCanPlanner:
                 result.message,
                 timings,
                 env.world.snapshot(),
+                policy,
             )
             trace.steps.append(step)
             if writer:

@@ -47,6 +47,7 @@ def build(cfg: DictConfig) -> dict[str, Any]:
         max_steps=cfg.planner.max_steps,
         score_reduction=cfg.planner.score_reduction,
         max_attempts=cfg.planner.max_attempts,
+        recovery=cfg.planner.recovery,
     )
     env_cfg = OmegaConf.to_container(cfg.env, resolve=True)
     env = envs.make(env_cfg.pop("id"), scene=scene, **env_cfg)

@@ -34,7 +34,11 @@ class ScoredOption:
 
 @dataclass
 class Step:
-    """One executed step: every candidate's scores, the choice, and what happened."""
+    """One executed step: every candidate's scores, the choice, and what happened.
+
+    ``policy`` says how the step was chosen: ``"saycan"`` (top combined score) or ``"retry"``
+    (the planner re-attempted the previous, failed step; see ``planner.recovery``).
+    """
 
     index: int
     prompt: str
@@ -46,6 +50,7 @@ class Step:
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
+    policy: str = "saycan"
 
 
 @dataclass

@@ -23,7 +23,8 @@ class PreferenceScorer(Scorer):
 
     def score(self, prompt, options):
         self.prompts.append(prompt)
-        step = prompt.count(",") + 1 if "1. " in prompt.splitlines()[-1] else 1
+        last = prompt.splitlines()[-1]
+        step = last.count(",") + 1 if "1. " in last else 1
         wish = self.wishes[(step - 1) % len(self.wishes)]
         return OptionScores([0.0 if o.strip() == wish else -5.0 for o in options], [1] * len(options))
 
@@ -66,6 +67,27 @@ def test_no_affordance_ablation_executes_the_infeasible_step_and_it_fails(kitche
     assert "pick up the sponge (failed)" in planner.scorer.prompts[1]
     assert [s.chosen for s in trace.steps[:2]] == ["pick up the sponge"] * 2
     assert trace.steps[2].chosen != "pick up the sponge"
+
+
+def test_retry_recovery_attempts_a_failed_skill_again(kitchen):
+    # This LLM ignores the failure and wants "go to the table" at step 3; retry overrules it.
+    wishes = ["find the sponge", "pick up the sponge", "go to the table", "go to the table", "wipe the spill", "done"]
+    env = SymbolicEnv(kitchen, force_failures={"pick up the sponge": 1})
+    trace = _planner(PreferenceScorer(wishes), recovery="retry").plan("clean the spill", env)
+    assert [(s.chosen, s.success, s.policy) for s in trace.steps[:3]] == [
+        ("find the sponge", True, "saycan"),
+        ("pick up the sponge", False, "saycan"),
+        ("pick up the sponge", True, "retry"),
+    ]
+    assert env.world.is_clean("spill") and trace.finished
+
+
+def test_replan_recovery_leaves_the_choice_to_the_llm(kitchen):
+    # This LLM ignores the failure and moves on: with recovery=replan, so does the plan.
+    wishes = ["find the sponge", "pick up the sponge", "go to the table", "done"]
+    env = SymbolicEnv(kitchen, force_failures={"pick up the sponge": 1})
+    trace = _planner(PreferenceScorer(wishes), recovery="replan").plan("clean the spill", env)
+    assert trace.steps[2].chosen == "go to the table" and trace.steps[2].policy == "saycan"
 
 
 def test_max_steps_bounds_the_plan(kitchen):
@@ -124,6 +146,8 @@ def test_bad_planner_settings_name_the_key():
         _planner(PreferenceScorer(["done"]), score_reduction="avg")
     with pytest.raises(ConfigError, match="planner.max_steps"):
         _planner(PreferenceScorer(["done"]), max_steps=0)
+    with pytest.raises(ConfigError, match="planner.recovery='again'; valid: retry, replan"):
+        _planner(PreferenceScorer(["done"]), recovery="again")
 
 
 @pytest.mark.slow

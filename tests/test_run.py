@@ -75,3 +75,11 @@ def test_pybullet_run_cleans_the_spill_in_the_sim(tmp_path):
     out = run(tmp_path, "instruction=clean the spill", "env=pybullet")
     assert out.returncode == 0, out.stderr
     assert "Goal clean(spill): reached" in out.stdout and "simulated" in out.stdout
+
+
+@pytest.mark.slow
+def test_forced_grasp_failure_in_the_sim_is_replanned_to_success(tmp_path):
+    out = run(tmp_path, "instruction=clean the spill", "env=pybullet", "sim.force_failures={pick up the sponge: 1}")
+    assert out.returncode == 0, out.stderr
+    assert "2. pick up the sponge (failed) 3. pick up the sponge" in out.stdout
+    assert "Goal clean(spill): reached" in out.stdout

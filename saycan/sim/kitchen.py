@@ -235,7 +235,7 @@ class KitchenSim:
 
     def overview(self, width: int = 480, height: int = 360) -> np.ndarray:
         """RGB (height, width, 3) from a fixed camera that sees the whole kitchen."""
-        return render(self.client, (0.0, -4.6, 6.4), (0.0, -0.1, 0.3), width, height, fov=52)
+        return render(self.client, (0.0, -4.3, 5.6), (0.0, 0.1, 0.3), width, height, fov=50)
 
     def close(self) -> None:
         if p.isConnected(self.client):
