@@ -38,7 +38,10 @@ def build(cfg: DictConfig) -> dict[str, Any]:
         if suite_path.is_file():
             task = load_suite(suite_path, {scene.name: scene}).find(str(cfg.instruction))
             goal = task.goal if task else None
-    library = skills.make_library(cfg.skills.names)
+    library = skills.make_library(cfg.skills.names) + [
+        skills.check_skill(instantiate(extra), f"skills.extra[{i}]")
+        for i, extra in enumerate(cfg.skills.get("extra") or [])
+    ]
     planner = SayCanPlanner(
         scorer=instantiate(cfg.llm),
         skills=library,

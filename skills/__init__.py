@@ -1,9 +1,20 @@
 """The skill library: the kitchen skills and the registry to add your own."""
 
-from skills.registry import make, make_library, register, register_skill, registry
+from skills.function_skill import FunctionSkill
+from skills.registry import check_skill, make, make_library, register, register_skill, registry
 from skills.skill import Option, Skill
 
-__all__ = ["Option", "Skill", "make", "make_library", "register", "register_skill", "registry"]
+__all__ = [
+    "FunctionSkill",
+    "Option",
+    "Skill",
+    "check_skill",
+    "make",
+    "make_library",
+    "register",
+    "register_skill",
+    "registry",
+]
 
 # The kitchen skills of the SayCan paper; entry points are imported when a skill is made.
 register("find", "skills.kitchen:Find", template="find the {object}", success_rate=0.95)

@@ -14,7 +14,7 @@ registry: Registry[Skill] = Registry("skill")
 
 def register(
     id: str,
-    entry_point: str | Callable[..., Skill],
+    entry_point: str | Callable[..., Skill] | None = None,
     *,
     template: str,
     override: bool = False,
@@ -23,13 +23,18 @@ def register(
     """Register a skill.
 
     Args:
-        id: Unique skill id, e.g. ``"open_drawer"``.
-        entry_point: A `Skill` subclass or ``"module:Class"``, imported lazily.
-        template: The skill's text, e.g. ``"open the {object}"``; placeholders are checked now.
+        id: Unique skill id, e.g. ``"heat"``.
+        entry_point: A `Skill` subclass or ``"module:Class"``, imported lazily. None builds a
+            `skills.function_skill.FunctionSkill` from ``value_fn=``, ``effect=``, ``simulate=``.
+        template: The skill's text, e.g. ``"heat the {object}"``; placeholders are checked now.
         override: Replace an existing skill of the same id instead of raising.
-        **kwargs: Default constructor arguments (e.g. ``success_rate``).
+        **kwargs: Default constructor arguments (e.g. ``success_rate``, ``value_fn``).
     """
     placeholders(template)
+    if entry_point is None:
+        if "value_fn" not in kwargs:
+            raise ConfigError(f"skill {id!r}: pass an entry_point (a Skill subclass) or value_fn=...")
+        entry_point = "skills.function_skill:FunctionSkill"
     return registry.register(id, entry_point, override=override, id=id, template=template, **kwargs)
 
 
@@ -43,12 +48,16 @@ def register_skill(id: str, *, template: str, override: bool = False, **kwargs: 
     return wrap
 
 
-def make(id: str, /, **kwargs: Any) -> Skill:
-    """Build the skill registered as ``id``."""
-    skill = registry.make(id, **kwargs)
+def check_skill(skill: object, where: str) -> Skill:
+    """``skill`` if it is a `Skill`; otherwise an error naming ``where`` it came from."""
     if not isinstance(skill, Skill):
-        raise ConfigError(f"skill {id!r}: entry point built {type(skill).__name__}, not a skills.Skill")
+        raise ConfigError(f"{where}: built {type(skill).__name__} {skill!r}, not a skills.Skill")
     return skill
+
+
+def make(id: str, **kwargs: Any) -> Skill:
+    """Build the skill registered as ``id`` (``_target_: skills.make`` in config)."""
+    return check_skill(registry.make(id, **kwargs), f"skill {id!r}")
 
 
 def make_library(ids: Iterable[str] | None = None) -> list[Skill]:

@@ -51,8 +51,9 @@ class Option:
 class Skill:
     """A skill the robot can run: a text template, a value function and an effect.
 
-    Subclasses override `value` (the "can" of SayCan: p(success | state), in [0, 1])
-    and `apply` (the symbolic effect; raise `SkillFailure` when it cannot run).
+    Subclasses override `value` (the "can" of SayCan: p(success | state), in [0, 1]) or
+    `feasible`, `apply` (the symbolic effect; raise `SkillFailure` when it cannot run) and,
+    to run in the PyBullet kitchen, `simulate`. `FunctionSkill` builds one from callables.
 
     Args:
         id: The registry id.
@@ -103,6 +104,17 @@ class Skill:
 
     def apply(self, world: SymbolicWorld, **args: str) -> None:
         """Change ``world`` as the skill does; raise `SkillFailure` when it cannot run."""
+
+    def simulate(self, env: Any, **args: str) -> Any:
+        """Run the skill in the PyBullet kitchen, for skills the kitchen has no routine for.
+
+        Args:
+            env: The `saycan.sim.env.KitchenEnv` (``env.sim`` is the simulator, ``env.world`` the graph).
+
+        Returns:
+            A `saycan.envs.base.ExecResult`, or None when the skill cannot run in the sim.
+        """
+        return None
 
     @property
     def terminal(self) -> bool:

@@ -83,3 +83,37 @@ def test_forced_grasp_failure_in_the_sim_is_replanned_to_success(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "2. pick up the sponge (failed) 3. pick up the sponge" in out.stdout
     assert "Goal clean(spill): reached" in out.stdout
+
+
+def test_extra_skills_come_from_config(tmp_path, tiny_model_dir):
+    repo = Path(__file__).resolve().parents[1]
+    overrides = [
+        "instruction=heat the soup",
+        "llm=hf",
+        f"llm.path={tiny_model_dir}",
+        "planner.max_steps=2",
+        "scene.locations=[far counter,near counter,table,sink,trash can,you,microwave]",
+        "+scene.objects.soup=near counter",
+        "skills.extra=[{_target_: examples.custom_skill.heat_skill}]",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-m", "saycan.run", f"hydra.run.dir={tmp_path}", *overrides],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=repo,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    step = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[1])
+    assert "heat the soup" in {o["text"] for o in step["options"]}
+
+
+def test_duplicate_skill_from_config_is_one_clear_error(tmp_path, tiny_model_dir):
+    out = run(
+        tmp_path,
+        "instruction=x",
+        "llm=hf",
+        f"llm.path={tiny_model_dir}",
+        "skills.extra=[{_target_: skills.make, id: done}]",
+    )
+    assert out.returncode == 2 and "skill ids must be unique" in out.stdout

@@ -88,3 +88,25 @@ def test_library_needs_a_terminal_skill_and_known_ids():
         skills.make_library(["find", "pick_up"])
     with pytest.raises(KeyError, match="unknown skill 'pickup'.*Did you mean 'pick_up'"):
         skills.make_library(["pickup", "done"])
+
+
+def test_skill_from_callables_without_a_subclass(kitchen):
+    from saycan.world import SymbolicWorld
+
+    def wave_value(world, location):
+        return 0.8 if world.robot_at == location else 0.0
+
+    skills.register("wave_fn_test", template="wave at the {location}", value_fn=wave_value)
+    try:
+        skill = skills.make("wave_fn_test")
+        world = SymbolicWorld(kitchen)
+        assert skill.value(world, location="near counter") == 0.8 and skill.value(world, location="sink") == 0.0
+        assert skill.simulate(None, location="sink") is None  # no sim routine given
+    finally:
+        skills.registry.unregister("wave_fn_test")
+
+
+def test_registering_without_entry_point_or_value_function_is_refused():
+    with pytest.raises(ConfigError, match="pass an entry_point"):
+        skills.register("nothing_test", template="do nothing")
+    assert "nothing_test" not in skills.registry

@@ -92,14 +92,14 @@ class KitchenEnv(gym.Env):
     # -- the planner's env -----------------------------------------------------------
     def execute(self, skill: Skill, option: Option) -> ExecResult:
         assert self.sim is not None
-        routine = ROUTINES.get(skill.id)
-        if routine is None:
-            return ExecResult(False, f"skill {skill.id!r} has no simulator routine; known: {', '.join(ROUTINES)}")
         fail = self.force_failures.get(option.text, 0) > 0
         if fail:
             self.force_failures[option.text] -= 1
         start = self.sim.steps
-        result = routine(self.sim, fail=fail, **option.kwargs)
+        routine = ROUTINES.get(skill.id)
+        result = routine(self.sim, fail=fail, **option.kwargs) if routine else skill.simulate(self, **option.kwargs)
+        if result is None:
+            result = ExecResult(False, f"skill {skill.id!r} has no simulator routine: give it a `simulate` method")
         if fail and result.success:  # a forced failure of a skill with no failure path of its own
             result = ExecResult(False, "forced failure (sim.force_failures)")
         self.sync()
@@ -123,6 +123,10 @@ class KitchenEnv(gym.Env):
         robot_at = sim.robot_station() or self.world.robot_at
         scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held)
         world = SymbolicWorld(scene)
+        for node, attrs in self.world.graph.nodes(data=True):  # flags custom skills set (e.g. "heated")
+            for key, value in attrs.items():
+                if key not in ("kind", "clean"):
+                    world.graph.nodes[node][key] = value
         for spill, state in sim.spills.items():
             if state.body is None:
                 world.clean(spill)

@@ -12,7 +12,7 @@ import pybullet_data
 
 from saycan.errors import ConfigError
 from saycan.scene import Scene
-from saycan.sim.layout import Station, object_model, station_for
+from saycan.sim.layout import Station, layout_stations, object_model
 from saycan.sim.robot import MobilePanda, render
 
 TIME_STEP = 1.0 / 120.0  # 120 Hz physics: grasps are constraints, so this is stable and twice as fast
@@ -70,8 +70,7 @@ class KitchenSim:
         p.setGravity(0, 0, -9.81, physicsClientId=self.client)
         p.setPhysicsEngineParameter(fixedTimeStep=TIME_STEP, numSolverIterations=20, physicsClientId=self.client)
         p.loadURDF(pybullet_data.getDataPath() + "/plane.urdf", physicsClientId=self.client)
-        n = len(scene.locations)
-        self.stations: dict[str, Station] = {loc: station_for(loc, i, n) for i, loc in enumerate(scene.locations)}
+        self.stations: dict[str, Station] = layout_stations(scene.locations, scene.source)
         for station in self.stations.values():
             self._build_station(station)
         self.objects: dict[str, int] = {}

@@ -6,6 +6,8 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from saycan.errors import ConfigError
+
 BASE_HEIGHT = 0.45  # the Panda is mounted on a mobile base this tall
 DOCK_GAP = 0.30  # robot base centre to the near edge of a surface, when docked
 
@@ -75,16 +77,31 @@ KITCHEN_STATIONS: dict[str, Station] = {
         Station("you", (0.0, -2.6), -math.pi / 2, 0.4, 0.6, 0.75, (0.3, 0.4, 0.8, 1), "user"),
     )
 }
-EXTRA_RING_RADIUS = 2.9  # locations a custom scene adds are placed on this ring
+# Free wall spots for locations a custom scene adds (e.g. a microwave), as (x, y, yaw).
+SPARE_SPOTS = (
+    (2.6, 0.0, 0.0),
+    (-2.6, 0.0, math.pi),
+    (1.6, 2.6, math.pi / 2),
+    (-1.6, 2.6, math.pi / 2),
+    (1.6, -2.6, -math.pi / 2),
+    (-1.6, -2.6, -math.pi / 2),
+)
 
 
-def station_for(name: str, index: int, total: int) -> Station:
-    """The kitchen station of ``name``, or a counter on the room's ring for a location we don't know."""
-    if name in KITCHEN_STATIONS:
-        return KITCHEN_STATIONS[name]
-    angle = 2 * math.pi * (index + 0.5) / max(total, 1)
-    center = (EXTRA_RING_RADIUS * math.cos(angle), EXTRA_RING_RADIUS * math.sin(angle))
-    return Station(name, center, angle, 0.6, 0.8, 0.75, (0.5, 0.5, 0.45, 1), "counter")
+def layout_stations(locations: tuple[str, ...], source: str = "<scene>") -> dict[str, Station]:
+    """Stations for a scene's locations: the kitchen's own, then free wall spots for new ones."""
+    extra = [loc for loc in locations if loc not in KITCHEN_STATIONS]
+    if len(extra) > len(SPARE_SPOTS):
+        raise ConfigError(
+            f"{source}: the simulated kitchen has room for {len(SPARE_SPOTS)} new locations, "
+            f"the scene adds {len(extra)}: {extra}"
+        )
+    spots = dict(zip(extra, SPARE_SPOTS, strict=False))
+    return {
+        loc: KITCHEN_STATIONS.get(loc)
+        or Station(loc, spots[loc][:2], spots[loc][2], 0.5, 0.7, 0.75, (0.5, 0.5, 0.45, 1), "counter")
+        for loc in locations
+    }
 
 
 @dataclass(frozen=True)

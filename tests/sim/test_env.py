@@ -67,3 +67,11 @@ def test_forced_failure_fails_the_next_attempt_only(kitchen):
         assert env.execute(skills.make("pick_up"), option).success
     finally:
         env.close()
+
+
+def test_skill_without_sim_routine_fails_clearly(env):
+    from skills.function_skill import FunctionSkill
+
+    wave = FunctionSkill("wave_sim_test", "wave at the {location}", value_fn=lambda world, location: 1.0)
+    result = env.execute(wave, Option("wave at the table", "wave_sim_test", (("location", "table"),)))
+    assert not result.success and "no simulator routine" in result.message
