@@ -6,29 +6,33 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from saycan.envs.base import PlanEnv
 from saycan.errors import ConfigError
 from saycan.registry import Registry
-from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
 
 
 class AffordanceModel(Protocol):
-    def __call__(self, world: SymbolicWorld, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        """Returns: (n_options,) p(success | state), each in [0, 1]."""
+    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+        """Value of every option in ``env``'s current state (``env.world``; ``env.sim`` in the sim).
+
+        Returns:
+            (n_options,) p(success | state), each in [0, 1].
+        """
         ...
 
 
 class StateAffordance:
     """Each skill's own value function, read from the symbolic state."""
 
-    def __call__(self, world: SymbolicWorld, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        return [checked_value(skills[o.skill].value(world, **o.kwargs), o) for o in options]
+    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+        return [checked_value(skills[o.skill].value(env.world, **o.kwargs), o) for o in options]
 
 
 class NoAffordance:
     """The "no value function" ablation: every option is equally feasible."""
 
-    def __call__(self, world: SymbolicWorld, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
         return [1.0] * len(options)
 
 
@@ -52,6 +56,7 @@ def checked_value(value: Any, option: Option) -> float:
 registry: Registry[AffordanceModel] = Registry("affordance")
 registry.register("state", StateAffordance)
 registry.register("none", NoAffordance)
+registry.register("learned", "saycan.value.affordance:LearnedAffordance")
 
 
 def make(id: str, **kwargs: Any) -> AffordanceModel:

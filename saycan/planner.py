@@ -103,7 +103,7 @@ class SayCanPlanner:
     def score(
         self,
         instruction: str,
-        world: SymbolicWorld,
+        env: PlanEnv,
         history: Sequence[tuple[str, bool]],
         options: Sequence[Option],
         failures: Counter[str] | None = None,
@@ -113,11 +113,12 @@ class SayCanPlanner:
         Returns:
             (prompt, (n_options,) scored options in candidate order, timings in seconds).
         """
+        world = env.world
         prompt = self.prompt.render(instruction, history, world.objects, world.locations)
         t0 = time.perf_counter()
         scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
         t1 = time.perf_counter()
-        affordances = self.affordance(world, self.skills, options)
+        affordances = self.affordance(env, self.skills, options)
         t2 = time.perf_counter()
         lps = scores.logprobs
         if self.score_reduction == "mean":
@@ -161,7 +162,7 @@ class SayCanPlanner:
         failures: Counter[str] = Counter()
         trace.stop_reason = "max_steps"
         for index in range(1, self.max_steps + 1):
-            prompt, scored, timings = self.score(instruction, env.world, history, options, failures)
+            prompt, scored, timings = self.score(instruction, env, history, options, failures)
             best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
             policy = "saycan"
             if self.recovery == "retry" and history and not history[-1][1]:

@@ -37,7 +37,7 @@ def find(sim: KitchenSim, object: str) -> ExecResult:
     return result if not result.success else ExecResult(detectors.base_at(sim, location))
 
 
-def _occluded(sim: KitchenSim, object: str) -> bool:
+def occluded(sim: KitchenSim, object: str) -> bool:
     """Something other than the object is the first thing straight above it."""
     pos = sim.position(object)
     top = pos[2] + object_model(object).height / 2
@@ -54,7 +54,7 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     pos = sim.position(object)
     if here is None or sim.station_of(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
         return ExecResult(False, f"the {object} is out of reach")
-    if _occluded(sim, object):
+    if occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
     model = object_model(object)
     grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)  # deeper on tall objects, so they hang steady
@@ -80,14 +80,22 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     return ExecResult(ok, "" if ok else f"the {object} was not lifted")
 
 
-def _free_slot(sim: KitchenSim, location: str, object: str) -> np.ndarray | None:
+def _open_spots(sim: KitchenSim, location: str, ignore: str | None = None) -> list[np.ndarray]:
+    """Resting spots of ``location`` with no object (other than ``ignore``) within 11 cm."""
     station = sim.stations[location]
-    others = [sim.position(o)[:2] for o in sim.objects if o != object and sim.station_of(o) == location]
-    for along, across in station.slots():
-        xy = np.array(station.to_world(along, across)[:2])
-        if all(np.linalg.norm(xy - o) > 0.11 for o in others):
-            return xy
-    return None
+    others = [sim.position(o)[:2] for o in sim.objects if o != ignore and sim.station_of(o) == location]
+    spots = [np.array(station.to_world(along, across)[:2]) for along, across in station.slots()]
+    return [xy for xy in spots if all(np.linalg.norm(xy - o) > 0.11 for o in others)]
+
+
+def free_slots(sim: KitchenSim, location: str) -> int:
+    """How many resting spots of ``location`` are free."""
+    return len(_open_spots(sim, location))
+
+
+def _free_slot(sim: KitchenSim, location: str, object: str) -> np.ndarray | None:
+    spots = _open_spots(sim, location, ignore=object)
+    return spots[0] if spots else None
 
 
 def place(sim: KitchenSim, object: str) -> ExecResult:

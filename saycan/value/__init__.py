@@ -1,0 +1,1 @@
+"""Learned value functions: p(success | state, skill text), trained on sim rollouts."""

@@ -1,0 +1,47 @@
+"""`LearnedAffordance`: the trained value function as the planner's "can"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from saycan.affordance import checked_value
+from saycan.value import checkpoint
+from saycan.value.embed import TextEmbedder
+from saycan.value.features import from_sim, from_world
+from saycan.value.train import batch_tensors, predict
+from skills.skill import Option, Skill
+
+
+class LearnedAffordance:
+    """p(success | state, skill text) from a `ValueNet` checkpoint (default: the one shipped).
+
+    The state comes from the simulator under ``env=pybullet`` and from the scene graph in the
+    symbolic world. Skills the checkpoint was not trained on (custom skills, ``done``) keep their
+    own value function.
+
+    Args:
+        checkpoint: Path stem of ``.safetensors`` + ``.json``; None for the shipped checkpoint.
+    """
+
+    def __init__(self, checkpoint_path: str | Path | None = None) -> None:
+        self.model, self.meta = checkpoint.load(checkpoint_path)
+        self.trained = set(self.meta.get("skills", []))
+        self.embed = TextEmbedder()
+
+    def __call__(self, env: Any, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+        learned = [i for i, o in enumerate(options) if o.skill in self.trained]
+        values = [0.0] * len(options)
+        for i, option in enumerate(options):
+            if i not in set(learned):
+                values[i] = checked_value(skills[option.skill].value(env.world, **option.kwargs), option)
+        if learned:
+            tokens = from_sim(env) if getattr(env, "sim", None) is not None else from_world(env.world)
+            rows = [
+                {"text": options[i].text, "names": tokens.names, "features": tokens.features, "globals": tokens.globals}
+                for i in learned
+            ]
+            for i, p in zip(learned, predict(self.model, batch_tensors(rows, self.embed)), strict=True):
+                values[i] = float(p)
+        return values

@@ -1,0 +1,108 @@
+"""Rollouts for value learning: kitchen skills run in the sim from random start states, labelled by detectors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SKILLS_PER_EPISODE = 8
+MAX_NOISE = 0.3
+
+
+def random_init(scene, rng: np.random.Generator) -> dict[str, Any]:
+    """A start state: robot place, object places (within each surface's capacity), hand contents."""
+    from saycan.sim.layout import layout_stations
+
+    capacity = {loc: len(st.slots()) for loc, st in layout_stations(scene.locations).items()}
+    objects = {}
+    for obj in scene.objects:
+        open_ = [loc for loc in scene.locations if capacity[loc] > 0]
+        loc = str(rng.choice(open_))
+        capacity[loc] -= 1
+        objects[obj] = loc
+    holding = str(rng.choice(list(scene.objects))) if rng.random() < 0.4 else None
+    return {"robot_at": str(rng.choice(list(scene.locations))), "holding": holding, "objects": objects}
+
+
+def run_episode(scene_def: dict[str, Any], episode: int, seed: int) -> list[dict[str, Any]]:
+    """Attempt `SKILLS_PER_EPISODE` skills from one random start; half drawn from those the
+    state-based value function deems feasible, so both outcomes are well represented."""
+    import skills
+    from saycan.scene import scene_from_dict
+    from saycan.sim.env import KitchenEnv
+    from saycan.value.features import from_sim
+
+    rng = np.random.default_rng([seed, episode])
+    base = scene_from_dict(scene_def)
+    init = random_init(base, rng)
+    noise = float(rng.uniform(0, MAX_NOISE))
+    env = KitchenEnv(base.with_init(init), seed=int(rng.integers(2**31)), noise=noise)
+    library = {s.id: s for s in skills.make_library() if not s.terminal}
+    options = [o for s in library.values() for o in s.options(env.world)]
+    samples = []
+    try:
+        for _ in range(SKILLS_PER_EPISODE):
+            feasible = [o for o in options if library[o.skill].value(env.world, **o.kwargs) > 0]
+            pool = feasible if feasible and rng.random() < 0.5 else options
+            option = pool[int(rng.integers(len(pool)))]
+            tokens = from_sim(env)
+            result = env.execute(library[option.skill], option)
+            samples.append(
+                {
+                    "episode": episode,
+                    "text": option.text,
+                    "skill": option.skill,
+                    "label": bool(result.success),
+                    "noise": noise,
+                    "names": tokens.names,
+                    "features": tokens.features.round(4).tolist(),
+                    "globals": tokens.globals.tolist(),
+                }
+            )
+    finally:
+        env.close()
+    return samples
+
+
+def done_episodes(path: Path) -> set[int]:
+    """Episodes already in ``path`` (a torn last line from a killed run is ignored)."""
+    done: set[int] = set()
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                done.add(json.loads(line)["episode"])
+            except (json.JSONDecodeError, KeyError):
+                continue
+    return done
+
+
+def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int) -> Iterator[int]:
+    """Run the episodes not yet in ``path``, appending each one's samples as it finishes.
+
+    Yields the number of samples each finished episode added (for a progress bar). Episode e
+    is seeded by (seed, e), so a resumed run yields the same data as an uninterrupted one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    todo = [e for e in range(episodes) if e not in done_episodes(path)]
+    with path.open("a") as out, ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_episode, scene_def, e, seed) for e in todo]
+        for future in as_completed(futures):
+            samples = future.result()
+            out.write("".join(json.dumps(s) + "\n" for s in samples))
+            out.flush()
+            yield len(samples)
+
+
+def load_rollouts(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a torn last line
+    return rows

@@ -1,0 +1,16 @@
+import numpy as np
+
+from saycan.sim.env import KitchenEnv
+from saycan.value.features import N_FEATURES, from_sim, from_world
+
+
+def test_sim_and_graph_give_the_same_tokens_where_they_can(kitchen):
+    env = KitchenEnv(kitchen.with_init({"holding": "apple"}))
+    try:
+        sim, graph = from_sim(env), from_world(env.world)
+    finally:
+        env.close()
+    assert sim.names == graph.names and sim.features.shape == (len(sim.names), N_FEATURES)
+    # kind, held/at/clean and "here" agree exactly; distances are exact only in the sim
+    assert np.array_equal(sim.features[:, :5], graph.features[:, :5])
+    assert np.array_equal(sim.globals, graph.globals)
