@@ -8,9 +8,10 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _shipped(name: str) -> Path:
-    # A checkout (or editable install) has conf/ and suites/ beside the package; a wheel
-    # carries copies under saycan/_data/ (see [tool.hatch.build] in pyproject.toml).
-    for candidate in (_PACKAGE.parent / name, _PACKAGE / "_data" / name):
+    # A wheel carries copies under saycan/_data/ (see [tool.hatch.build] in pyproject.toml);
+    # a checkout (or editable install) has conf/ and suites/ beside the package. The wheel's
+    # copy wins: in site-packages, a "conf" beside saycan could belong to another package.
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"saycan's {name}/ directory is missing from {_PACKAGE.parent}; reinstall saycan-planner")
