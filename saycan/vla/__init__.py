@@ -1,0 +1,1 @@
+"""Vision-language-action policies with OpenVLA's interface: action tokens, normalisation statistics."""
