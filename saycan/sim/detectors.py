@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pybullet as p
-
 from saycan.sim.kitchen import KitchenSim
 from saycan.sim.layout import object_model
 
@@ -24,8 +22,7 @@ def resting_on(sim: KitchenSim, name: str, location: str) -> bool:
     """``name`` is released, on ``location``'s surface, and still."""
     if sim.held_name() == name:
         return False
-    velocity = p.getBaseVelocity(sim.objects[name], physicsClientId=sim.client)[0]
-    return bool(sim.station_of(name) == location and sum(v * v for v in velocity) ** 0.5 < 0.05)
+    return bool(sim.station_of(name) == location and sim.speed(sim.objects[name]) < 0.05)
 
 
 def spill_removed(sim: KitchenSim, spill: str) -> bool:

@@ -14,7 +14,8 @@ from saycan.envs.base import ExecResult
 from saycan.errors import ConfigError
 from saycan.scene import Scene
 from saycan.sim import primitives
-from saycan.sim.kitchen import KitchenSim
+from saycan.sim.kitchen import TIME_STEP, KitchenSim
+from saycan.sim.robot import CONTROL_STEPS, PHYSICS_HZ
 from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
 
@@ -104,10 +105,7 @@ class KitchenEnv(gym.Env):
             result = ExecResult(False, "forced failure (sim.force_failures)")
         self.sync()
         steps = self.sim.steps - start
-        info = {
-            "sim_steps": float(steps),
-            "sim_s": steps * p.getPhysicsEngineParameters(physicsClientId=self.sim.client)["fixedTimeStep"],
-        }
+        info = {"sim_steps": float(steps), "sim_s": steps * TIME_STEP}
         return replace(result, success=bool(result.success), info={**result.info, **info})
 
     def sync(self) -> None:
@@ -161,7 +159,7 @@ class KitchenEnv(gym.Env):
             )
         info: dict[str, Any] = {}
         robot = self.sim.robot
-        ticks = max(1, 60 // self.control_hz)
+        ticks = max(1, PHYSICS_HZ // CONTROL_STEPS // self.control_hz)
         if not np.all(np.isfinite(action)):
             info["error"] = f"non-finite action {action.tolist()}; the arm holds still"
             robot.tick(ticks)

@@ -13,9 +13,9 @@ import pybullet_data
 from saycan.errors import ConfigError
 from saycan.scene import Scene
 from saycan.sim.layout import Station, layout_stations, object_model
-from saycan.sim.robot import MobilePanda, render
+from saycan.sim.robot import PHYSICS_HZ, MobilePanda, render
 
-TIME_STEP = 1.0 / 120.0  # 120 Hz physics: grasps are constraints, so this is stable and twice as fast
+TIME_STEP = 1.0 / PHYSICS_HZ
 SPILL_SIZE = 0.2
 SPILL_GRID = 5  # SPILL_GRID x SPILL_GRID points; the spill is gone when enough are wiped
 SPONGE_REACH = 0.05  # a point counts as wiped when the sponge passes this close
@@ -182,13 +182,13 @@ class KitchenSim:
         """Step until ``body`` moves slower than ``speed`` m/s (at most ``max_steps``)."""
         for _ in range(0, max_steps, 10):
             self.step(10)
-            velocity = p.getBaseVelocity(body, physicsClientId=self.client)[0]
-            if sum(v * v for v in velocity) ** 0.5 < speed:
+            if self.speed(body) < speed:
                 return
 
-    @property
-    def sim_seconds(self) -> float:
-        return self.steps * TIME_STEP
+    def speed(self, body: int) -> float:
+        """Linear speed of ``body`` in m/s."""
+        velocity = p.getBaseVelocity(body, physicsClientId=self.client)[0]
+        return sum(v * v for v in velocity) ** 0.5
 
     # -- state -------------------------------------------------------------------
     def position(self, name: str) -> np.ndarray:

@@ -33,8 +33,7 @@ def find(sim: KitchenSim, object: str) -> ExecResult:
     location = sim.station_of(object)
     if location is None:
         return ExecResult(False, f"the {object} is not on any surface")
-    result = navigate(sim, location)
-    return result if not result.success else ExecResult(detectors.base_at(sim, location))
+    return navigate(sim, location)
 
 
 def occluded(sim: KitchenSim, object: str) -> bool:

@@ -24,7 +24,7 @@ LOWER = (-2.9671, -1.8326, -2.9671, -3.1416, -2.9671, -0.0873, -2.9671)
 UPPER = (2.9671, 1.8326, 2.9671, 0.0, 2.9671, 3.8223, 2.9671)
 REACH = 0.82  # metres from the arm's base the gripper can reach
 CONTROL_STEPS = 2  # physics steps per control tick: 60 Hz control at 120 Hz physics
-PHYSICS_HZ = 120
+PHYSICS_HZ = 120  # grasps are constraints, so 120 Hz is stable and twice as fast as 240 Hz
 
 
 def down(yaw: float) -> tuple[float, ...]:
