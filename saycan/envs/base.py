@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,6 +20,20 @@ class ExecResult:
     success: bool
     message: str = ""
     info: dict[str, float] = field(default_factory=dict)
+
+
+class ForcedFailures:
+    """Skill text -> how many of its next attempts must fail (``sim.force_failures``), for tests and demos."""
+
+    def __init__(self, counts: Mapping[str, int] | None = None) -> None:
+        self.counts = {str(k): int(v) for k, v in dict(counts or {}).items()}
+
+    def take(self, text: str) -> bool:
+        """True (and one fewer left) when the next attempt of ``text`` must fail."""
+        if self.counts.get(text, 0) <= 0:
+            return False
+        self.counts[text] -= 1
+        return True
 
 
 class PlanEnv(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from saycan.envs.base import ExecResult
+from saycan.envs.base import ExecResult, ForcedFailures
 from saycan.scene import Scene
 from saycan.world import SkillFailure, SymbolicWorld
 from skills.skill import Option, Skill
@@ -21,11 +21,10 @@ class SymbolicEnv:
 
     def __init__(self, scene: Scene, force_failures: Mapping[str, int] | None = None) -> None:
         self.world = SymbolicWorld(scene)
-        self.force_failures = {str(k): int(v) for k, v in dict(force_failures or {}).items()}
+        self.force_failures = ForcedFailures(force_failures)
 
     def execute(self, skill: Skill, option: Option) -> ExecResult:
-        if self.force_failures.get(option.text, 0) > 0:
-            self.force_failures[option.text] -= 1
+        if self.force_failures.take(option.text):
             return ExecResult(False, "forced failure (force_failures)")
         try:
             skill.apply(self.world, **option.kwargs)

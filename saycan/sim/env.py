@@ -10,7 +10,7 @@ import gymnasium as gym
 import numpy as np
 import pybullet as p
 
-from saycan.envs.base import ExecResult
+from saycan.envs.base import ExecResult, ForcedFailures
 from saycan.errors import ConfigError
 from saycan.scene import Scene
 from saycan.sim import primitives
@@ -69,7 +69,7 @@ class KitchenEnv(gym.Env):
         on_frame: Callable[[], None] | None = None,
     ) -> None:
         self.scene, self.gui, self.seed, self.noise = scene, bool(gui), int(seed), float(noise)
-        self.force_failures = {str(k): int(v) for k, v in dict(force_failures or {}).items()}
+        self.force_failures = ForcedFailures(force_failures)
         self.control_hz, self.frame_every, self.on_frame = int(control_hz), int(frame_every), on_frame
         self.render_mode = "rgb_array"
         image = gym.spaces.Box(0, 255, (IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
@@ -93,9 +93,7 @@ class KitchenEnv(gym.Env):
     # -- the planner's env -----------------------------------------------------------
     def execute(self, skill: Skill, option: Option) -> ExecResult:
         assert self.sim is not None
-        fail = self.force_failures.get(option.text, 0) > 0
-        if fail:
-            self.force_failures[option.text] -= 1
+        fail = self.force_failures.take(option.text)
         start = self.sim.steps
         routine = ROUTINES.get(skill.id)
         result = routine(self.sim, fail=fail, **option.kwargs) if routine else skill.simulate(self, **option.kwargs)
