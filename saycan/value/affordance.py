@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from saycan.affordance import checked_value
+from saycan.affordance import StateAffordance
 from saycan.value import checkpoint
 from saycan.value.embed import TextEmbedder
 from saycan.value.features import from_sim, from_world
@@ -29,13 +29,14 @@ class LearnedAffordance:
         self.model, self.meta = checkpoint.load(checkpoint_path)
         self.trained = set(self.meta.get("skills", []))
         self.embed = TextEmbedder()
+        self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: Any, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
         learned = [i for i, o in enumerate(options) if o.skill in self.trained]
+        own = [i for i, o in enumerate(options) if o.skill not in self.trained]
         values = [0.0] * len(options)
-        for i, option in enumerate(options):
-            if i not in set(learned):
-                values[i] = checked_value(skills[option.skill].value(env.world, **option.kwargs), option)
+        for i, value in zip(own, self.own_value(env, skills, [options[i] for i in own]), strict=True):
+            values[i] = value
         if learned:
             tokens = from_sim(env) if getattr(env, "sim", None) is not None else from_world(env.world)
             rows = [

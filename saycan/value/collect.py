@@ -69,16 +69,19 @@ def run_episode(scene_def: dict[str, Any], episode: int, seed: int) -> list[dict
     return samples
 
 
+def load_rollouts(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in Path(path).read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a torn last line
+    return rows
+
+
 def done_episodes(path: Path) -> set[int]:
     """Episodes already in ``path`` (a torn last line from a killed run is ignored)."""
-    done: set[int] = set()
-    if path.exists():
-        for line in path.read_text().splitlines():
-            try:
-                done.add(json.loads(line)["episode"])
-            except (json.JSONDecodeError, KeyError):
-                continue
-    return done
+    return {r["episode"] for r in load_rollouts(path) if "episode" in r} if path.exists() else set()
 
 
 def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int) -> Iterator[int]:
@@ -88,7 +91,8 @@ def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, wor
     is seeded by (seed, e), so a resumed run yields the same data as an uninterrupted one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    todo = [e for e in range(episodes) if e not in done_episodes(path)]
+    done = done_episodes(path)
+    todo = [e for e in range(episodes) if e not in done]
     with path.open("a") as out, ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(run_episode, scene_def, e, seed) for e in todo]
         for future in as_completed(futures):
@@ -96,13 +100,3 @@ def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, wor
             out.write("".join(json.dumps(s) + "\n" for s in samples))
             out.flush()
             yield len(samples)
-
-
-def load_rollouts(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    for line in Path(path).read_text().splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a torn last line
-    return rows

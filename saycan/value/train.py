@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from saycan.value.embed import TextEmbedder
+from saycan.value.embed import DIM, TextEmbedder
 from saycan.value.metrics import auroc, brier
 from saycan.value.model import ValueNet
 
@@ -17,7 +17,7 @@ def batch_tensors(rows: Sequence[dict[str, Any]], embed: TextEmbedder) -> dict[s
     """Pad rollouts into model inputs: text (B, 384), names (B, N, 384), features, mask, globals, labels."""
     n = max(len(r["names"]) for r in rows)
     width = len(rows[0]["features"][0])
-    names = np.zeros((len(rows), n, embed(["x"]).shape[1]), np.float32)
+    names = np.zeros((len(rows), n, DIM), np.float32)
     feats = np.zeros((len(rows), n, width), np.float32)
     mask = np.zeros((len(rows), n), bool)
     for i, r in enumerate(rows):
