@@ -148,14 +148,16 @@ class HFScorer(Scorer):
         prompt, options = split_trailing_space(prompt, options)
         prompt_ids = self.encode(prompt)
         logprobs, n_tokens, evaluated = [], [], 0
+        prompt_lps = None  # log-probs over the prompt alone, needed only after a boundary merge
         for option in options:
             full = self.encode(prompt + option)
             k = _common_prefix(prompt_ids, full)
             lps = torch.log_softmax(self.model(torch.tensor([full])).logits[0].float(), dim=-1)
             lp = sum(float(lps[t - 1, full[t]]) for t in range(k, len(full)))
             if k < len(prompt_ids):  # boundary merge: divide by p(prompt tail), as `score` does
-                lp_tail = torch.log_softmax(self.model(torch.tensor([prompt_ids])).logits[0].float(), dim=-1)
-                lp -= sum(float(lp_tail[t - 1, prompt_ids[t]]) for t in range(k, len(prompt_ids)))
+                if prompt_lps is None:
+                    prompt_lps = torch.log_softmax(self.model(torch.tensor([prompt_ids])).logits[0].float(), dim=-1)
+                lp -= sum(float(prompt_lps[t - 1, prompt_ids[t]]) for t in range(k, len(prompt_ids)))
             logprobs.append(lp)
             n_tokens.append(max(len(full) - len(prompt_ids), 1))
             evaluated += len(full)
