@@ -19,7 +19,7 @@ def build(cfg: DictConfig) -> dict[str, Any]:
     from hydra.utils import instantiate
 
     import skills
-    from saycan import envs
+    from saycan import envs, executors
     from saycan.planner import SayCanPlanner
     from saycan.predicates import parse_goal
     from saycan.prompt import PromptTemplate
@@ -54,6 +54,12 @@ def build(cfg: DictConfig) -> dict[str, Any]:
     )
     env_cfg = OmegaConf.to_container(cfg.env, resolve=True)
     env = envs.make(env_cfg.pop("id"), scene=scene, **env_cfg)
+    executor_cfg = OmegaConf.to_container(cfg.executor, resolve=True)
+    try:
+        env = executors.make(executor_cfg.pop("id"), env, **executor_cfg)
+    except BaseException:
+        env.close()
+        raise
     return {"planner": planner, "env": env, "scene": scene, "goal": goal}
 
 
@@ -83,6 +89,7 @@ def main(cfg: DictConfig) -> None:
                     "llm": cfg.llm.id,
                     "affordance": cfg.affordance.id,
                     "env": OmegaConf.to_container(cfg.env, resolve=True),
+                    "executor": cfg.executor.id,
                     "scene_def": scene_definition(parts["scene"]),
                 },
             )

@@ -20,9 +20,10 @@ def main(cfg: DictConfig) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from saycan.errors import ConfigError
+    from saycan.jsonl import read_rows
     from saycan.scene import scene_definition, scene_from_dict
     from saycan.value import checkpoint
-    from saycan.value.collect import collect, done_episodes, load_rollouts
+    from saycan.value.collect import collect, done_episodes
     from saycan.value.embed import TextEmbedder
     from saycan.value.metrics import reliability_plot
     from saycan.value.train import batch_tensors, evaluate, fit, predict, split
@@ -37,7 +38,7 @@ def main(cfg: DictConfig) -> None:
             task = progress.add_task("rollouts (episodes)", total=cfg.episodes, completed=len(done_episodes(data)))
             for _ in collect(scene_definition(scene), data, cfg.episodes, cfg.seed, cfg.workers):
                 progress.advance(task)
-        rows = load_rollouts(data)
+        rows = read_rows(data)
         train_rows, val_rows, unseen_rows = split(rows, list(cfg.holdout_objects), cfg.val_fraction, cfg.seed)
         if not train_rows or not val_rows:
             raise ConfigError(f"too few rollouts ({len(rows)}) to train; raise episodes=")

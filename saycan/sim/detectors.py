@@ -28,3 +28,17 @@ def resting_on(sim: KitchenSim, name: str, location: str) -> bool:
 def spill_removed(sim: KitchenSim, spill: str) -> bool:
     """The spill decal is gone (wiped to the coverage threshold)."""
     return sim.spills[spill].body is None
+
+
+def skill_succeeded(sim: KitchenSim, skill: str, here: str | None, **kwargs: str) -> bool | None:
+    """The success detector of an arm skill run by a learned policy; None for skills without one.
+
+    ``here`` is the station the robot was docked at when the skill started.
+    """
+    if skill == "pick_up" and here is not None:
+        return lifted_in_gripper(sim, kwargs["object"], sim.stations[here].height)
+    if skill == "put_down" and here is not None:
+        return sim.robot.gripper_open and resting_on(sim, kwargs["object"], here)
+    if skill == "wipe":
+        return spill_removed(sim, kwargs["spill"])
+    return None

@@ -23,6 +23,7 @@ IMAGE_SIZE = 224
 # [dx, dy, dz] metres, [droll, dpitch, dyaw] radians per control step, gripper (+1 open, -1 closed)
 ACTION_LOW = np.array([-0.05, -0.05, -0.05, -0.25, -0.25, -0.25, -1.0], dtype=np.float32)
 ACTION_HIGH = -ACTION_LOW
+GRIPPER_TICKS = 10  # control ticks a gripper open/close takes, arm still
 
 # Skill id -> motion primitive. Skills registered without a sim routine fail with a clear message.
 ROUTINES: dict[str, Callable[..., ExecResult]] = {
@@ -40,8 +41,8 @@ class KitchenEnv(gym.Env):
     """The kitchen in PyBullet.
 
     As a gymnasium Env, ``step(action)`` moves the gripper by an end-effector delta
-    ``[dx, dy, dz, droll, dpitch, dyaw, gripper]`` through IK for one control period and
-    observes 224x224 head and wrist camera images. As the planner's env, ``execute`` runs
+    ``[dx, dy, dz, droll, dpitch, dyaw, gripper]`` in the base frame through IK for one
+    control period and observes 224x224 head and wrist camera images. As the planner's env, ``execute`` runs
     a skill's motion primitive, and ``world`` is the scene graph read back from the sim.
 
     Args:
@@ -134,20 +135,39 @@ class KitchenEnv(gym.Env):
         self._build(self.seed if seed is None else seed)
         return self._observe(), {}
 
+    def head_image(self) -> np.ndarray:
+        """(224, 224, 3) uint8: what the head camera sees now (a policy's input)."""
+        assert self.sim is not None
+        return self.sim.robot.head_camera(IMAGE_SIZE)
+
     def _observe(self) -> dict[str, np.ndarray]:
         assert self.sim is not None
         pos, orn = self.sim.robot.ee_pose()
         return {
-            "head": self.sim.robot.head_camera(IMAGE_SIZE),
+            "head": self.head_image(),
             "wrist": self.sim.robot.wrist_camera(IMAGE_SIZE),
             "ee": np.array([*pos, *orn], dtype=np.float32),
         }
 
     def step(self, action: np.ndarray):
-        """Move the gripper by ``action`` for one control period.
+        """Move the gripper by ``action`` for one control period and observe; see `act`."""
+        info = self.act(action)
+        return self._observe(), 0.0, False, False, info
 
-        A non-finite action is refused: the arm holds still and ``info["error"]`` says why.
-        Finite actions are clipped to the action space (workspace and speed limits).
+    def act(self, action: np.ndarray) -> dict[str, Any]:
+        """Apply one end-effector delta ``[dx, dy, dz, droll, dpitch, dyaw, gripper]`` for one control period.
+
+        Deltas are in the robot base's frame (x ahead, y left, z up), as on real mobile manipulators,
+        so a policy looking through the head camera sees the same motion at every station. A
+        non-finite action is refused: the arm holds still and ``info["error"]`` says why. Finite
+        actions are clipped to the action space (workspace and speed limits).
+
+        Gripper (> 0 open): a change of command runs first, with the arm still, the way a real
+        gripper blocks. Closing attaches an object only if a finger touches it (a grasp can
+        still slip with probability ``noise``); opening releases what the hand holds.
+
+        Returns:
+            info: ``{"error": str}`` when the action was refused, else empty.
         """
         assert self.sim is not None
         action = np.asarray(action, dtype=np.float64).reshape(-1)
@@ -155,22 +175,38 @@ class KitchenEnv(gym.Env):
             raise ConfigError(
                 f"action must have 7 numbers [dx, dy, dz, droll, dpitch, dyaw, gripper], got {action.shape}"
             )
-        info: dict[str, Any] = {}
         robot = self.sim.robot
         ticks = max(1, PHYSICS_HZ // CONTROL_STEPS // self.control_hz)
         if not np.all(np.isfinite(action)):
-            info["error"] = f"non-finite action {action.tolist()}; the arm holds still"
             robot.tick(ticks)
-            return self._observe(), 0.0, False, False, info
+            return {"error": f"non-finite action {action.tolist()}; the arm holds still"}
         action = np.clip(action, ACTION_LOW, ACTION_HIGH)
+        self._command_gripper(bool(action[6] > 0))
+        base = p.getQuaternionFromEuler((0.0, 0.0, robot.pose[2]))
         pos, orn = robot.ee_pose()
-        rpy = np.array(p.getEulerFromQuaternion(orn)) + action[3:6]
-        target, target_orn = pos + action[:3], p.getQuaternionFromEuler(rpy.tolist())
-        robot.gripper(bool(action[6] > 0), ticks=0)
+        target = pos + np.array(p.multiplyTransforms((0, 0, 0), base, action[:3].tolist(), (0, 0, 0, 1))[0])
+        # Rotate in the base frame: orn' = base * R(rpy_b + delta), rpy_b the gripper's rpy relative to the base.
+        _, inv_base = p.invertTransform((0, 0, 0), base)
+        rpy = np.array(p.getEulerFromQuaternion(p.multiplyTransforms((0, 0, 0), inv_base, (0, 0, 0), orn)[1]))
+        target_orn = p.multiplyTransforms((0, 0, 0), base, (0, 0, 0), p.getQuaternionFromEuler(rpy + action[3:6]))[1]
         ramp = max(1, ticks // 2)  # move over the first half of the period, then hold the target
         for i in range(1, ticks + 1):
             robot.track(pos + min(i / ramp, 1.0) * (target - pos), target_orn)
-        return self._observe(), 0.0, False, False, info
+        return {}
+
+    def _command_gripper(self, open_: bool) -> None:
+        sim = self.sim
+        assert sim is not None
+        if open_ == sim.robot.gripper_open:
+            return
+        if open_ and sim.robot.held is not None:
+            sim.robot.detach()
+        sim.robot.gripper(open_, ticks=GRIPPER_TICKS)
+        if not open_ and sim.robot.held is None:
+            touched = {name: sim.robot.finger_contacts(body) for name, body in sim.objects.items()}
+            name = max(touched, key=touched.get, default=None)
+            if name is not None and touched[name] > 0 and sim.rng.random() >= sim.noise:
+                sim.attach(name)
 
     def render(self) -> np.ndarray:
         assert self.sim is not None

@@ -215,6 +215,12 @@ class KitchenSim:
                 return s.name
         return None
 
+    def attach(self, name: str) -> None:
+        """Hold ``name`` in the gripper where it is (after a contact check), recording how deep it sits."""
+        self.robot.attach(self.objects[name])
+        bottom = self.position(name)[2] - object_model(name).height / 2
+        self.grasp_offsets[name] = float(self.robot.ee_pose()[0][2] - bottom)
+
     def wipe_at(self, xy: np.ndarray, height_ok: bool) -> None:
         """Mark spill points under the sponge as wiped; fade the decal, remove it when clean."""
         for spill in self.spills.values():

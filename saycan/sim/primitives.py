@@ -44,6 +44,13 @@ def occluded(sim: KitchenSim, object: str) -> bool:
     return hit[0] not in (-1, sim.objects[object])
 
 
+def grasp_point(sim: KitchenSim, object: str) -> np.ndarray:
+    """Where the fingertips close on ``object``: deeper on tall objects, so they hang steady."""
+    model = object_model(object)
+    grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)
+    return sim.position(object) + np.array([0, 0, model.height / 2 - grip_depth])
+
+
 def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     """Top-down grasp: approach, descend, close, contact check, attach, lift."""
     robot = sim.robot
@@ -55,10 +62,8 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
         return ExecResult(False, f"the {object} is out of reach")
     if occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
-    model = object_model(object)
-    grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)  # deeper on tall objects, so they hang steady
-    grasp = pos + np.array([0, 0, model.height / 2 - grip_depth])
-    yaw = robot.pose[2] + math.pi / 2 if model.shape == "box" else robot.pose[2]
+    grasp = grasp_point(sim, object)
+    yaw = robot.pose[2] + math.pi / 2 if object_model(object).shape == "box" else robot.pose[2]
     orn = down(yaw)
     robot.gripper(True, ticks=5)
     robot.move_ee(grasp + ABOVE, orn)
@@ -71,8 +76,7 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
         robot.tuck()
         why = "no finger contact" if not touching or error > 0.03 else "the grasp slipped"
         return ExecResult(False, f"could not grasp the {object}: {why}")
-    robot.attach(sim.objects[object])
-    sim.grasp_offsets[object] = float(robot.ee_pose()[0][2] - (sim.position(object)[2] - model.height / 2))
+    sim.attach(object)
     robot.move_ee(grasp + LIFT, orn)
     ok = detectors.lifted_in_gripper(sim, object, sim.stations[here].height)
     robot.tuck()
@@ -92,9 +96,14 @@ def free_slots(sim: KitchenSim, location: str) -> int:
     return len(_open_spots(sim, location))
 
 
-def _free_slot(sim: KitchenSim, location: str, object: str) -> np.ndarray | None:
-    spots = _open_spots(sim, location, ignore=object)
-    return spots[0] if spots else None
+def open_spot(sim: KitchenSim, object: str) -> np.ndarray | None:
+    """Where the gripper lets go of the held ``object`` on the surface here: the first free spot; None if full."""
+    here = sim.robot_station()
+    spots = _open_spots(sim, here, ignore=object) if here is not None else []
+    if not spots:
+        return None
+    height = sim.stations[here].height + sim.grasp_offsets.get(object, 0.05) + 0.004
+    return np.array([*spots[0], height])
 
 
 def place(sim: KitchenSim, object: str) -> ExecResult:
@@ -105,11 +114,9 @@ def place(sim: KitchenSim, object: str) -> ExecResult:
     here = sim.robot_station()
     if here is None:
         return ExecResult(False, "not at a surface")
-    xy = _free_slot(sim, here, object)
-    if xy is None:
+    release = open_spot(sim, object)
+    if release is None:
         return ExecResult(False, f"no free surface at the {here}")
-    station = sim.stations[here]
-    release = np.array([xy[0], xy[1], station.height + sim.grasp_offsets.get(object, 0.05) + 0.004])
     orn = robot.ee_pose()[1]
     robot.move_ee(release + ABOVE, orn)
     robot.move_ee(release, orn, speed=0.3)

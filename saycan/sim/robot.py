@@ -22,6 +22,7 @@ CARRY = (
 )  # gripper between skills: (ahead, left, height) metres; high, and out of the head camera's view
 LOWER = (-2.9671, -1.8326, -2.9671, -3.1416, -2.9671, -0.0873, -2.9671)
 UPPER = (2.9671, 1.8326, 2.9671, 0.0, 2.9671, 3.8223, 2.9671)
+HEAD_LEFT, HEAD_HEIGHT, HEAD_AHEAD = 0.35, 1.5, 0.45  # head camera: metres left of the base, high; looks this far ahead
 REACH = 0.82  # metres from the arm's base the gripper can reach
 CONTROL_STEPS = 2  # physics steps per control tick: 60 Hz control at 120 Hz physics
 PHYSICS_HZ = 120  # grasps are constraints, so 120 Hz is stable and twice as fast as 240 Hz
@@ -181,6 +182,11 @@ class MobilePanda:
         self._finger_target = 0.04 if open_ else 0.0
         self.tick(ticks)
 
+    @property
+    def gripper_open(self) -> bool:
+        """The fingers are commanded open."""
+        return self._finger_target > 0
+
     def finger_contacts(self, body: int) -> int:
         """How many fingers touch ``body`` (0, 1 or 2)."""
         return sum(bool(p.getContactPoints(self.arm, body, linkIndexA=f, physicsClientId=self.client)) for f in FINGERS)
@@ -218,10 +224,14 @@ class MobilePanda:
 
     # -- cameras -----------------------------------------------------------------
     def head_camera(self, size: int = 224) -> np.ndarray:
-        """RGB (size, size, 3) uint8 from a camera on a mast above the base, looking ahead and down."""
+        """RGB (size, size, 3) uint8 from a mast camera over the robot's left shoulder, looking at the workspace.
+
+        Offset to the side so the arm, which reaches in from behind, does not hide what it grasps.
+        """
         x, y, yaw = self.pose
-        eye = (x + 0.05 * math.cos(yaw), y + 0.05 * math.sin(yaw), 1.7)
-        target = (x + 0.75 * math.cos(yaw), y + 0.75 * math.sin(yaw), 0.72)
+        c, s = math.cos(yaw), math.sin(yaw)
+        eye = (x - HEAD_LEFT * s, y + HEAD_LEFT * c, HEAD_HEIGHT)
+        target = (x + HEAD_AHEAD * c, y + HEAD_AHEAD * s, 0.72)
         return render(self.client, eye, target, size, size, fov=60)
 
     def wrist_camera(self, size: int = 224) -> np.ndarray:

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from saycan.jsonl import open_for_append, read_rows
+
 SKILLS_PER_EPISODE = 8
 MAX_NOISE = 0.3
 
@@ -69,19 +71,9 @@ def run_episode(scene_def: dict[str, Any], episode: int, seed: int) -> list[dict
     return samples
 
 
-def load_rollouts(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    for line in Path(path).read_text().splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a torn last line
-    return rows
-
-
 def done_episodes(path: Path) -> set[int]:
     """Episodes already in ``path`` (a torn last line from a killed run is ignored)."""
-    return {r["episode"] for r in load_rollouts(path) if "episode" in r} if path.exists() else set()
+    return {r["episode"] for r in read_rows(path) if "episode" in r}
 
 
 def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int) -> Iterator[int]:
@@ -93,7 +85,7 @@ def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, wor
     path.parent.mkdir(parents=True, exist_ok=True)
     done = done_episodes(path)
     todo = [e for e in range(episodes) if e not in done]
-    with path.open("a") as out, ProcessPoolExecutor(max_workers=workers) as pool:
+    with open_for_append(path) as out, ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(run_episode, scene_def, e, seed) for e in todo]
         for future in as_completed(futures):
             samples = future.result()

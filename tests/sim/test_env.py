@@ -75,3 +75,35 @@ def test_skill_without_sim_routine_fails_clearly(env):
     wave = FunctionSkill("wave_sim_test", "wave at the {location}", value_fn=lambda world, location: 1.0)
     result = env.execute(wave, Option("wave at the table", "wave_sim_test", (("location", "table"),)))
     assert not result.success and "no simulator routine" in result.message
+
+
+def test_step_deltas_are_in_the_base_frame(kitchen):
+    # Docked at the table the base faces +y: "ahead" (+x in the base frame) is +y in the world.
+    env = KitchenEnv(kitchen.with_init({"robot_at": "table"}))
+    try:
+        before = env.sim.robot.ee_pose()[0]
+        env.step(np.array([0.03, 0, 0, 0, 0, 0, 1.0]))
+        moved = env.sim.robot.ee_pose()[0] - before
+        assert moved[1] == pytest.approx(0.03, abs=0.01) and abs(moved[0]) < 0.01
+    finally:
+        env.close()
+
+
+def test_closing_on_an_object_grasps_it_and_opening_releases_it(env):
+    from saycan.vla.expert import PickExpert
+
+    expert = PickExpert("apple")
+    for _ in range(40):
+        action = expert(env)
+        env.step(action)
+        if action[6] < 0:
+            break
+    assert env.sim.held_name() == "apple"  # closed with a finger on it: attached
+    env.step(np.array([0, 0, 0.05, 0, 0, 0, -1.0]))
+    env.step(np.array([0, 0, 0, 0, 0, 0, 1.0]))
+    assert env.sim.held_name() is None
+
+
+def test_closing_on_nothing_grasps_nothing(env):
+    env.step(np.array([0, 0, 0, 0, 0, 0, -1.0]))  # in the air
+    assert env.sim.held_name() is None and not env.sim.robot.gripper_open

@@ -1,0 +1,112 @@
+"""Scripted demonstrations of the arm skills, recorded in the sim and kept on disk as episodes.
+
+An episode is ``DIR/episodes/NNNNN.npz`` (``images``: (T, 112, 112, 3) uint8 head-camera frames,
+``actions``: (T, 7) float32 base-frame end-effector deltas, gripper +1 open) plus one line in
+``DIR/episodes.jsonl`` (``episode``, ``skill``, ``text``, ``steps``, ``success``), appended only
+after its arrays are on disk, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from saycan.jsonl import open_for_append, read_rows
+from saycan.vla.image import STORE_SIZE, resize
+
+MAX_STEPS = 60
+DART_SIGMA = 0.012  # metres of noise on executed (not recorded) moves, so demos show how to recover
+SKILL_MIX = {"pick_up": 0.65, "put_down": 0.35}
+
+
+def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any], str]:
+    """A start state for ``skill``: objects scattered, the robot docked at a surface, hand as the skill needs."""
+    from saycan.value.collect import random_init
+
+    init = random_init(scene, rng)
+    surfaces = [loc for loc in scene.locations if loc != "trash can"]
+    if skill == "pick_up":
+        candidates = [o for o, loc in init["objects"].items() if loc in surfaces]
+        obj = str(rng.choice(candidates))
+        return {**init, "holding": None, "robot_at": init["objects"][obj]}, obj
+    obj = str(rng.choice(list(scene.objects)))
+    return {**init, "holding": obj, "robot_at": str(rng.choice(surfaces))}, obj
+
+
+def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """Record one expert episode, seeded by (seed, episode). Returns (metadata, images, actions)."""
+    from saycan.scene import scene_from_dict
+    from saycan.sim import detectors
+    from saycan.sim.env import KitchenEnv
+    from saycan.vla.expert import EXPERTS
+
+    rng = np.random.default_rng([seed, episode])
+    scene = scene_from_dict(scene_def)
+    skill = str(rng.choice(list(SKILL_MIX), p=list(SKILL_MIX.values())))
+    init, obj = _start(scene, skill, rng)
+    env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)))
+    try:
+        sim = env.sim
+        here = sim.robot_station()
+        if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
+            for _ in range(8):
+                env.act(np.array([0, 0, 0, 0, 0, math.pi / 16, 1.0]))
+        expert = EXPERTS[skill](obj)
+        sigma = DART_SIGMA * float(rng.random() < 0.7)
+        images, actions, success = [], [], False
+        for _ in range(MAX_STEPS):
+            images.append(resize(env.head_image(), STORE_SIZE))
+            action = expert(env)
+            actions.append(action)
+            executed = action.copy()
+            executed[:3] += rng.normal(0, sigma, 3)
+            env.act(executed)
+            success = bool(detectors.skill_succeeded(sim, skill, here, object=obj))
+            if success:
+                break
+        text = f"{'pick up' if skill == 'pick_up' else 'put down'} the {obj}"
+        meta = {"episode": episode, "skill": skill, "text": text, "steps": len(actions), "success": bool(success)}
+        return meta, np.stack(images), np.asarray(actions, np.float32)
+    finally:
+        env.close()
+
+
+def _worker(scene_def: dict[str, Any], episode: int, seed: int, root: str) -> dict[str, Any]:
+    meta, images, actions = run_demo(scene_def, episode, seed)
+    path = Path(root) / "episodes" / f"{episode:05d}.npz"
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, images=images, actions=actions)
+    tmp.replace(path)
+    return meta
+
+
+def read_index(root: Path) -> list[dict[str, Any]]:
+    """The episodes recorded in ``root`` (a torn last line from a killed run is ignored)."""
+    return read_rows(Path(root) / "episodes.jsonl")
+
+
+def load_episode(root: Path, episode: int) -> tuple[np.ndarray, np.ndarray]:
+    """(images (T, 112, 112, 3) uint8, actions (T, 7) float32) of one episode; never unpickles."""
+    with np.load(Path(root) / "episodes" / f"{episode:05d}.npz", allow_pickle=False) as data:
+        return data["images"], data["actions"]
+
+
+def record(scene_def: dict[str, Any], root: Path, episodes: int, seed: int, workers: int) -> Iterator[dict[str, Any]]:
+    """Record the episodes not yet in ``root``; yields each one's metadata as it is appended."""
+    root = Path(root)
+    (root / "episodes").mkdir(parents=True, exist_ok=True)
+    done = {row["episode"] for row in read_index(root)}
+    todo = [e for e in range(episodes) if e not in done]
+    with open_for_append(root / "episodes.jsonl") as index, ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_worker, scene_def, e, seed, str(root)) for e in todo]
+        for future in as_completed(futures):
+            meta = future.result()
+            index.write(json.dumps(meta) + "\n")
+            index.flush()
+            yield meta

@@ -1,0 +1,124 @@
+"""Real HTTP servers on 127.0.0.1 for the policy client and server tests."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+
+
+class StubPolicy:
+    """Returns a fixed action; records what it was asked."""
+
+    unnorm_keys = ("saycan_kitchen", "bridge_orig")
+
+    def __init__(self, action=(0.01, 0.0, -0.02, 0.0, 0.0, 0.1, 1.0)) -> None:
+        self.action, self.calls = np.asarray(action, float), []
+
+    def predict_action(self, image, instruction, unnorm_key=None):
+        self.calls.append((image.shape, instruction, unnorm_key))
+        if instruction == "crash":
+            raise RuntimeError("model exploded")
+        return self.action
+
+
+class UvicornThread:
+    """Serve an ASGI app with uvicorn on a free loopback port, in a thread."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> UvicornThread:
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+
+class ScriptedServer:
+    """An HTTP server whose n-th POST /act is answered by ``script[n]`` (the last entry repeats).
+
+    Each entry: ``"drop"`` (close the connection without a reply), ``"stall"`` (sleep 2 s first),
+    or ``(status, body_bytes, headers)``.
+    """
+
+    def __init__(self, script: list) -> None:
+        self.script, self.requests = script, 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                entry = outer.script[min(outer.requests, len(outer.script) - 1)]
+                outer.requests += 1
+                if entry == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if entry == "stall":
+                    time.sleep(2)
+                    return
+                status, body, headers = entry
+                self.send_response(status)
+                for k, v in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> ScriptedServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def action_reply(action=(0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 1.0)) -> tuple[int, bytes, dict]:
+    import json_numpy
+
+    return 200, json_numpy.dumps(np.asarray(action, np.float64)).encode(), {}
+
+
+def json_reply(status: int, value, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    return status, json.dumps(value).encode(), headers or {}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False

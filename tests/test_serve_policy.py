@@ -1,0 +1,78 @@
+import json
+import re
+
+import httpx
+import json_numpy
+import numpy as np
+import pytest
+
+from saycan.serve_policy import create_app
+from tests.executors.servers import StubPolicy, UvicornThread
+
+IMAGE = np.zeros((224, 224, 3), np.uint8)
+
+
+@pytest.fixture(scope="module")
+def served():
+    policy = StubPolicy()
+    with UvicornThread(create_app(policy, "stub", max_image_side=512, max_instruction_chars=64)) as server:
+        yield server, policy
+
+
+def post(url, payload=None, raw=None):
+    body = raw if raw is not None else json_numpy.dumps(payload)
+    return httpx.post(url + "/act", content=body, headers={"content-type": "application/json"}, timeout=10)
+
+
+def test_good_request_gets_the_json_numpy_action(served):
+    server, policy = served
+    reply = post(server.url, {"image": IMAGE, "instruction": "pick up the apple", "unnorm_key": "bridge_orig"})
+    assert reply.status_code == 200
+    assert np.allclose(json_numpy.loads(reply.text), policy.action)
+    assert policy.calls[-1] == ((224, 224, 3), "pick up the apple", "bridge_orig")
+
+
+BAD = {
+    "not json": (b"{nope", 400, "not json-numpy"),
+    "a list": (json.dumps([1, 2]).encode(), 400, "JSON object"),
+    "object dtype": (
+        json.dumps({"image": {"__numpy__": "AAAA", "dtype": "|O", "shape": [1]}, "instruction": "x"}).encode(),
+        400,
+        "json-numpy",
+    ),
+    "no image": ({"instruction": "pick up the apple"}, 422, "'image' is required"),
+    "float image": ({"image": IMAGE.astype(np.float32), "instruction": "x"}, 422, "uint8"),
+    "grey image": ({"image": IMAGE[:, :, 0], "instruction": "x"}, 422, r"\(H, W, 3\)"),
+    "huge image": ({"image": np.zeros((600, 600, 3), np.uint8), "instruction": "x"}, 422, "16..512"),
+    "no instruction": ({"image": IMAGE}, 422, "'instruction' is required"),
+    "blank instruction": ({"image": IMAGE, "instruction": "   "}, 422, "'instruction' is required"),
+    "long instruction": ({"image": IMAGE, "instruction": "x" * 65}, 422, "limit is 64"),
+    "unknown key": ({"image": IMAGE, "instruction": "x", "unnorm_key": "droid"}, 422, "saycan_kitchen"),
+    "extra field": ({"image": IMAGE, "instruction": "x", "proprio": [1]}, 422, "unknown fields"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_request_gets_4xx_with_reason_and_the_server_keeps_serving(served, case):
+    server, _ = served
+    payload, status, reason = BAD[case]
+    reply = post(server.url, raw=payload) if isinstance(payload, bytes) else post(server.url, payload)
+    assert reply.status_code == status
+    assert re.search(reason, reply.json()["error"])
+    assert post(server.url, {"image": IMAGE, "instruction": "pick up the apple"}).status_code == 200
+
+
+def test_policy_failure_is_a_500_with_reason_and_serving_goes_on(served):
+    server, _ = served
+    reply = post(server.url, {"image": IMAGE, "instruction": "crash"})
+    assert reply.status_code == 500 and "model exploded" in reply.json()["error"]
+    assert post(server.url, {"image": IMAGE, "instruction": "pick up the apple"}).status_code == 200
+
+
+def test_health_names_the_policy_and_its_keys(served):
+    server, _ = served
+    assert httpx.get(server.url + "/health").json() == {
+        "status": "ok",
+        "policy": "stub",
+        "unnorm_keys": ["saycan_kitchen", "bridge_orig"],
+    }

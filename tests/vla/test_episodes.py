@@ -1,0 +1,36 @@
+import json
+
+import numpy as np
+import pytest
+
+from saycan.scene import scene_definition
+from saycan.vla.episodes import load_episode, read_index, record, run_demo
+
+
+def test_scripted_demo_succeeds_and_records_frames_with_base_frame_actions(kitchen):
+    meta, images, actions = run_demo(scene_definition(kitchen), episode=0, seed=0)
+    assert meta["success"] and meta["steps"] == len(images) == len(actions) > 3
+    assert images.shape[1:] == (112, 112, 3) and images.dtype == np.uint8
+    assert actions.shape[1] == 7 and np.all(np.abs(actions[:, :3]) <= 0.05 + 1e-9)
+    assert set(np.unique(actions[:, 6])) <= {-1.0, 1.0}
+
+
+def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
+    scene = scene_definition(kitchen)
+    first = list(record(scene, tmp_path, episodes=2, seed=1, workers=1))
+    assert sorted(m["episode"] for m in first) == [0, 1]
+    (tmp_path / "episodes.jsonl").open("a").write('{"episode": 2, "sk')  # a run killed mid-line
+    again = list(record(scene, tmp_path, episodes=3, seed=1, workers=1))
+    assert [m["episode"] for m in again] == [2]
+    assert sorted(r["episode"] for r in read_index(tmp_path)) == [0, 1, 2]
+    images, actions = load_episode(tmp_path, 0)
+    row = next(r for r in read_index(tmp_path) if r["episode"] == 0)
+    assert len(images) == len(actions) == row["steps"]
+    assert json.loads((tmp_path / "episodes.jsonl").read_text().splitlines()[0])["text"].startswith(("pick", "put"))
+
+
+def test_episode_files_never_unpickle(tmp_path):
+    (tmp_path / "episodes").mkdir()
+    np.savez(tmp_path / "episodes" / "00000.npz", images=np.array([object()]), actions=np.zeros((1, 7)))
+    with pytest.raises(ValueError, match="allow_pickle"):
+        load_episode(tmp_path, 0)
