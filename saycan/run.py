@@ -10,19 +10,52 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
+from saycan.envs.base import PlanEnv
 from saycan.resources import conf_dir
-from saycan.scene import scene_definition
+from saycan.scene import Scene, scene_definition
+
+
+def build_planner(cfg: DictConfig):
+    """The `SayCanPlanner` the config describes (the LLM is loaded here)."""
+    from hydra.utils import instantiate
+
+    import skills
+    from saycan.planner import SayCanPlanner
+    from saycan.prompt import PromptTemplate
+
+    library = skills.make_library(cfg.skills.names) + [
+        skills.check_skill(instantiate(extra), f"skills.extra[{i}]")
+        for i, extra in enumerate(cfg.skills.get("extra") or [])
+    ]
+    return SayCanPlanner(
+        scorer=instantiate(cfg.llm),
+        skills=library,
+        prompt=PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True)),
+        affordance=instantiate(cfg.affordance),
+        max_steps=cfg.planner.max_steps,
+        score_reduction=cfg.planner.score_reduction,
+        max_attempts=cfg.planner.max_attempts,
+        recovery=cfg.planner.recovery,
+    )
+
+
+def build_env(cfg: DictConfig, scene: Scene) -> PlanEnv:
+    """The env (``env`` group) in ``scene``, with its arm skills on the ``executor`` group's policy."""
+    from saycan import envs, executors
+
+    env_cfg = OmegaConf.to_container(cfg.env, resolve=True)
+    env = envs.make(env_cfg.pop("id"), scene=scene, **env_cfg)
+    executor_cfg = OmegaConf.to_container(cfg.executor, resolve=True)
+    try:
+        return executors.make(executor_cfg.pop("id"), env, **executor_cfg)
+    except BaseException:
+        env.close()
+        raise
 
 
 def build(cfg: DictConfig) -> dict[str, Any]:
     """Everything a run needs, built from config (the LLM is loaded here)."""
-    from hydra.utils import instantiate
-
-    import skills
-    from saycan import envs, executors
-    from saycan.planner import SayCanPlanner
     from saycan.predicates import parse_goal
-    from saycan.prompt import PromptTemplate
     from saycan.resources import suites_dir
     from saycan.scene import scene_from_dict
     from saycan.suite import load_suite
@@ -38,29 +71,8 @@ def build(cfg: DictConfig) -> dict[str, Any]:
         if suite_path.is_file():
             task = load_suite(suite_path, {scene.name: scene}).find(str(cfg.instruction))
             goal = task.goal if task else None
-    library = skills.make_library(cfg.skills.names) + [
-        skills.check_skill(instantiate(extra), f"skills.extra[{i}]")
-        for i, extra in enumerate(cfg.skills.get("extra") or [])
-    ]
-    planner = SayCanPlanner(
-        scorer=instantiate(cfg.llm),
-        skills=library,
-        prompt=PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True)),
-        affordance=instantiate(cfg.affordance),
-        max_steps=cfg.planner.max_steps,
-        score_reduction=cfg.planner.score_reduction,
-        max_attempts=cfg.planner.max_attempts,
-        recovery=cfg.planner.recovery,
-    )
-    env_cfg = OmegaConf.to_container(cfg.env, resolve=True)
-    env = envs.make(env_cfg.pop("id"), scene=scene, **env_cfg)
-    executor_cfg = OmegaConf.to_container(cfg.executor, resolve=True)
-    try:
-        env = executors.make(executor_cfg.pop("id"), env, **executor_cfg)
-    except BaseException:
-        env.close()
-        raise
-    return {"planner": planner, "env": env, "scene": scene, "goal": goal}
+    planner = build_planner(cfg)
+    return {"planner": planner, "env": build_env(cfg, scene), "scene": scene, "goal": goal}
 
 
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")

@@ -117,3 +117,9 @@ def test_duplicate_skill_from_config_is_one_clear_error(tmp_path, tiny_model_dir
         "skills.extra=[{_target_: skills.make, id: done}]",
     )
     assert out.returncode == 2 and "skill ids must be unique" in out.stdout
+
+
+def test_policy_executor_without_the_sim_is_one_clear_error(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "executor=tiny_vla")
+    assert out.returncode == 2, out.stderr
+    assert "needs env=pybullet" in out.stdout and "Traceback" not in out.stdout + out.stderr

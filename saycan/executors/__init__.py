@@ -28,6 +28,7 @@ def make(id: str, env: PlanEnv, **kwargs: Any) -> PlanEnv:
         return env
     from saycan.executors.loop import PolicyExecutor
 
+    PolicyExecutor.require_sim(env)  # before loading any weights
     loop = {k: kwargs.pop(k) for k in LOOP_KEYS if k in kwargs}
     return PolicyExecutor(env, make_policy(id, **kwargs), **loop)
 

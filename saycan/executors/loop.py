@@ -29,7 +29,7 @@ def to_sim_action(raw: np.ndarray, gripper_range: Sequence[float], invert_grippe
 
     Returns: (7,) float64; the sim clips it to its workspace and speed limits.
     """
-    action = np.asarray(raw, dtype=np.float64).reshape(-1)
+    action = np.array(raw, dtype=np.float64).reshape(-1)  # a copy: decoded replies can be read-only
     if action.shape != (7,):
         raise PolicyError(f"the policy returned {action.size} numbers; expected 7 [dx, dy, dz, droll, dpitch, dyaw, g]")
     if not np.all(np.isfinite(action)):
@@ -71,8 +71,7 @@ class PolicyExecutor:
         gripper_range: Sequence[float] = (-1.0, 1.0),
         invert_gripper: bool = False,
     ) -> None:
-        if not isinstance(env, KitchenEnv):
-            raise ConfigError(f"a policy executor needs env=pybullet, got {type(env).__name__}")
+        self.require_sim(env)
         unknown = [s for s in skills if s not in ARM_SKILLS]
         if unknown:
             raise ConfigError(f"executor.skills: {unknown} have no success detector; choose from {list(ARM_SKILLS)}")
@@ -83,6 +82,12 @@ class PolicyExecutor:
         self.env, self.policy, self.skills = env, policy, tuple(skills)
         self.unnorm_key, self.max_steps, self.center_crop = unnorm_key, int(max_steps), bool(center_crop)
         self.gripper_range, self.invert_gripper = tuple(gripper_range), bool(invert_gripper)
+
+    @staticmethod
+    def require_sim(env: object) -> None:
+        """Policies act on camera images: only the PyBullet kitchen has them."""
+        if not isinstance(env, KitchenEnv):
+            raise ConfigError(f"a policy executor needs env=pybullet (camera images), got {type(env).__name__}")
 
     @property
     def world(self) -> SymbolicWorld:

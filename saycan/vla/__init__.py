@@ -1,1 +1,1 @@
-"""Vision-language-action policies with OpenVLA's interface: action tokens, normalisation statistics."""
+"""Vision-language-action policies with OpenVLA's interface: the tiny VLA, its demos and training, action tokens."""

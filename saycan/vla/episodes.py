@@ -39,24 +39,32 @@ def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any],
     return {**init, "holding": obj, "robot_at": str(rng.choice(surfaces))}, obj
 
 
-def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-    """Record one expert episode, seeded by (seed, episode). Returns (metadata, images, actions)."""
+def start_episode(scene_def: dict[str, Any], rng: np.random.Generator):
+    """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text)."""
     from saycan.scene import scene_from_dict
-    from saycan.sim import detectors
     from saycan.sim.env import KitchenEnv
-    from saycan.vla.expert import EXPERTS
 
-    rng = np.random.default_rng([seed, episode])
     scene = scene_from_dict(scene_def)
     skill = str(rng.choice(list(SKILL_MIX), p=list(SKILL_MIX.values())))
     init, obj = _start(scene, skill, rng)
     env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)))
+    if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
+        for _ in range(8):
+            env.act(np.array([0, 0, 0, 0, 0, math.pi / 16, 1.0]))
+    text = f"{'pick up' if skill == 'pick_up' else 'put down'} the {obj}"
+    return env, skill, obj, text
+
+
+def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """Record one expert episode, seeded by (seed, episode). Returns (metadata, images, actions)."""
+    from saycan.sim import detectors
+    from saycan.vla.expert import EXPERTS
+
+    rng = np.random.default_rng([seed, episode])
+    env, skill, obj, text = start_episode(scene_def, rng)
     try:
         sim = env.sim
         here = sim.robot_station()
-        if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
-            for _ in range(8):
-                env.act(np.array([0, 0, 0, 0, 0, math.pi / 16, 1.0]))
         expert = EXPERTS[skill](obj)
         sigma = DART_SIGMA * float(rng.random() < 0.7)
         images, actions, success = [], [], False
@@ -70,7 +78,6 @@ def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[s
             success = bool(detectors.skill_succeeded(sim, skill, here, object=obj))
             if success:
                 break
-        text = f"{'pick up' if skill == 'pick_up' else 'put down'} the {obj}"
         meta = {"episode": episode, "skill": skill, "text": text, "steps": len(actions), "success": bool(success)}
         return meta, np.stack(images), np.asarray(actions, np.float32)
     finally:

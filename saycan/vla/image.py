@@ -42,8 +42,8 @@ def crop_resize(images: torch.Tensor, out: int, scale: float, offsets: torch.Ten
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
-    """(B, H, W, 3) uint8 -> (B, 3, H, W) float in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255.0
+    """(B, H, W, 3) uint8 -> (B, 3, H, W) float in [0, 1] (read-only input, e.g. a decoded request, is copied)."""
+    return torch.from_numpy(np.require(images, requirements=["C", "W"])).permute(0, 3, 1, 2).float() / 255.0
 
 
 def center_crop(image: np.ndarray, scale: float = CROP_SCALE) -> np.ndarray:

@@ -42,7 +42,7 @@ class TinyVLA(nn.Module):
     def __init__(
         self,
         text_dim: int = 384,
-        width: int = 64,
+        width: int = 32,
         keypoints: int = 32,
         hidden: int = 256,
         dims: int = 7,
@@ -51,6 +51,9 @@ class TinyVLA(nn.Module):
         super().__init__()
         self.config = {"text_dim": text_dim, "width": width, "keypoints": keypoints, "hidden": hidden}
         self.dims, self.bins = dims, bins
+        # The mean embedding of the training instructions. Instructions share most of their embedding
+        # ("pick up the ..."); subtracting it leaves the part that names the object and the skill.
+        self.register_buffer("text_center", torch.zeros(text_dim))
         self.convs = nn.ModuleList(
             [
                 nn.Conv2d(5, width // 2, 5, stride=2, padding=2),  # rgb + (x, y) coordinate channels
@@ -74,6 +77,7 @@ class TinyVLA(nn.Module):
     def forward(self, images: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         """Args: images (B, 3, H, W) in [0, 1]; text (B, text_dim). Returns: (B, dims, bins) logits."""
         b, _, h, w = images.shape
+        text = torch.nn.functional.normalize(text - self.text_center, dim=-1)
         ys, xs = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
         x = torch.cat([images - 0.5, xs.expand(b, 1, h, w), ys.expand(b, 1, h, w)], dim=1)
         film = self.film(text).split([2 * c.out_channels for c in self.convs], dim=1)

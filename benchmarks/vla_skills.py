@@ -1,0 +1,141 @@
+"""Success of the tiny VLA per skill family in the sim, beside the scripted expert on the same start states.
+
+    python benchmarks/vla_skills.py --trials 40 [--served] [--end-to-end] [--json results.json]
+
+Start states are drawn like the training demos' but from seeds the demos never used. ``--served``
+runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
+client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
+"clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+import skills
+from saycan.executors import make_policy
+from saycan.executors.loop import PolicyExecutor
+from saycan.resources import conf_dir
+from saycan.scene import load_scene, scene_definition
+from saycan.vla.episodes import start_episode
+from skills.skill import Option
+
+HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
+
+
+def run_trials(policy, trials: int) -> dict[str, dict[str, list[float]]]:
+    scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
+    results: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for trial in range(trials):
+        for runner in ("vla", "scripted"):
+            env, skill, obj, text = start_episode(scene_def, np.random.default_rng([HELD_OUT_SEED, trial]))
+            try:
+                option = Option(text, skill, (("object", obj),))
+                if runner == "vla":
+                    out = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen").execute(skills.make(skill), option)
+                    results[skill]["control_hz"].append(out.info["control_hz"])
+                    results[skill]["steps"].append(out.info["policy_steps"])
+                else:
+                    out = env.execute(skills.make(skill), option)
+                results[skill][runner].append(float(out.success))
+            finally:
+                env.close()
+        done = {k: f"{np.mean(v['vla']):.0%}" for k, v in results.items()}
+        print(f"  trial {trial + 1}/{trials}: vla success so far {done}", file=sys.stderr)
+    return results
+
+
+def end_to_end(executor_args: list[str]) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [
+            sys.executable, "-m", "saycan.run", "instruction=clean the spill", "env=pybullet",
+            *executor_args, f"hydra.run.dir={out}",
+        ]  # fmt: skip
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        lines = [json.loads(x) for x in (Path(out) / "trace.jsonl").read_text().splitlines()]
+    end = next((x for x in lines if x["kind"] == "end"), {})
+    steps = [x for x in lines if x["kind"] == "step"]
+    return {
+        "returncode": proc.returncode,
+        "plan": end.get("plan"),
+        "goal_reached": end.get("goal_reached"),
+        "failed_steps": [s["chosen"] for s in steps if not s.get("success", True)],
+        "seconds": round(seconds, 1),
+    }
+
+
+def serve(port: int) -> subprocess.Popen:
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("serve_policy did not come up")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trials", type=int, default=40)
+    parser.add_argument("--served", action="store_true", help="run the policy behind serve_policy on 127.0.0.1")
+    parser.add_argument("--end-to-end", action="store_true", help='also run "clean the spill" with executor=tiny_vla')
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    server = serve(args.port) if args.served else None
+    try:
+        url = f"http://127.0.0.1:{args.port}"
+        policy = make_policy("openvla_server", url=url) if server else make_policy("tiny_vla")
+        results = run_trials(policy, args.trials)
+        summary = {
+            skill: {
+                "n": len(r["vla"]),
+                "vla_success": float(np.mean(r["vla"])),
+                "scripted_success": float(np.mean(r["scripted"])),
+                "mean_policy_steps": float(np.mean(r["steps"])),
+                "control_hz": float(np.mean(r["control_hz"])),
+            }
+            for skill, r in sorted(results.items())
+        }
+        print(f"\n{'skill':10s} {'n':>4s} {'tiny VLA':>9s} {'scripted':>9s} {'steps':>6s} {'control Hz':>11s}")
+        for skill, s in summary.items():
+            print(
+                f"{skill:10s} {s['n']:4d} {s['vla_success']:9.0%} {s['scripted_success']:9.0%} "
+                f"{s['mean_policy_steps']:6.1f} {s['control_hz']:11.1f}"
+            )
+        report: dict[str, object] = {
+            "policy": "openvla_server -> tiny_vla" if server else "tiny_vla",
+            "skills": summary,
+        }
+        if args.end_to_end:
+            executor = ["executor=openvla_server", f"executor.url={url}"] if server else ["executor=tiny_vla"]
+            report["clean_the_spill"] = end_to_end(executor)
+            print(f'\n"clean the spill" with {" ".join(executor)}: {report["clean_the_spill"]}')
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2))
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

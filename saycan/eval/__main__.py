@@ -1,0 +1,64 @@
+"""`python -m saycan.eval suite=PATH out=DIR`: run a task suite; write results.json, report.md, scores.png."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from saycan.resources import conf_dir
+
+
+@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="eval")
+def main(cfg: DictConfig) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from saycan.errors import ConfigError
+    from saycan.eval.harness import TASKS_FILE, finished_tasks, run_suite
+    from saycan.eval.report import write_report, write_results
+    from saycan.jsonl import read_rows
+    from saycan.llm.base import LLMError
+    from saycan.resources import suites_dir
+    from saycan.run import build_env, build_planner
+    from saycan.scene import load_scene
+    from saycan.suite import load_suite
+
+    console = Console()
+    out = Path(cfg.out) if cfg.out else Path(HydraConfig.get().runtime.output_dir)
+    try:
+        suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / "kitchen.yaml"
+        scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
+        suite = load_suite(suite_path, scenes)  # every task checked before anything runs
+        done = len(finished_tasks(out, cfg.resume) & {t.id for t in suite.tasks})  # before the LLM loads
+        planner = build_planner(cfg)
+        order = [t.id for t in suite.tasks]
+        passed = 0
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console) as progress:
+            bar = progress.add_task(f"{suite.name}", total=len(order), completed=done)
+            for finished, row in enumerate(run_suite(suite, planner, lambda t: build_env(cfg, t.scene), out, True), 1):
+                passed += bool(row["plan_success"])
+                status = "error: " + row["error"] if row["error"] else ("ok" if row["plan_success"] else "fail")
+                progress.console.print(f"{row['id']:>6s} {row['family']:12s} {status}  {row['instruction']}")
+                progress.update(bar, advance=1, description=f"{suite.name}: plan success {passed / finished:.0%}")
+                write_results(out, read_rows(out / TASKS_FILE), order)
+        summary = write_results(out, read_rows(out / TASKS_FILE), order)
+        write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
+    except (ConfigError, LLMError) as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    execution = summary["execution_success"]
+    console.print(
+        f"Plan success {summary['plan_success']:.0%} over {summary['n']} tasks"
+        + ("" if execution is None else f", execution success {execution:.0%}")
+        + f". Results: {out / 'results.json'}, {out / 'report.md'}, {out / 'scores.png'}",
+        soft_wrap=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

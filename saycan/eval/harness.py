@@ -1,0 +1,98 @@
+"""Run every task of a suite, appending each result as it finishes so a killed run loses nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from saycan.envs.base import PlanEnv
+from saycan.envs.symbolic import SymbolicEnv
+from saycan.errors import ConfigError
+from saycan.jsonl import open_for_append, read_rows
+from saycan.planner import SayCanPlanner
+from saycan.predicates import goal_reached
+from saycan.suite import Suite, Task
+from saycan.trace import PlanTrace, TraceWriter
+
+TASKS_FILE = "tasks.jsonl"
+
+
+def plan_reaches_goal(planner: SayCanPlanner, task: Task, trace: PlanTrace) -> bool:
+    """Plan success: the plan ends with ``done`` and, executed in the symbolic world, reaches the goal."""
+    if not trace.finished:
+        return False
+    env = SymbolicEnv(task.scene)
+    for step in trace.steps:
+        if step.success:  # failed attempts had no effect in the world they ran in
+            option = next(o for o in planner.candidates(env.world) if o.text == step.chosen)
+            env.execute(planner.skills[option.skill], option)
+    return goal_reached(task.goal, env.world)
+
+
+def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], PlanEnv], traces: Path) -> dict[str, Any]:
+    """One task's result row (never raises: a crash is recorded with its error)."""
+    start = time.perf_counter()
+    row: dict[str, Any] = {
+        "id": task.id,
+        "family": task.family,
+        "instruction": task.instruction,
+        "plan": [],
+        "plan_success": False,
+        "execution_success": None,
+        "steps": 0,
+        "seconds": 0.0,
+        "error": None,
+    }
+    writer = None
+    try:
+        env = make_env(task)
+        try:
+            writer = TraceWriter(traces / f"{task.id}.jsonl")
+            trace = planner.plan(task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer)
+            physical = not isinstance(env, SymbolicEnv)
+        finally:
+            env.close()
+        row["plan"], row["steps"] = trace.plan, len(trace.steps)
+        row["plan_success"] = plan_reaches_goal(planner, task, trace)
+        if physical:
+            row["execution_success"] = bool(trace.finished and trace.goal_reached)
+    except Exception as exc:  # any crash of one task is recorded, and the run goes on
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        row["traceback"] = traceback.format_exc(limit=5)
+    finally:
+        if writer:
+            writer.close()
+    row["seconds"] = round(time.perf_counter() - start, 3)
+    return row
+
+
+def finished_tasks(out: Path, resume: bool) -> set[str]:
+    """Ids of the tasks ``out`` already holds; with ``resume`` off, any is an error (nothing is overwritten)."""
+    done = {row["id"] for row in read_rows(out / TASKS_FILE)}
+    if done and not resume:
+        raise ConfigError(f"{out} already holds results of {len(done)} tasks; pass resume=true or another out=")
+    return done
+
+
+def run_suite(
+    suite: Suite, planner: SayCanPlanner, make_env: Callable[[Task], PlanEnv], out: Path, resume: bool
+) -> Iterator[dict[str, Any]]:
+    """Run the suite's tasks not yet in ``out/tasks.jsonl``, appending each row as it finishes.
+
+    Raises:
+        ConfigError: ``out`` already holds results and ``resume`` is off (nothing is overwritten).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    done = finished_tasks(out, resume)
+    with open_for_append(out / TASKS_FILE) as results:
+        for task in suite.tasks:
+            if task.id in done:
+                continue
+            row = run_task(planner, task, make_env, out / "traces")
+            results.write(json.dumps(row) + "\n")
+            results.flush()
+            yield row

@@ -1,0 +1,75 @@
+"""Eval results as files: ``results.json`` (the contract), ``report.md`` and ``scores.png``."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from saycan.suite import FAMILIES
+
+ROW_KEYS = ("id", "family", "instruction", "plan", "plan_success", "execution_success", "steps", "seconds", "error")
+
+
+def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    executed = [r["execution_success"] for r in rows if r["execution_success"] is not None]
+    return {
+        "plan_success": sum(bool(r["plan_success"]) for r in rows) / len(rows) if rows else 0.0,
+        "execution_success": sum(executed) / len(executed) if executed else None,
+        "n": len(rows),
+    }
+
+
+def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Overall and per-family success rates, families in the paper's order."""
+    families = [f for f in FAMILIES if any(r["family"] == f for r in rows)]
+    return {**_rates(rows), "by_family": {f: _rates([r for r in rows if r["family"] == f]) for f in families}}
+
+
+def write_results(out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str]) -> dict[str, Any]:
+    """Write ``results.json`` (tasks in suite order), atomically; returns the summary."""
+    rank = {task_id: i for i, task_id in enumerate(order)}
+    tasks = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
+    summary = summarize(tasks)
+    data = {"summary": summary, "tasks": [{k: r[k] for k in ROW_KEYS} for r in tasks]}
+    tmp = out / "results.json.tmp"
+    tmp.write_text(json.dumps(data, indent=2))
+    os.replace(tmp, out / "results.json")
+    return summary
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def write_report(out: Path, summary: dict[str, Any], title: str) -> None:
+    """``report.md`` (per-family table) and ``scores.png`` (bar charts of the same numbers)."""
+    lines = [f"# {title}", "", "| family | n | plan success | execution success |", "|---|---:|---:|---:|"]
+    for family, s in summary["by_family"].items():
+        lines.append(f"| {family} | {s['n']} | {_pct(s['plan_success'])} | {_pct(s['execution_success'])} |")
+    lines.append(
+        f"| **all** | {summary['n']} | {_pct(summary['plan_success'])} | {_pct(summary['execution_success'])} |"
+    )
+    (out / "report.md").write_text("\n".join(lines) + "\n")
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    families = [*summary["by_family"], "all"]
+    stats = [*summary["by_family"].values(), summary]
+    fig, ax = plt.subplots(figsize=(1.2 * len(families) + 2, 3.5))
+    xs = range(len(families))
+    ax.bar([x - 0.2 for x in xs], [s["plan_success"] for s in stats], 0.4, label="plan")
+    ax.bar([x + 0.2 for x in xs], [s["execution_success"] or 0 for s in stats], 0.4, label="execution")
+    ax.set_xticks(list(xs), families, rotation=20)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("success rate")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "scores.png", dpi=100)
+    plt.close(fig)
