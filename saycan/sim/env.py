@@ -182,13 +182,11 @@ class KitchenEnv(gym.Env):
             return {"error": f"non-finite action {action.tolist()}; the arm holds still"}
         action = np.clip(action, ACTION_LOW, ACTION_HIGH)
         self._command_gripper(bool(action[6] > 0))
-        base = p.getQuaternionFromEuler((0.0, 0.0, robot.pose[2]))
-        pos, orn = robot.ee_pose()
-        target = pos + np.array(p.multiplyTransforms((0, 0, 0), base, action[:3].tolist(), (0, 0, 0, 1))[0])
+        pos = robot.ee_pose()[0]
+        target = pos + robot.to_world(action[:3])
         # Rotate in the base frame: orn' = base * R(rpy_b + delta), rpy_b the gripper's rpy relative to the base.
-        _, inv_base = p.invertTransform((0, 0, 0), base)
-        rpy = np.array(p.getEulerFromQuaternion(p.multiplyTransforms((0, 0, 0), inv_base, (0, 0, 0), orn)[1]))
-        target_orn = p.multiplyTransforms((0, 0, 0), base, (0, 0, 0), p.getQuaternionFromEuler(rpy + action[3:6]))[1]
+        rpy = robot.ee_rpy_in_base() + action[3:6]
+        target_orn = p.multiplyTransforms((0, 0, 0), robot.base_rotation(), (0, 0, 0), p.getQuaternionFromEuler(rpy))[1]
         ramp = max(1, ticks // 2)  # move over the first half of the period, then hold the target
         for i in range(1, ticks + 1):
             robot.track(pos + min(i / ramp, 1.0) * (target - pos), target_orn)

@@ -51,6 +51,11 @@ def grasp_point(sim: KitchenSim, object: str) -> np.ndarray:
     return sim.position(object) + np.array([0, 0, model.height / 2 - grip_depth])
 
 
+def grasp_yaw(object: str) -> float | None:
+    """Gripper yaw relative to the base for a top-down grasp: across a box's narrow side; None: any yaw works."""
+    return math.pi / 2 if object_model(object).shape == "box" else None
+
+
 def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     """Top-down grasp: approach, descend, close, contact check, attach, lift."""
     robot = sim.robot
@@ -63,8 +68,7 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     if occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
     grasp = grasp_point(sim, object)
-    yaw = robot.pose[2] + math.pi / 2 if object_model(object).shape == "box" else robot.pose[2]
-    orn = down(yaw)
+    orn = down(robot.pose[2] + (grasp_yaw(object) or 0.0))
     robot.gripper(True, ticks=5)
     robot.move_ee(grasp + ABOVE, orn)
     error = robot.move_ee(grasp, orn, speed=0.3)

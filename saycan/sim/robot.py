@@ -101,6 +101,26 @@ class MobilePanda:
         state = p.getLinkState(self.arm, EE_LINK, computeForwardKinematics=True, physicsClientId=self.client)
         return np.array(state[4]), state[5]
 
+    def base_rotation(self) -> tuple[float, ...]:
+        """Quaternion of the base's heading (the frame end-effector delta actions are given in)."""
+        return p.getQuaternionFromEuler((0.0, 0.0, self.pose[2]))
+
+    def to_world(self, vector: np.ndarray) -> np.ndarray:
+        """A vector in the base frame (x ahead, y left, z up) -> the world frame."""
+        return np.array(p.multiplyTransforms((0, 0, 0), self.base_rotation(), list(vector), (0, 0, 0, 1))[0])
+
+    def to_base(self, vector: np.ndarray) -> np.ndarray:
+        """A vector in the world frame -> the base frame."""
+        _, inverse = p.invertTransform((0, 0, 0), self.base_rotation())
+        return np.array(p.multiplyTransforms((0, 0, 0), inverse, list(vector), (0, 0, 0, 1))[0])
+
+    def ee_rpy_in_base(self) -> np.ndarray:
+        """(3,) roll, pitch, yaw of the gripper relative to the base."""
+        _, inverse = p.invertTransform((0, 0, 0), self.base_rotation())
+        return np.array(
+            p.getEulerFromQuaternion(p.multiplyTransforms((0, 0, 0), inverse, (0, 0, 0), self.ee_pose()[1])[1])
+        )
+
     def arm_base(self) -> np.ndarray:
         return np.array(p.getBasePositionAndOrientation(self.arm, physicsClientId=self.client)[0])
 

@@ -6,11 +6,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pybullet as p
 
 from saycan.sim.env import ACTION_HIGH, ACTION_LOW, KitchenEnv
-from saycan.sim.layout import object_model
-from saycan.sim.primitives import ABOVE, grasp_point, open_spot
+from saycan.sim.primitives import ABOVE, grasp_point, grasp_yaw, open_spot
 
 LIFT_SPEED = 0.05  # m per control step once the object is in hand (or released)
 AT = 0.012  # metres: close enough to grasp or release
@@ -22,22 +20,11 @@ FUNNEL_XY = 0.04  # metres off-centre at which the gripper must still be at the 
 FUNNEL_YAW = 0.4  # radians of misalignment likewise
 
 
-def box_yaw(object: str) -> float | None:
-    """Gripper yaw relative to the base for a top-down grasp of ``object``; None: any yaw works."""
-    return math.pi / 2 if object_model(object).shape == "box" else None
-
-
-def _to_base(env: KitchenEnv, world_delta: np.ndarray) -> np.ndarray:
-    yaw = env.sim.robot.pose[2]
-    c, s = math.cos(yaw), math.sin(yaw)
-    return np.array([c * world_delta[0] + s * world_delta[1], -s * world_delta[0] + c * world_delta[1], world_delta[2]])
-
-
 def _yaw_error(env: KitchenEnv, want: float | None) -> float:
     """Signed radians to turn the gripper to ``want`` (modulo pi: the fingers are symmetric)."""
     if want is None:
         return 0.0
-    current = p.getEulerFromQuaternion(env.sim.robot.ee_pose()[1])[2] - env.sim.robot.pose[2]
+    current = env.sim.robot.ee_rpy_in_base()[2]
     return (want - current + math.pi / 2) % math.pi - math.pi / 2
 
 
@@ -49,7 +36,7 @@ def _funnel(env: KitchenEnv, goal: np.ndarray, yaw_error: float, gripper: float)
         max(float(np.linalg.norm(error[:2])) - AT, 0.0) / FUNNEL_XY, max(abs(yaw_error) - YAW_OK, 0.0) / FUNNEL_YAW
     )
     target = goal + min(off, 1.0) * ABOVE
-    delta = _to_base(env, target - env.sim.robot.ee_pose()[0])
+    delta = env.sim.robot.to_base(target - env.sim.robot.ee_pose()[0])
     return np.clip(np.array([*delta, 0.0, 0.0, yaw_error, gripper]), ACTION_LOW, ACTION_HIGH)
 
 
@@ -64,7 +51,7 @@ class PickExpert:
         if sim.held_name() == self.object:
             return np.array([0, 0, LIFT_SPEED, 0, 0, 0, -1.0])
         grasp = grasp_point(sim, self.object)
-        yaw_error = _yaw_error(env, box_yaw(self.object))
+        yaw_error = _yaw_error(env, grasp_yaw(self.object))
         error = grasp - sim.robot.ee_pose()[0]
         if np.linalg.norm(error) < AT and abs(yaw_error) < YAW_OK:
             return np.array([0, 0, 0.02, 0, 0, 0, -1.0])  # close (the gripper closes first), then start lifting
