@@ -17,10 +17,10 @@ from saycan.resources import conf_dir
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="train_value")
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from saycan.errors import ConfigError
     from saycan.jsonl import read_rows
+    from saycan.progress import progress_bar
     from saycan.scene import scene_definition, scene_from_dict
     from saycan.value import checkpoint
     from saycan.value.collect import collect, done_episodes
@@ -33,8 +33,7 @@ def main(cfg: DictConfig) -> None:
     try:
         scene = scene_from_dict(OmegaConf.to_container(cfg.scene, resolve=True), source="conf/scene")
         data = Path(cfg.data) if Path(cfg.data).is_absolute() else out / cfg.data
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console) as progress:
+        with progress_bar(console) as progress:
             task = progress.add_task("rollouts (episodes)", total=cfg.episodes, completed=len(done_episodes(data)))
             for _ in collect(scene_definition(scene), data, cfg.episodes, cfg.seed, cfg.workers):
                 progress.advance(task)
@@ -45,7 +44,7 @@ def main(cfg: DictConfig) -> None:
         embed = TextEmbedder()
         sets = {"train": train_rows, "held-out episodes": val_rows, "unseen objects": unseen_rows}
         tensors = {name: batch_tensors(r, embed) for name, r in sets.items() if r}
-        with Progress(*columns, console=console) as progress:
+        with progress_bar(console) as progress:
             task = progress.add_task("training (epochs)", total=cfg.epochs)
             model = fit(
                 tensors["train"], epochs=cfg.epochs, seed=cfg.seed, on_epoch=lambda e, loss: progress.advance(task)

@@ -15,13 +15,13 @@ from saycan.resources import conf_dir
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="eval")
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from saycan.errors import ConfigError
     from saycan.eval.harness import TASKS_FILE, finished_tasks, run_suite
     from saycan.eval.report import write_report, write_results
     from saycan.jsonl import read_rows
     from saycan.llm.base import LLMError
+    from saycan.progress import progress_bar
     from saycan.resources import suites_dir
     from saycan.run import build_env, build_planner
     from saycan.scene import load_scene
@@ -33,20 +33,20 @@ def main(cfg: DictConfig) -> None:
         suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / "kitchen.yaml"
         scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
         suite = load_suite(suite_path, scenes)  # every task checked before anything runs
-        done = len(finished_tasks(out, cfg.resume) & {t.id for t in suite.tasks})  # before the LLM loads
-        planner = build_planner(cfg)
         order = [t.id for t in suite.tasks]
-        passed = 0
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console) as progress:
-            bar = progress.add_task(f"{suite.name}", total=len(order), completed=done)
-            for finished, row in enumerate(run_suite(suite, planner, lambda t: build_env(cfg, t.scene), out, True), 1):
-                passed += bool(row["plan_success"])
+        done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
+        rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
+        planner = build_planner(cfg)
+        with progress_bar(console) as progress:
+            bar = progress.add_task(f"{suite.name}", total=len(order), completed=len(rows))
+            for row in run_suite(suite, planner, lambda t: build_env(cfg, t.scene), out, True):
+                rows.append(row)
                 status = "error: " + row["error"] if row["error"] else ("ok" if row["plan_success"] else "fail")
                 progress.console.print(f"{row['id']:>6s} {row['family']:12s} {status}  {row['instruction']}")
-                progress.update(bar, advance=1, description=f"{suite.name}: plan success {passed / finished:.0%}")
-                write_results(out, read_rows(out / TASKS_FILE), order)
-        summary = write_results(out, read_rows(out / TASKS_FILE), order)
+                rate = sum(bool(r["plan_success"]) for r in rows) / len(rows)
+                progress.update(bar, advance=1, description=f"{suite.name}: plan success {rate:.0%}")
+                write_results(out, rows, order)
+        summary = write_results(out, rows, order)
         write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     except (ConfigError, LLMError) as exc:
         console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -12,7 +12,6 @@ from saycan.errors import ConfigError
 from saycan.executors.base import Policy, PolicyError
 from saycan.sim import detectors
 from saycan.sim.env import KitchenEnv
-from saycan.sim.kitchen import TIME_STEP
 from saycan.vla.image import CROP_SCALE, center_crop
 from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
@@ -120,12 +119,10 @@ class PolicyExecutor:
                 break
         seconds = time.perf_counter() - start
         self.env.sync()
-        sim_steps = sim.steps - start_steps
         info = {
             "policy_steps": float(steps),
             "control_hz": steps / seconds if seconds > 0 else 0.0,
-            "sim_steps": float(sim_steps),
-            "sim_s": sim_steps * TIME_STEP,
+            **self.env.sim_time(start_steps),
         }
         return ExecResult(success, message, info)
 

@@ -19,7 +19,8 @@ class OpenVLAPolicy:
 
     ``AutoProcessor`` + the checkpoint's vision-to-sequence model class, bfloat16 on CUDA,
     optional 8/4-bit weights through bitsandbytes on a GPU. OpenVLA ships its model code in the
-    checkpoint (``auto_map`` in config.json): that code runs only with ``trust_remote_code=True``.
+    checkpoint (``auto_map`` in config.json): that code runs only when the user turns on
+    ``trust_remote_code`` (``executor.trust_remote_code``).
     Nothing is downloaded (``local_files_only``).
 
     Args:

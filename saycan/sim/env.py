@@ -103,9 +103,13 @@ class KitchenEnv(gym.Env):
         if fail and result.success:  # a forced failure of a skill with no failure path of its own
             result = ExecResult(False, "forced failure (sim.force_failures)")
         self.sync()
-        steps = self.sim.steps - start
-        info = {"sim_steps": float(steps), "sim_s": steps * TIME_STEP}
-        return replace(result, success=bool(result.success), info={**result.info, **info})
+        return replace(result, success=bool(result.success), info={**result.info, **self.sim_time(start)})
+
+    def sim_time(self, since: int) -> dict[str, float]:
+        """Physics steps and simulated seconds since the step count ``since`` (a skill's trace info)."""
+        assert self.sim is not None
+        steps = self.sim.steps - since
+        return {"sim_steps": float(steps), "sim_s": steps * TIME_STEP}
 
     def sync(self) -> None:
         """Read the sim back into the scene graph, so goal predicates check the physical state."""

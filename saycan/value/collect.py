@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from saycan.jsonl import open_for_append, read_rows
+from saycan.jsonl import read_rows
+from saycan.rollouts import run_episodes
 
 SKILLS_PER_EPISODE = 8
 MAX_NOISE = 0.3
@@ -85,10 +85,5 @@ def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, wor
     path.parent.mkdir(parents=True, exist_ok=True)
     done = done_episodes(path)
     todo = [e for e in range(episodes) if e not in done]
-    with open_for_append(path) as out, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_episode, scene_def, e, seed) for e in todo]
-        for future in as_completed(futures):
-            samples = future.result()
-            out.write("".join(json.dumps(s) + "\n" for s in samples))
-            out.flush()
-            yield len(samples)
+    for samples in run_episodes(path, todo, partial(run_episode, scene_def, seed=seed), workers):
+        yield len(samples)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from saycan.rollouts import held_out
 from saycan.value.embed import DIM, TextEmbedder
 from saycan.value.metrics import auroc, brier
 from saycan.value.model import ValueNet
@@ -42,9 +43,7 @@ def split(rows: Sequence[dict[str, Any]], holdout_objects: Sequence[str], val_fr
     """(train, val, unseen): unseen = skills naming a held-out object; val = held-out episodes."""
     unseen = [r for r in rows if any(o in r["text"] for o in holdout_objects)]
     seen = [r for r in rows if not any(o in r["text"] for o in holdout_objects)]
-    episodes = sorted({r["episode"] for r in seen})
-    rng = np.random.default_rng(seed)
-    val_eps = set(rng.choice(episodes, size=max(1, int(len(episodes) * val_fraction)), replace=False).tolist())
+    val_eps = held_out(sorted({r["episode"] for r in seen}), val_fraction, seed)
     return [r for r in seen if r["episode"] not in val_eps], [r for r in seen if r["episode"] in val_eps], unseen
 
 

@@ -8,16 +8,16 @@ after its arrays are on disk, so a killed run resumes where it stopped.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from saycan.jsonl import open_for_append, read_rows
+from saycan.jsonl import read_rows
+from saycan.rollouts import run_episodes
 from saycan.vla.image import STORE_SIZE, resize
 
 MAX_STEPS = 60
@@ -84,13 +84,14 @@ def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[s
         env.close()
 
 
-def _worker(scene_def: dict[str, Any], episode: int, seed: int, root: str) -> dict[str, Any]:
+def _worker(scene_def: dict[str, Any], episode: int, seed: int, root: str) -> list[dict[str, Any]]:
+    """Record one episode, write its arrays; returns its index row (appended only after the arrays exist)."""
     meta, images, actions = run_demo(scene_def, episode, seed)
     path = Path(root) / "episodes" / f"{episode:05d}.npz"
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, images=images, actions=actions)
     tmp.replace(path)
-    return meta
+    return [meta]
 
 
 def read_index(root: Path) -> list[dict[str, Any]]:
@@ -110,10 +111,6 @@ def record(scene_def: dict[str, Any], root: Path, episodes: int, seed: int, work
     (root / "episodes").mkdir(parents=True, exist_ok=True)
     done = {row["episode"] for row in read_index(root)}
     todo = [e for e in range(episodes) if e not in done]
-    with open_for_append(root / "episodes.jsonl") as index, ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_worker, scene_def, e, seed, str(root)) for e in todo]
-        for future in as_completed(futures):
-            meta = future.result()
-            index.write(json.dumps(meta) + "\n")
-            index.flush()
-            yield meta
+    job = partial(_worker, scene_def, seed=seed, root=str(root))
+    for rows in run_episodes(root / "episodes.jsonl", todo, job, workers):
+        yield rows[0]

@@ -13,6 +13,11 @@ STORE_SIZE = 112  # demos keep head-camera frames at this size (224 / 2)
 CROP_SCALE = 0.9  # OpenVLA's augmentation: a random crop of 90% of the image area, resized back
 
 
+def crop_side(side: int, scale: float) -> int:
+    """Pixels along one side of a square crop covering ``scale`` of the area (training and inference agree)."""
+    return max(1, round(side * math.sqrt(scale)))
+
+
 def resize(image: np.ndarray, size: int) -> np.ndarray:
     """(H, W, 3) uint8 -> (size, size, 3) uint8, area-averaged (any input size)."""
     return np.asarray(Image.fromarray(np.ascontiguousarray(image)).resize((size, size), Image.Resampling.BOX))
@@ -31,7 +36,7 @@ def crop_resize(images: torch.Tensor, out: int, scale: float, offsets: torch.Ten
         (B, 3, out, out) float images.
     """
     side = images.shape[-1]
-    crop = max(1, round(side * math.sqrt(scale)))
+    crop = crop_side(side, scale)
     if offsets is None:
         offsets = torch.full((images.shape[0], 2), 0.5)
     starts = (offsets * (side - crop)).round().long()
@@ -52,7 +57,7 @@ def center_crop(image: np.ndarray, scale: float = CROP_SCALE) -> np.ndarray:
     What OpenVLA's evaluation does for checkpoints trained with random-crop augmentation.
     """
     h, w = image.shape[:2]
-    ch, cw = max(1, round(h * math.sqrt(scale))), max(1, round(w * math.sqrt(scale)))
+    ch, cw = crop_side(h, scale), crop_side(w, scale)
     top, left = (h - ch) // 2, (w - cw) // 2
     crop = np.ascontiguousarray(image[top : top + ch, left : left + cw])
     return np.asarray(Image.fromarray(crop).resize((w, h), Image.Resampling.BILINEAR))

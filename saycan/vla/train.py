@@ -91,10 +91,11 @@ def bin_accuracy(
 @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="vla_train")
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from saycan import weights
     from saycan.errors import ConfigError
+    from saycan.progress import progress_bar
+    from saycan.rollouts import held_out
     from saycan.scene import scene_definition, scene_from_dict
     from saycan.value.embed import TextEmbedder
     from saycan.vla.dataset import load_demos, targets
@@ -107,17 +108,15 @@ def main(cfg: DictConfig) -> None:
     try:
         scene = scene_from_dict(OmegaConf.to_container(cfg.scene, resolve=True), source="conf/scene")
         data = Path(cfg.data) if Path(cfg.data).is_absolute() else out / cfg.data
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console) as progress:
+        with progress_bar(console) as progress:
             task = progress.add_task("demos (episodes)", total=cfg.episodes, completed=len(read_index(data)))
             for _ in record(scene_definition(scene), data, cfg.episodes, cfg.seed, cfg.workers):
                 progress.advance(task)
         index = [r for r in read_index(data) if r["episode"] < cfg.episodes]
-        rng = np.random.default_rng(cfg.seed)
         ids = sorted(r["episode"] for r in index)
         if len(ids) < 2:
             raise ConfigError(f"{len(ids)} demos in {str(data)!r}: too few to train; raise episodes=")
-        val_ids = set(rng.choice(ids, size=max(1, int(len(ids) * cfg.val_fraction)), replace=False).tolist())
+        val_ids = held_out(ids, cfg.val_fraction, cfg.seed)
         train, val = load_demos(data, set(ids) - val_ids), load_demos(data, val_ids)
         if len(train) == 0 or len(val) == 0:
             raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
@@ -127,7 +126,7 @@ def main(cfg: DictConfig) -> None:
             name: (d.images, torch.from_numpy(embed(d.texts)), targets(d.actions, stats))
             for name, d in (("train", train), ("held-out episodes", val))
         }
-        with Progress(*columns, console=console) as progress:
+        with progress_bar(console) as progress:
             task = progress.add_task("training (epochs)", total=cfg.epochs)
             model = fit(
                 *tensors["train"],

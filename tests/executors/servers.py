@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
+from tests.http_reply import send
+
 
 class StubPolicy:
     """Returns a fixed action; records what it was asked."""
@@ -78,13 +80,7 @@ class ScriptedServer:
                 if entry == "stall":
                     time.sleep(2)
                     return
-                status, body, headers = entry
-                self.send_response(status)
-                for k, v in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send(self, *entry)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import torch
 
+from tests.http_reply import send
+
 
 class CompletionsServer:
     def __init__(self, scorer, mode: str = "vllm") -> None:
@@ -34,12 +36,7 @@ class CompletionsServer:
                     "model": body["model"],
                     "choices": [outer._choice(i, p) for i, p in enumerate(prompts)],
                 }
-                data = json.dumps(reply).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send(self, 200, json.dumps(reply).encode())
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
