@@ -7,6 +7,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
@@ -14,6 +15,7 @@ from saycan.errors import ConfigError
 from saycan.llm.base import Scorer
 from saycan.predicates import Goal, format_goal, goal_reached
 from saycan.prompt import PromptTemplate
+from saycan.retrieval import ExampleRetriever, expand_bank
 from saycan.trace import PlanTrace, ScoredOption, Step, TraceWriter
 from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
@@ -90,6 +92,7 @@ class SayCanPlanner:
         self.score_reduction = score_reduction
         self.max_attempts = int(max_attempts)
         self.recovery = recovery
+        self._retriever: tuple[tuple[tuple[str, ...], ...], ExampleRetriever] | None = None
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""
@@ -100,6 +103,16 @@ class SayCanPlanner:
             raise ConfigError(f"several skills produce the same text {dupes}; give each skill a distinct template")
         return options
 
+    def prompt_for(self, instruction: str, world: SymbolicWorld, options: Sequence[Option]) -> PromptTemplate:
+        """The prompt template for ``instruction``: with retrieved examples when ``prompt.retrieve`` > 0."""
+        if not self.prompt.retrieve:
+            return self.prompt
+        key = (world.objects, world.locations, world.spills)
+        if self._retriever is None or self._retriever[0] != key:  # built once per scene
+            bank, groups = expand_bank(self.prompt.bank, world, {o.text for o in options})
+            self._retriever = (key, ExampleRetriever(bank, self.prompt.retrieve, groups))
+        return replace(self.prompt, examples=self._retriever[1](instruction))
+
     def score(
         self,
         instruction: str,
@@ -107,14 +120,18 @@ class SayCanPlanner:
         history: Sequence[tuple[str, bool]],
         options: Sequence[Option],
         failures: Counter[str] | None = None,
+        template: PromptTemplate | None = None,
     ) -> tuple[str, list[ScoredOption], dict[str, float]]:
         """Score every option for the next step.
+
+        Args:
+            template: The prompt for this instruction (default: ``self.prompt``; see `examples_for`).
 
         Returns:
             (prompt, (n_options,) scored options in candidate order, timings in seconds).
         """
         world = env.world
-        prompt = self.prompt.render(instruction, history, world.objects, world.locations)
+        prompt = (template or self.prompt).render(instruction, history, world.objects, world.locations)
         t0 = time.perf_counter()
         scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
         t1 = time.perf_counter()
@@ -157,12 +174,13 @@ class SayCanPlanner:
         if writer:
             writer.header(trace)
         options = self.candidates(env.world)
+        template = self.prompt_for(instruction, env.world, options)
         by_text = {o.text: o for o in options}
         history: list[tuple[str, bool]] = []
         failures: Counter[str] = Counter()
         trace.stop_reason = "max_steps"
         for index in range(1, self.max_steps + 1):
-            prompt, scored, timings = self.score(instruction, env, history, options, failures)
+            prompt, scored, timings = self.score(instruction, env, history, options, failures, template)
             best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
             policy = "saycan"
             if self.recovery == "retry" and history and not history[-1][1]:

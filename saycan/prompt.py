@@ -8,13 +8,22 @@ from typing import Any
 
 from saycan.errors import ConfigError
 
-FIELDS = ("header", "examples", "query", "step", "separator", "failed_suffix", "option_prefix")
+FIELDS = ("header", "examples", "query", "step", "separator", "failed_suffix", "option_prefix", "retrieve", "bank")
 
 
 @dataclass(frozen=True)
 class PromptExample:
     instruction: str
     steps: tuple[str, ...]
+
+
+def _examples(items: Any, key: str) -> tuple[PromptExample, ...]:
+    examples = []
+    for i, ex in enumerate(items or []):
+        if not isinstance(ex, Mapping) or not ex.get("instruction") or not ex.get("steps"):
+            raise ConfigError(f"prompt.{key}[{i}] needs 'instruction' and a non-empty 'steps' list, got {ex!r}")
+        examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"])))
+    return tuple(examples)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,10 @@ class PromptTemplate:
         separator: Between steps.
         failed_suffix: Appended to a step that failed, so the LLM can replan.
         option_prefix: Put before each option (the space belongs to the option).
+        retrieve: 0 shows ``examples``; k > 0 shows instead the k examples of ``bank`` nearest
+            to the instruction (see `saycan.retrieval`).
+        bank: Solved instructions with placeholders (``{object}``, ``{location}``, ...), filled in
+            with the scene's names.
     """
 
     header: str = ""
@@ -41,6 +54,8 @@ class PromptTemplate:
     separator: str = ","
     failed_suffix: str = " (failed)"
     option_prefix: str = " "
+    retrieve: int = 0
+    bank: tuple[PromptExample, ...] = ()
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> PromptTemplate:
@@ -48,12 +63,11 @@ class PromptTemplate:
         for key in cfg:
             if key not in FIELDS:
                 raise ConfigError(f"prompt.{key} is not a prompt setting; valid: {', '.join(FIELDS)}")
-        examples = []
-        for i, ex in enumerate(cfg.pop("examples", None) or []):
-            if not isinstance(ex, Mapping) or not ex.get("instruction") or not ex.get("steps"):
-                raise ConfigError(f"prompt.examples[{i}] needs 'instruction' and a non-empty 'steps' list, got {ex!r}")
-            examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"])))
-        template = cls(examples=tuple(examples), **{k: str(v) for k, v in cfg.items()})
+        lists = {key: _examples(cfg.pop(key, None), key) for key in ("examples", "bank")}
+        retrieve = cfg.pop("retrieve", 0)
+        if isinstance(retrieve, bool) or not isinstance(retrieve, int) or retrieve < 0:
+            raise ConfigError(f"prompt.retrieve must be an integer >= 0 (0: fixed examples), got {retrieve!r}")
+        template = cls(retrieve=retrieve, **lists, **{k: str(v) for k, v in cfg.items()})
         for name, keys in (("query", ("instruction",)), ("step", ("n", "text"))):
             try:
                 getattr(template, name).format(**{k: "x" for k in keys})

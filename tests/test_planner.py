@@ -159,3 +159,20 @@ def test_embedded_model_cleans_the_spill(kitchen, embedded_scorer):
     trace = planner.plan("clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen))
     assert trace.goal_reached and trace.finished
     assert trace.plan[-2:] == ["wipe the spill", "done"]
+
+
+def test_retrieval_shows_the_nearest_bank_example_in_place_of_the_fixed_ones(kitchen):
+    scorer = PreferenceScorer(["done"])
+    prompt = PromptTemplate.from_config(
+        {
+            "examples": [{"instruction": "hold the orange", "steps": ["done"]}],
+            "retrieve": 1,
+            "bank": [
+                {"instruction": "go to the {location}", "steps": ["go to the {location}", "done"]},
+                {"instruction": "throw away the {object}", "steps": ["find the {object}", "done"]},
+            ],
+        }
+    )
+    SayCanPlanner(scorer, skills.make_library(), prompt).plan("please throw the apple away", SymbolicEnv(kitchen))
+    assert "Human: throw away the apple\nRobot: 1. find the apple, 2. done\n" in scorer.prompts[0]
+    assert "hold the orange" not in scorer.prompts[0]

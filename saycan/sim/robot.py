@@ -23,6 +23,7 @@ CARRY = (
 LOWER = (-2.9671, -1.8326, -2.9671, -3.1416, -2.9671, -0.0873, -2.9671)
 UPPER = (2.9671, 1.8326, 2.9671, 0.0, 2.9671, 3.8223, 2.9671)
 HEAD_LEFT, HEAD_HEIGHT, HEAD_AHEAD = 0.35, 1.5, 0.45  # head camera: metres left of the base, high; looks this far ahead
+HEAD_FOV = 35.0  # degrees: frames the counter in reach, so 1 cm spans about 2 pixels at 96x96
 REACH = 0.82  # metres from the arm's base the gripper can reach
 CONTROL_STEPS = 2  # physics steps per control tick: 60 Hz control at 120 Hz physics
 PHYSICS_HZ = 120  # grasps are constraints, so 120 Hz is stable and twice as fast as 240 Hz
@@ -252,7 +253,7 @@ class MobilePanda:
         c, s = math.cos(yaw), math.sin(yaw)
         eye = (x - HEAD_LEFT * s, y + HEAD_LEFT * c, HEAD_HEIGHT)
         target = (x + HEAD_AHEAD * c, y + HEAD_AHEAD * s, 0.72)
-        return render(self.client, eye, target, size, size, fov=60)
+        return render(self.client, eye, target, size, size, fov=HEAD_FOV)
 
     def wrist_camera(self, size: int = 224) -> np.ndarray:
         """RGB (size, size, 3) uint8 from the hand, looking along the gripper."""

@@ -1,0 +1,120 @@
+"""Few-shot examples picked per instruction from a bank of solved instructions by embedding similarity."""
+
+from __future__ import annotations
+
+import itertools
+import string
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from saycan.errors import ConfigError
+from saycan.prompt import PromptExample
+from saycan.world import SymbolicWorld
+
+# Placeholders a bank template may use: scene objects, a second different object, places the robot
+# can go to, spills, and the place of the spill being filled in.
+SLOTS = ("object", "other", "location", "spill", "spill_location")
+
+
+def _slots(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def expand_bank(
+    templates: Sequence[PromptExample], world: SymbolicWorld, valid_steps: set[str]
+) -> tuple[list[PromptExample], list[int]]:
+    """Fill each template's placeholders with every combination of the scene's names.
+
+    Args:
+        templates: Examples whose instruction and steps may use the placeholders in `SLOTS`.
+        world: The scene being planned in.
+        valid_steps: Skill texts the planner can choose; every filled step must be one of them.
+
+    Returns:
+        (the solved instructions, one per distinct instruction text; the template index of each).
+    """
+    names = {
+        "object": world.objects,
+        "other": world.objects,
+        "location": [loc for loc in world.locations if loc != "you"],
+        "spill": world.spills,
+    }
+    bank: dict[str, tuple[PromptExample, int]] = {}
+    for i, tpl in enumerate(templates):
+        used = sorted(set(_slots(tpl.instruction)).union(*(_slots(s) for s in tpl.steps)))
+        unknown = [s for s in used if s not in SLOTS]
+        if unknown:
+            raise ConfigError(f"prompt.bank[{i}] ({tpl.instruction!r}) uses {unknown}; valid placeholders: {SLOTS}")
+        free = [s for s in used if s != "spill_location"]
+        if "spill_location" in used and "spill" not in free:
+            free.append("spill")
+        for values in itertools.product(*(names[s] for s in free)):
+            fill = dict(zip(free, values, strict=True))
+            if "other" in fill and fill["other"] == fill.get("object"):
+                continue
+            if "spill_location" in used:
+                fill["spill_location"] = world.location_of(fill["spill"])
+            steps = tuple(s.format(**fill) for s in tpl.steps)
+            bad = [s for s in steps if s not in valid_steps]
+            if bad:
+                raise ConfigError(
+                    f"prompt.bank[{i}] ({tpl.instruction!r}) gives steps that are not skills of this scene: {bad}; "
+                    "write steps as the skill texts, e.g. 'pick up the {object}'"
+                )
+            instruction = tpl.instruction.format(**fill)
+            bank.setdefault(instruction, (PromptExample(instruction, steps), i))
+    return [ex for ex, _ in bank.values()], [i for _, i in bank.values()]
+
+
+class ExampleRetriever:
+    """The ``k`` bank examples nearest to an instruction, most similar last (next to the query).
+
+    LLM-Planner (Song et al., 2023) retrieves in-context examples this way; a small LM copies
+    the nearest example's structure, so showing it relevant ones replaces a fixed prompt's
+    pull towards its own last example. At most ``per_group`` examples come from one group
+    (one bank template): otherwise the many two-object fillings crowd out the one-object
+    plan that "bring me the chips" needs, and the LM goes on to fetch a second object.
+
+    Args:
+        bank: Solved instructions.
+        k: Examples per prompt, >= 1.
+        groups: (len(bank),) group of each example (default: all different).
+        per_group: Most examples taken from one group.
+        embed: texts -> (n, d) unit vectors; default MiniLM (offline).
+    """
+
+    def __init__(
+        self,
+        bank: Sequence[PromptExample],
+        k: int,
+        groups: Sequence[int] | None = None,
+        per_group: int = 2,
+        embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> None:
+        if int(k) < 1:
+            raise ConfigError(f"prompt.retrieve must be >= 1 to retrieve examples (0 turns retrieval off), got {k!r}")
+        if not bank:
+            raise ConfigError("prompt.retrieve > 0 needs a non-empty prompt.bank of solved instructions")
+        if embed is None:
+            from saycan.value.embed import TextEmbedder
+
+            embed = TextEmbedder()
+        self.bank, self.k, self.embed, self.per_group = list(bank), int(k), embed, int(per_group)
+        self.groups = list(groups) if groups is not None else list(range(len(self.bank)))
+        self.vectors = embed([ex.instruction for ex in self.bank])  # (n_bank, d)
+
+    def __call__(self, instruction: str) -> tuple[PromptExample, ...]:
+        """Returns: up to ``k`` examples, ascending similarity (ties: bank order)."""
+        query = self.embed([instruction])[0]
+        similarity = self.vectors @ query  # cosine: both sides are unit vectors
+        top: list[int] = []
+        taken: Counter[int] = Counter()
+        for i in np.argsort(-similarity, kind="stable"):
+            if taken[self.groups[i]] < self.per_group:
+                top.append(int(i))
+                taken[self.groups[i]] += 1
+                if len(top) == self.k:
+                    break
+        return tuple(self.bank[i] for i in reversed(top))

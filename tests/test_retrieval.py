@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+import skills
+from saycan.errors import ConfigError
+from saycan.prompt import PromptExample, PromptTemplate
+from saycan.resources import conf_dir
+from saycan.retrieval import ExampleRetriever, expand_bank
+from saycan.world import SymbolicWorld
+
+WORDS = ["apple", "orange", "chips", "rice", "jalapeno", "bring", "throw", "away", "spicy", "sponge", "spill"]
+
+
+def bag_of_words(texts):
+    """A stand-in embedding: word counts over WORDS ("spicy" counts as "jalapeno"), unit length."""
+    rows = []
+    for text in texts:
+        words = text.replace("spicy", "jalapeno").split()
+        v = np.array([words.count(w) for w in WORDS], dtype=np.float32) + 1e-3
+        rows.append(v / np.linalg.norm(v))
+    return np.stack(rows)
+
+
+def _world_and_steps(kitchen):
+    world = SymbolicWorld(kitchen)
+    return world, {o.text for s in skills.make_library() for o in s.options(world)}
+
+
+def test_bank_fills_every_scene_name_and_skips_same_object_pairs(kitchen):
+    world, steps = _world_and_steps(kitchen)
+    templates = [
+        PromptExample("bring me the {object}", ("find the {object}", "pick up the {object}", "done")),
+        PromptExample("clean the {spill}", ("find the sponge", "go to the {spill_location}", "wipe the {spill}")),
+        PromptExample("the {object} and the {other}", ("find the {object}", "find the {other}")),
+    ]
+    bank, groups = expand_bank(templates, world, steps)
+    n = len(world.objects)
+    assert len(bank) == n + 1 + n * (n - 1) and groups == [0] * n + [1] + [2] * (n * (n - 1))
+    spill = next(ex for ex in bank if ex.instruction == "clean the spill")
+    assert spill.steps[1] == "go to the table"  # the spill's own place in the kitchen scene
+    assert not any(ex.instruction == "the apple and the apple" for ex in bank)
+
+
+def test_bank_steps_that_are_not_skills_are_refused(kitchen):
+    world, steps = _world_and_steps(kitchen)
+    with pytest.raises(ConfigError, match=r"prompt.bank\[0\].*not skills of this scene.*'grab the coke can'"):
+        expand_bank([PromptExample("grab the {object}", ("grab the {object}",))], world, steps)
+    with pytest.raises(ConfigError, match=r"prompt.bank\[0\].*\['place'\]; valid placeholders"):
+        expand_bank([PromptExample("go to the {place}", ("done",))], world, steps)
+
+
+def test_retriever_puts_the_nearest_example_last_and_caps_each_group():
+    bank = [
+        PromptExample("bring me the apple", ("done",)),
+        PromptExample("bring me the jalapeno chips", ("done",)),
+        PromptExample("bring me the rice chips", ("done",)),
+        PromptExample("throw away the jalapeno chips and the apple", ("done",)),
+        PromptExample("throw away the jalapeno chips and the rice chips", ("done",)),
+    ]
+    retriever = ExampleRetriever(bank, k=3, groups=[0, 0, 0, 1, 1], per_group=2, embed=bag_of_words)
+    shown = [ex.instruction for ex in retriever("bring me the spicy chips")]
+    assert shown[-1] == "bring me the jalapeno chips"
+    assert len(shown) == 3 and sum(s.startswith("bring") for s in shown) == 2
+
+
+def test_retrieval_settings_are_checked():
+    with pytest.raises(ConfigError, match="prompt.retrieve must be an integer >= 0"):
+        PromptTemplate.from_config({"retrieve": -1})
+    with pytest.raises(ConfigError, match="non-empty prompt.bank"):
+        ExampleRetriever([], k=2, embed=bag_of_words)
+
+
+def test_shipped_bank_with_minilm_shows_the_described_object(kitchen):
+    from omegaconf import OmegaConf
+
+    cfg = OmegaConf.to_container(OmegaConf.load(conf_dir() / "prompt" / "kitchen.yaml"))
+    template = PromptTemplate.from_config(cfg)
+    world, steps = _world_and_steps(kitchen)
+    bank, groups = expand_bank(template.bank, world, steps)
+    shown = ExampleRetriever(bank, 6, groups)("bring me the spicy chips")
+    assert "bring me the jalapeno chips" in [ex.instruction for ex in shown]
