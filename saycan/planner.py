@@ -12,16 +12,20 @@ from dataclasses import replace
 from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
 from saycan.errors import ConfigError
+from saycan.generative import GenerativeChooser
 from saycan.llm.base import Scorer
 from saycan.predicates import Goal, format_goal, goal_reached
 from saycan.prompt import PromptTemplate
 from saycan.retrieval import ExampleRetriever, expand_bank
+from saycan.termination import TerminationCheck, reweight
 from saycan.trace import PlanTrace, ScoredOption, Step, TraceWriter
 from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
 
 REDUCTIONS = ("sum", "mean")
 RECOVERIES = ("retry", "replan")
+SCORINGS = ("saycan", "generative")
+TERMINATIONS = ("none", "ask")
 MAX_INSTRUCTION_CHARS = 2000
 
 
@@ -60,6 +64,11 @@ class SayCanPlanner:
             function affords it (up to ``max_attempts``), then lets the LLM replan; ``"replan"``
             lets the LLM choose at once, reading the ``(failed)`` mark in the prompt (Inner
             Monologue). Small LLMs tend to ignore the mark, so ``"retry"`` is the default.
+        scoring: ``"saycan"`` scores every option's likelihood; ``"generative"`` lets the LLM
+            write the step and scores options by similarity to it (the paper's baseline,
+            `saycan.generative`).
+        termination: ``"ask"`` sets p_LLM(done) to the LLM's answer to "is the request complete?"
+            (`saycan.termination`); ``"none"`` leaves "done" to be scored like any skill.
     """
 
     def __init__(
@@ -72,6 +81,8 @@ class SayCanPlanner:
         score_reduction: str = "sum",
         max_attempts: int = 2,
         recovery: str = "retry",
+        scoring: str = "saycan",
+        termination: str = "none",
     ) -> None:
         if score_reduction not in REDUCTIONS:
             raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
@@ -79,6 +90,10 @@ class SayCanPlanner:
             raise ConfigError(f"planner.max_steps must be >= 1, got {max_steps!r}")
         if recovery not in RECOVERIES:
             raise ConfigError(f"planner.recovery={recovery!r}; valid: {', '.join(RECOVERIES)}")
+        if scoring not in SCORINGS:
+            raise ConfigError(f"planner.scoring={scoring!r}; valid: {', '.join(SCORINGS)}")
+        if termination not in TERMINATIONS:
+            raise ConfigError(f"planner.termination={termination!r}; valid: {', '.join(TERMINATIONS)}")
         if int(max_attempts) < 1:
             raise ConfigError(f"planner.max_attempts must be >= 1, got {max_attempts!r}")
         ids = [s.id for s in skills]
@@ -92,6 +107,8 @@ class SayCanPlanner:
         self.score_reduction = score_reduction
         self.max_attempts = int(max_attempts)
         self.recovery = recovery
+        self.generative = GenerativeChooser() if scoring == "generative" else None
+        self.termination = TerminationCheck() if termination == "ask" else None
         self._retriever: tuple[tuple[tuple[str, ...], ...], ExampleRetriever] | None = None
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
@@ -121,29 +138,40 @@ class SayCanPlanner:
         options: Sequence[Option],
         failures: Counter[str] | None = None,
         template: PromptTemplate | None = None,
-    ) -> tuple[str, list[ScoredOption], dict[str, float]]:
+    ) -> tuple[str, list[ScoredOption], dict[str, float], str | None]:
         """Score every option for the next step.
 
         Args:
-            template: The prompt for this instruction (default: ``self.prompt``; see `examples_for`).
+            template: The prompt for this instruction (default: ``self.prompt``; see `prompt_for`).
 
         Returns:
-            (prompt, (n_options,) scored options in candidate order, timings in seconds).
+            (prompt, (n_options,) scored options in candidate order, timings in seconds plus
+            ``tokens`` scored and ``p_complete`` (with ``termination="ask"``), the step the LLM
+            wrote with ``scoring="generative"`` else None).
         """
         world = env.world
         prompt = (template or self.prompt).render(instruction, history, world.objects, world.locations)
         t0 = time.perf_counter()
-        scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
-        t1 = time.perf_counter()
-        affordances = self.affordance(env, self.skills, options)
-        t2 = time.perf_counter()
-        lps = scores.logprobs
-        if self.score_reduction == "mean":
-            lps = [lp / max(n, 1) for lp, n in zip(lps, scores.n_tokens, strict=True)]
+        info: dict[str, float] = {"tokens": 0.0}
+        generated = None
+        if self.generative:
+            stops = [(template or self.prompt).separator, "\n"]
+            generated, lps = self.generative(self.scorer, prompt, [o.text for o in options], stops)
+        else:
+            scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
+            lps, info["tokens"] = scores.logprobs, float(scores.tokens_evaluated)
+            if self.score_reduction == "mean":
+                lps = [lp / max(n, 1) for lp, n in zip(lps, scores.n_tokens, strict=True)]
         bad = [o.text for o, lp in zip(options, lps, strict=True) if not math.isfinite(lp)]
         if bad:
             raise ConfigError(f"the LLM gave non-finite scores for {bad[:3]}; check llm settings")
         p_llm = normalise(lps)
+        if self.termination:
+            info["p_complete"] = self.termination.p_complete(self.scorer, instruction, [t for t, ok in history if ok])
+            p_llm = reweight(p_llm, [self.skills[o.skill].terminal for o in options], info["p_complete"])
+        t1 = time.perf_counter()
+        affordances = self.affordance(env, self.skills, options)
+        info.update(llm_s=t1 - t0, affordance_s=time.perf_counter() - t1)
         failures = failures or Counter()
         scored = []
         for option, lp, p, aff in zip(options, lps, p_llm, affordances, strict=True):
@@ -151,7 +179,7 @@ class SayCanPlanner:
                 aff = 0.0  # retry limit reached: stop proposing a skill that keeps failing
             # SayCan: pi = argmax_pi p(c_pi | s, l_pi) * p(l_pi | i), with p_LLM normalised over Pi.
             scored.append(ScoredOption(option.text, option.skill, lp, p, aff, p * aff))
-        return prompt, scored, {"llm_s": t1 - t0, "affordance_s": t2 - t1, "tokens": float(scores.tokens_evaluated)}
+        return prompt, scored, info, generated
 
     def plan(
         self,
@@ -180,7 +208,7 @@ class SayCanPlanner:
         failures: Counter[str] = Counter()
         trace.stop_reason = "max_steps"
         for index in range(1, self.max_steps + 1):
-            prompt, scored, timings = self.score(instruction, env, history, options, failures, template)
+            prompt, scored, timings, generated = self.score(instruction, env, history, options, failures, template)
             best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
             policy = "saycan"
             if self.recovery == "retry" and history and not history[-1][1]:
@@ -208,6 +236,7 @@ class SayCanPlanner:
                 timings,
                 env.world.snapshot(),
                 policy,
+                generated,
             )
             trace.steps.append(step)
             if writer:

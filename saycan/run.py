@@ -36,6 +36,8 @@ def build_planner(cfg: DictConfig):
         score_reduction=cfg.planner.score_reduction,
         max_attempts=cfg.planner.max_attempts,
         recovery=cfg.planner.recovery,
+        scoring=cfg.planner.scoring,
+        termination=cfg.planner.termination,
     )
 
 

@@ -38,6 +38,7 @@ class Step:
 
     ``policy`` says how the step was chosen: ``"saycan"`` (top combined score) or ``"retry"``
     (the planner re-attempted the previous, failed step; see ``planner.recovery``).
+    ``generated`` is the step the LLM wrote when ``planner.scoring=generative``.
     """
 
     index: int
@@ -51,6 +52,7 @@ class Step:
     timings: dict[str, float] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
     policy: str = "saycan"
+    generated: str | None = None
 
 
 @dataclass

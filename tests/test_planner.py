@@ -176,3 +176,30 @@ def test_retrieval_shows_the_nearest_bank_example_in_place_of_the_fixed_ones(kit
     SayCanPlanner(scorer, skills.make_library(), prompt).plan("please throw the apple away", SymbolicEnv(kitchen))
     assert "Human: throw away the apple\nRobot: 1. find the apple, 2. done\n" in scorer.prompts[0]
     assert "hold the orange" not in scorer.prompts[0]
+
+
+class WritingScorer(PreferenceScorer):
+    """Writes the t-th text of `wishes` at step t (scoring=generative); `score` is never used."""
+
+    def score(self, prompt, options):
+        raise AssertionError("generative planning must not score options")
+
+    def generate(self, prompt, max_tokens, stops):
+        self.prompts.append(prompt)
+        return " " + self.wishes[len(self.prompts) - 1] + stops[0] + " more"
+
+
+def test_generative_scoring_maps_written_steps_to_the_nearest_skills(kitchen):
+    written = ["look for the sponge", "grab the sponge", "head over to the table", "wipe up the spill", ""]
+    scorer = WritingScorer(written)
+    trace = _planner(scorer, scoring="generative", affordance=make_affordance("none")).plan(
+        "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen)
+    )
+    assert trace.plan == ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
+    assert [s.generated for s in trace.steps] == written  # cut at the separator, as written
+    assert trace.goal_reached
+
+
+def test_unknown_scoring_names_the_choices():
+    with pytest.raises(ConfigError, match="planner.scoring='beam'; valid: saycan, generative"):
+        _planner(PreferenceScorer(["done"]), scoring="beam")

@@ -40,6 +40,12 @@ class Scorer(ABC):
             `OptionScores` with one entry per option, in order.
         """
 
+    def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
+        """Greedy continuation of ``prompt``, cut before the first of ``stops`` (for ``planner.scoring=generative``)."""
+        raise LLMError(
+            f"{type(self).__name__} cannot generate text; planner.scoring=generative needs llm=embedded, hf or openai"
+        )
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (connections, models)."""
 
@@ -53,3 +59,9 @@ def split_trailing_space(prompt: str, options: Sequence[str]) -> tuple[str, list
     stripped = prompt.rstrip()
     tail = prompt[len(stripped) :]
     return stripped, [tail + o for o in options]
+
+
+def cut_at_stops(text: str, stops: Sequence[str]) -> str:
+    """``text`` up to the first occurrence of any stop string."""
+    cut = min((i for i in (text.find(s) for s in stops if s) if i >= 0), default=len(text))
+    return text[:cut]

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from saycan.errors import ConfigError
-from saycan.llm.base import OptionScores, Scorer, split_trailing_space
+from saycan.llm.base import OptionScores, Scorer, cut_at_stops, split_trailing_space
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -138,6 +138,18 @@ class HFScorer(Scorer):
                 result[i] += float(picked.sum())
             evaluated += sum(len(conts[i]) - 1 for i in batch)
         return result, evaluated
+
+    @torch.inference_mode()
+    def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
+        ids = torch.tensor([self.encode(prompt)])
+        out = self.model.generate(
+            ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=int(max_tokens),
+            do_sample=False,
+            pad_token_id=self.pad_id,
+        )
+        return cut_at_stops(self.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True), stops)
 
     @torch.inference_mode()
     def score_naive(self, prompt: str, options: Sequence[str]) -> OptionScores:

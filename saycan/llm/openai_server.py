@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from saycan.errors import ConfigError
-from saycan.llm.base import LLMError, OptionScores, Scorer, split_trailing_space
+from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
 
 
 class OpenAIScorer(Scorer):
@@ -56,11 +56,16 @@ class OpenAIScorer(Scorer):
     def close(self) -> None:
         self.client.close()
 
-    def _complete(self, texts: list[str]) -> Any:
+    def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
+        stop = [s for s in stops if s][:4]  # the API takes up to 4 stop strings
+        reply = self._complete(prompt, max_tokens=int(max_tokens), temperature=0.0, stop=stop or None)
+        if not reply.choices:
+            raise LLMError(f"LLM server {self.base_url} returned no completion")
+        return cut_at_stops(reply.choices[0].text or "", stops)  # again here: not every server honours `stop`
+
+    def _complete(self, prompt: str | list[str], **kwargs: Any) -> Any:
         try:
-            return self.client.completions.create(
-                model=self.model, prompt=texts, echo=True, logprobs=1, max_tokens=1, temperature=0.0
-            )
+            return self.client.completions.create(model=self.model, prompt=prompt, **kwargs)
         except self._openai.APITimeoutError:
             raise LLMError(f"LLM server {self.base_url} did not answer in time (llm.timeout)") from None
         except self._openai.APIConnectionError as exc:
@@ -75,7 +80,7 @@ class OpenAIScorer(Scorer):
         evaluated = 0
         for start in range(0, len(options), self.batch_size):
             chunk = list(options[start : start + self.batch_size])
-            reply = self._complete([prompt + o for o in chunk])
+            reply = self._complete([prompt + o for o in chunk], echo=True, logprobs=1, max_tokens=1, temperature=0.0)
             choices = sorted(reply.choices, key=lambda c: c.index)
             if len(choices) != len(chunk):
                 raise LLMError(f"LLM server {self.base_url} returned {len(choices)} choices for {len(chunk)} prompts")

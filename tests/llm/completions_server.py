@@ -34,7 +34,7 @@ class CompletionsServer:
                     "object": "text_completion",
                     "created": 0,
                     "model": body["model"],
-                    "choices": [outer._choice(i, p) for i, p in enumerate(prompts)],
+                    "choices": [outer._choice(i, p, body) for i, p in enumerate(prompts)],
                 }
                 send(self, 200, json.dumps(reply).encode())
 
@@ -43,7 +43,10 @@ class CompletionsServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @torch.inference_mode()
-    def _choice(self, index: int, text: str) -> dict:
+    def _choice(self, index: int, text: str, body: dict) -> dict:
+        if not body.get("echo"):  # plain generation, cut at the request's stop strings
+            written = self.scorer.generate(text, body["max_tokens"], body.get("stop") or [])
+            return {"index": index, "text": written, "finish_reason": "stop", "logprobs": None}
         tok = self.scorer.tokenizer
         ids = self.scorer.encode(text)
         logps = torch.log_softmax(self.scorer.model(torch.tensor([ids])).logits[0].float(), -1)

@@ -54,3 +54,10 @@ def test_embedded_model_batched_scores_equal_one_at_a_time(embedded_scorer):
     assert batched.logprobs == pytest.approx(naive.logprobs, abs=1e-4)
     # A real model prefers the step that follows "find the sponge".
     assert max(range(len(OPTIONS)), key=lambda i: batched.logprobs[i]) == 0
+
+
+def test_generate_is_greedy_and_cut_at_the_first_stop(tiny_scorer):
+    free = tiny_scorer.generate(PROMPT, 12, [])
+    cut = tiny_scorer.generate(PROMPT, 12, [","])
+    assert free == tiny_scorer.generate(PROMPT, 12, [])  # greedy: the same text every time
+    assert "," not in cut and free.startswith(cut)

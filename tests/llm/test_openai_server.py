@@ -48,3 +48,11 @@ def test_refused_connection_names_the_url():
 def test_api_key_comes_from_the_named_environment_variable(monkeypatch):
     monkeypatch.setenv("MY_LLM_KEY", "sk-test-123")
     assert OpenAIScorer("http://127.0.0.1:1/v1", model="m", api_key_env="MY_LLM_KEY").client.api_key == "sk-test-123"
+
+
+def test_generate_over_http_equals_in_process_and_sends_the_stops(tiny_scorer):
+    with CompletionsServer(tiny_scorer) as server:
+        written = OpenAIScorer(server.url, model="tiny", max_retries=0).generate(PROMPT, 8, [",", "\n"])
+    assert written == tiny_scorer.generate(PROMPT, 8, [",", "\n"])
+    body = server.requests[0]
+    assert body["stop"] == [",", "\n"] and body["max_tokens"] == 8 and not body.get("echo")
