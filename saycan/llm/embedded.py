@@ -94,9 +94,13 @@ def converted_model_dir(root: Path | None = None) -> Path:
     return target
 
 
-def load_embedded(batch_size: int = 32, cache_root: str | None = None) -> HFScorer:
-    """The default scorer: Gemma 3 270M in float32 on the CPU, from the local cache."""
+def load_embedded(batch_size: int = 32, cache_root: str | None = None, adapter: str | None = None) -> HFScorer:
+    """The default scorer: Gemma 3 270M in float32 on the CPU, from the local cache.
+
+    ``adapter``: a LoRA adapter directory to merge in (see ``python -m saycan.train_lora``).
+    """
     start = time.perf_counter()
-    scorer = HFScorer.from_path(converted_model_dir(Path(cache_root) if cache_root else None), batch_size=batch_size)
+    root = converted_model_dir(Path(cache_root) if cache_root else None)
+    scorer = HFScorer.from_path(root, batch_size=batch_size, adapter=adapter)
     scorer.load_seconds = time.perf_counter() - start
     return scorer

@@ -54,8 +54,12 @@ class HFScorer(Scorer):
         dtype: str = "float32",
         trust_remote_code: bool = False,
         batch_size: int = 32,
+        adapter: str | Path | None = None,
     ) -> HFScorer:
-        """Load a causal LM from a local directory (never from a hub: ``local_files_only``)."""
+        """Load a causal LM from a local directory (never from a hub: ``local_files_only``).
+
+        ``adapter`` is a LoRA adapter directory (`saycan.llm.lora`), merged into the weights.
+        """
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if not path:
@@ -73,6 +77,10 @@ class HFScorer(Scorer):
         model = AutoModelForCausalLM.from_pretrained(
             path, dtype=DTYPES[dtype], local_files_only=True, trust_remote_code=trust_remote_code
         )
+        if adapter:
+            from saycan.llm.lora import apply_adapter
+
+            model = apply_adapter(model, adapter)
         scorer = cls(model, tokenizer, batch_size=batch_size)
         scorer.load_seconds = time.perf_counter() - start
         return scorer
