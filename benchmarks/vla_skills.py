@@ -1,6 +1,6 @@
 """Success of the tiny VLA per skill family in the sim, beside the scripted expert on the same start states.
 
-    python benchmarks/vla_skills.py --trials 40 [--served] [--end-to-end] [--json results.json]
+    python benchmarks/vla_skills.py --trials 40 [--path DIR] [--served] [--end-to-end] [--json results.json]
 
 Start states are drawn like the training demos' but from seeds the demos never used. ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
@@ -75,11 +75,11 @@ def end_to_end(executor_args: list[str]) -> dict[str, object]:
     }
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, path_args: list[str]) -> subprocess.Popen:
     import httpx
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
+        [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", *path_args, f"port={port}", "log_level=warning"]
     )
     for _ in range(300):
         try:
@@ -96,14 +96,16 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=40)
     parser.add_argument("--served", action="store_true", help="run the policy behind serve_policy on 127.0.0.1")
     parser.add_argument("--end-to-end", action="store_true", help='also run "clean the spill" with executor=tiny_vla')
+    parser.add_argument("--path", type=Path, help="a checkpoint directory (default: the shipped tiny VLA)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    server = serve(args.port) if args.served else None
+    path_args = [f"policy.path={args.path.resolve()}"] if args.path else []
+    server = serve(args.port, path_args) if args.served else None
     try:
         url = f"http://127.0.0.1:{args.port}"
-        policy = make_policy("openvla_server", url=url) if server else make_policy("tiny_vla")
+        policy = make_policy("openvla_server", url=url) if server else make_policy("tiny_vla", path=args.path)
         results = run_trials(policy, args.trials)
         summary = {
             skill: {
@@ -127,6 +129,8 @@ def main() -> None:
         }
         if args.end_to_end:
             executor = ["executor=openvla_server", f"executor.url={url}"] if server else ["executor=tiny_vla"]
+            if args.path and not server:
+                executor.append(f"executor.path={args.path.resolve()}")
             report["clean_the_spill"] = end_to_end(executor)
             print(f'\n"clean the spill" with {" ".join(executor)}: {report["clean_the_spill"]}')
         if args.json:
