@@ -79,7 +79,15 @@ def serve(port: int, path_args: list[str]) -> subprocess.Popen:
     import httpx
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", *path_args, f"port={port}", "log_level=warning"]
+        [
+            sys.executable,
+            "-m",
+            "saycan.serve_policy",
+            "policy=tiny_vla",
+            *path_args,
+            f"port={port}",
+            "log_level=warning",
+        ]
     )
     for _ in range(300):
         try:

@@ -14,7 +14,7 @@ from saycan.errors import ConfigError, choices_hint
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
 ROBOT = "robot"
-TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "description")
+TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "description", "scale")
 ROBOT_KEYS = ("at", "holding")
 
 
@@ -126,6 +126,13 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
     for key in ("name", "locations", "objects", "robot"):
         if key not in data:
             raise ConfigError(f"{source}: missing key {key!r} (a scene needs name, locations, objects, robot)")
+    if data.get("scale") is not None:  # grow to this many kitchen skills with catalogue names
+        from saycan.catalogue import grow
+
+        _name_list(data["locations"], source, "locations")
+        if not isinstance(data["objects"], Mapping):
+            raise ConfigError(f"{source}: objects must map each name to a location, got {data['objects']!r}")
+        data = grow(data, data["scale"], source)
     locations = _name_list(data["locations"], source, "locations")
     tables: dict[str, dict[str, str]] = {}
     for key in ("objects", "spills"):

@@ -27,6 +27,15 @@ def test_hf_model_by_path_plans_and_writes_the_trace(tmp_path, tiny_model_dir):
     assert sum(line["kind"] == "step" for line in lines) == len(lines[-1]["plan"]) <= 3
 
 
+def test_the_large_kitchen_plans_over_550_skills(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "instruction=clean the spill", "scene=kitchen_large", "llm=hf", f"llm.path={tiny_model_dir}",
+              "planner.max_steps=2")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    steps = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines() if '"kind": "step"' in x]
+    assert steps and all(len(s["options"]) == 550 for s in steps)
+    assert "pick up the banana" in {o["text"] for o in steps[0]["options"]}
+
+
 def test_scene_typo_is_one_clear_line_not_a_traceback(tmp_path, tiny_model_dir):
     out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "scene.objects.apple=tabel")
     assert out.returncode == 2

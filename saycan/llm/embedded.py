@@ -94,7 +94,9 @@ def converted_model_dir(root: Path | None = None) -> Path:
     return target
 
 
-def load_embedded(batch_size: int = 32, cache_root: str | None = None, adapter: str | None = None) -> HFScorer:
+def load_embedded(
+    batch_size: int | str = "auto", cache_root: str | None = None, adapter: str | None = None
+) -> HFScorer:
     """The default scorer: Gemma 3 270M in float32 on the CPU, from the local cache.
 
     ``adapter``: a LoRA adapter directory to merge in (see ``python -m saycan.train_lora``).

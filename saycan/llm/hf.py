@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
-import copy
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
+from transformers import DynamicCache
 
 from saycan.errors import ConfigError
-from saycan.llm.base import OptionScores, Scorer, cut_at_stops, split_trailing_space
+from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
+from saycan.llm.trie import TokenTrie, chunks
+
+WINDOWED = ("full_attention", "sliding_attention")  # layer types whose masks a trie can build
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def _memory_budget() -> int:
+    """Bytes one scoring pass may use for transient tensors: an eighth of free memory, 64 MiB to 1 GiB."""
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not on every platform
+        free = 4 << 30
+    return max(64 << 20, min(free // 8, 1 << 30))
+
+
+def _batch_size(value: int | str) -> int:
+    """``llm.batch_size`` as an option count, 0 for ``"auto"``."""
+    if value == "auto":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
+        raise ConfigError(f"llm.batch_size must be an integer >= 1 or 'auto', got {value!r}")
+    return int(value)
+
+
+def _truncate(cache: DynamicCache, length: int) -> None:
+    """Drop cached positions beyond ``length`` (transformers' ``crop`` takes a negative count)."""
+    extra = cache.get_seq_length() - length
+    if extra > 0:
+        cache.crop(-extra)
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -34,15 +63,15 @@ class HFScorer(Scorer):
     Args:
         model: A transformers causal LM in eval mode.
         tokenizer: Its tokenizer.
-        batch_size: Options per batched forward pass.
+        batch_size: Most options per trie forward pass, or ``"auto"``: as many as fit in an
+            eighth of free memory.
     """
 
-    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 32) -> None:
-        if int(batch_size) < 1:
-            raise ConfigError(f"llm.batch_size must be >= 1, got {batch_size!r}")
+    def __init__(self, model: Any, tokenizer: Any, batch_size: int | str = "auto") -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.batch_size = int(batch_size)
+        self.batch_size = _batch_size(batch_size)
+        self._prompt: tuple[list[int], DynamicCache, torch.Tensor] | None = None  # the last prompt's ids, KV, log-probs
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.load_seconds = 0.0
 
@@ -53,7 +82,7 @@ class HFScorer(Scorer):
         *,
         dtype: str = "float32",
         trust_remote_code: bool = False,
-        batch_size: int = 32,
+        batch_size: int | str = "auto",
         adapter: str | Path | None = None,
     ) -> HFScorer:
         """Load a causal LM from a local directory (never from a hub: ``local_files_only``).
@@ -85,6 +114,10 @@ class HFScorer(Scorer):
         scorer.load_seconds = time.perf_counter() - start
         return scorer
 
+    def forget_prompt(self) -> None:
+        """Drop the cached prompt, so the next call runs its prompt from the start (benchmarks)."""
+        self._prompt = None
+
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text).input_ids)
 
@@ -112,40 +145,93 @@ class HFScorer(Scorer):
 
     @torch.inference_mode()
     def continuation_logprobs(self, prefix: list[int], conts: list[list[int]]) -> tuple[list[float], int]:
-        """Sum of log p(cont | prefix) for each continuation, sharing the prefix's KV cache.
+        """Sum of log p(cont | prefix) for each continuation: the prefix once, each trie node once.
+
+        The prefix extends the previous call's cached prompt where they share tokens (a plan's
+        prompt only grows by a line per step). The continuations form a token trie, run as one
+        flattened sequence under tree attention on the prefix's KV cache; the LM head runs only
+        at the nodes whose next-token log-probabilities are needed.
 
         Args:
             prefix: (T,) token ids, non-empty (it holds at least BOS).
             conts: n lists of token ids, each non-empty.
 
         Returns:
-            ((n,) log-probabilities, number of token positions evaluated).
+            ((n,) log-probabilities, number of token positions run through the model).
         """
-        out = self.model(torch.tensor([prefix]), use_cache=True, logits_to_keep=1)
-        prefix_cache = out.cache
-        first = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
-        evaluated = len(prefix)
+        first, evaluated = self._extend_prompt(prefix)
         result = [float(first[c[0]]) for c in conts]
-        # Longest first, so a batch pads little; one-token continuations need no forward pass.
-        order = sorted((i for i, c in enumerate(conts) if len(c) > 1), key=lambda i: -len(conts[i]))
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            width = len(conts[batch[0]]) - 1
-            # Feed cont[:-1]; its logits predict cont[1:]. Right padding needs no attention
-            # mask: real tokens never attend to pads that come after them.
-            ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-            for row, i in enumerate(batch):
-                ids[row, : len(conts[i]) - 1] = torch.tensor(conts[i][:-1])
-            cache = copy.deepcopy(prefix_cache)
-            cache.batch_repeat_interleave(len(batch))
-            logits = self.model(ids, cache=cache, use_cache=True).logits
-            logps = torch.log_softmax(logits.float(), dim=-1)
-            for row, i in enumerate(batch):
-                targets = torch.tensor(conts[i][1:])
-                picked = logps[row, torch.arange(len(targets)), targets]
-                result[i] += float(picked.sum())
-            evaluated += sum(len(conts[i]) - 1 for i in batch)
+        deeper = [i for i, c in enumerate(conts) if len(c) > 1]  # one-token continuations need no forward pass
+        budget = _memory_budget()
+        config = self.model.config.get_text_config(decoder=True)
+        heads = int(getattr(config, "num_attention_heads", 16))
+        max_nodes = max(16, min(4096, budget // ((heads + 2) * 4 * (len(prefix) + 1024))))
+        for group in chunks([conts[i] for i in deeper], max_nodes, self.batch_size or len(deeper)):
+            trie = TokenTrie.build([conts[deeper[g]] for g in group])
+            picked = self._tree_logprobs(trie, len(prefix), budget)
+            evaluated += len(trie)
+            for g, targets in zip(group, trie.targets, strict=True):
+                result[deeper[g]] += sum(picked[t] for t in targets[1:])
         return result, evaluated
+
+    def _extend_prompt(self, prefix: list[int]) -> tuple[torch.Tensor, int]:
+        """(vocab,) log-probs after ``prefix`` and the positions run, reusing the cached prompt's shared start."""
+        cached = self._prompt
+        if cached is not None and cached[0] == prefix:
+            return cached[2], 0
+        cache = cached[1] if cached is not None else DynamicCache()  # no config: full layers, croppable
+        keep = min(_common_prefix(cached[0], prefix), len(prefix) - 1) if cached is not None else 0
+        _truncate(cache, keep)
+        out = self.model(torch.tensor([prefix[keep:]]), cache=cache, use_cache=True, logits_to_keep=1)
+        first = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
+        self._prompt = (list(prefix), cache, first)
+        return first, len(prefix) - keep
+
+    def _tree_logprobs(self, trie: TokenTrie, prompt_len: int, budget: int) -> dict[tuple[int, int], float]:
+        """``{(node, token): log p(token | prompt, path to node)}`` for every target below the root."""
+        config = self.model.config.get_text_config(decoder=True)
+        dtype = self.model.dtype
+        layer_types = set(getattr(config, "layer_types", None) or ())
+        if layer_types - {"full_attention"}:
+            unknown = layer_types - set(WINDOWED)
+            if unknown:
+                raise LLMError(f"cannot score layer types {sorted(unknown)} with a trie; supported: {WINDOWED}")
+            window = getattr(config, "sliding_window", None)
+            mask = {kind: trie.attention_mask(prompt_len, window if kind != "full_attention" else None, dtype)
+                    for kind in layer_types}  # fmt: skip
+        else:
+            mask = trie.attention_mask(prompt_len, None, dtype)
+        cache = self._prompt[1]
+        try:
+            hidden = self.model.get_decoder()(
+                input_ids=torch.tensor([trie.tokens]),
+                attention_mask=mask,
+                position_ids=trie.position_ids(prompt_len),
+                cache=cache,
+                use_cache=True,
+            ).last_hidden_state[0]
+        finally:
+            _truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
+        wanted = sorted({t for targets in trie.targets for t in targets[1:]})
+        rows = sorted({row for row, _ in wanted})
+        head, cap = self.model.get_output_embeddings(), getattr(config, "final_logit_softcapping", None)
+        per_chunk = max(1, budget // (head.weight.shape[0] * 4 * 3))
+        lse, row_of = {}, {}
+        out = {}
+        for start in range(0, len(rows), per_chunk):
+            part = rows[start : start + per_chunk]
+            logits = head(hidden[part]).float()
+            if cap:  # Gemma's final soft-capping, as the model's own forward applies it
+                logits = torch.tanh(logits / cap) * cap
+            norm = torch.logsumexp(logits, dim=-1)
+            for k, row in enumerate(part):
+                lse[row], row_of[row] = norm[k], logits[k]
+            for row, tok in wanted:
+                if row in row_of:
+                    out[(row, tok)] = float(row_of[row][tok] - lse[row])
+            lse.clear()
+            row_of.clear()
+        return out
 
     @torch.inference_mode()
     def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:

@@ -97,7 +97,7 @@ def train_adapter(
                 optimizer.step()
                 optimizer.zero_grad()
             if on_step:
-                on_step(float(loss))
+                on_step(float(loss.detach()))
     peft_model.eval()
     return peft_model
 

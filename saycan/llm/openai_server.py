@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from saycan.errors import ConfigError
@@ -16,6 +17,7 @@ class OpenAIScorer(Scorer):
 
     Each step is one batched request: ``prompt=[prompt + option, ...]`` with ``echo=True,
     logprobs=1, max_tokens=1`` (vLLM rejects ``max_tokens=0``; the generated token is ignored).
+    More options than ``batch_size`` are split into requests sent ``max_concurrency`` at a time.
 
     Args:
         base_url: Server URL, e.g. ``http://127.0.0.1:8000/v1``.
@@ -23,7 +25,8 @@ class OpenAIScorer(Scorer):
         api_key_env: Name of the environment variable holding the key; keys never sit in config.
         timeout: Seconds per request (connect timeout is capped at 10 s).
         max_retries: Retries of failed requests, with the openai client's exponential backoff.
-        batch_size: Options per request.
+        batch_size: Most options per request.
+        max_concurrency: Requests in flight at once when a step needs several.
     """
 
     def __init__(
@@ -33,7 +36,8 @@ class OpenAIScorer(Scorer):
         api_key_env: str = "OPENAI_API_KEY",
         timeout: float = 60.0,
         max_retries: int = 3,
-        batch_size: int = 256,
+        batch_size: int = 1024,
+        max_concurrency: int = 4,
     ) -> None:
         import httpx
         import openai
@@ -44,7 +48,10 @@ class OpenAIScorer(Scorer):
             raise ConfigError("llm.model is required for llm=openai: the model name the server serves")
         self.base_url = str(base_url)
         self.model = str(model)
-        self.batch_size = int(batch_size)
+        for key, value in (("batch_size", batch_size), ("max_concurrency", max_concurrency)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"llm.{key} must be an integer >= 1, got {value!r}")
+        self.batch_size, self.max_concurrency = batch_size, max_concurrency
         self._openai = openai
         self.client = openai.OpenAI(
             base_url=self.base_url,
@@ -74,22 +81,29 @@ class OpenAIScorer(Scorer):
             raise LLMError(f"LLM server {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from None
 
     def score(self, prompt: str, options: Sequence[str]) -> OptionScores:
+        """Tokens evaluated are the server's ``usage.prompt_tokens`` where it reports them."""
         prompt, options = split_trailing_space(prompt, options)
-        logprobs: list[float] = []
-        n_tokens: list[int] = []
-        evaluated = 0
-        for start in range(0, len(options), self.batch_size):
-            chunk = list(options[start : start + self.batch_size])
-            reply = self._complete([prompt + o for o in chunk], echo=True, logprobs=1, max_tokens=1, temperature=0.0)
-            choices = sorted(reply.choices, key=lambda c: c.index)
-            if len(choices) != len(chunk):
-                raise LLMError(f"LLM server {self.base_url} returned {len(choices)} choices for {len(chunk)} prompts")
-            for option, choice in zip(chunk, choices, strict=True):
-                lp, n = self._option_logprob(prompt, option, choice)
-                logprobs.append(lp)
-                n_tokens.append(n)
-                evaluated += n
-        return OptionScores(logprobs, n_tokens, evaluated)
+        chunks = [list(options[i : i + self.batch_size]) for i in range(0, len(options), self.batch_size)]
+        if len(chunks) > 1:
+            with ThreadPoolExecutor(min(self.max_concurrency, len(chunks))) as pool:
+                parts = list(pool.map(lambda chunk: self._score_chunk(prompt, chunk), chunks))
+        else:
+            parts = [self._score_chunk(prompt, c) for c in chunks]
+        return OptionScores(
+            [lp for part in parts for lp in part.logprobs],
+            [n for part in parts for n in part.n_tokens],
+            sum(part.tokens_evaluated for part in parts),
+        )
+
+    def _score_chunk(self, prompt: str, chunk: list[str]) -> OptionScores:
+        reply = self._complete([prompt + o for o in chunk], echo=True, logprobs=1, max_tokens=1, temperature=0.0)
+        choices = sorted(reply.choices, key=lambda c: c.index)
+        if len(choices) != len(chunk):
+            raise LLMError(f"LLM server {self.base_url} returned {len(choices)} choices for {len(chunk)} prompts")
+        scored = [self._option_logprob(prompt, o, c) for o, c in zip(chunk, choices, strict=True)]
+        usage = getattr(getattr(reply, "usage", None), "prompt_tokens", None)
+        n_tokens = [n for _, n in scored]
+        return OptionScores([lp for lp, _ in scored], n_tokens, int(usage) if usage else sum(n_tokens))
 
     def _option_logprob(self, prompt: str, option: str, choice: Any) -> tuple[float, int]:
         """Sum the echoed logprobs of the tokens that lie inside the option's characters."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import torch
@@ -17,8 +18,10 @@ from tests.http_reply import send
 
 
 class CompletionsServer:
-    def __init__(self, scorer, mode: str = "vllm") -> None:
-        self.scorer, self.mode, self.requests = scorer, mode, []
+    def __init__(self, scorer, mode: str = "vllm", delay: float = 0.0) -> None:
+        self.scorer, self.mode, self.requests, self.delay = scorer, mode, [], delay
+        self.in_flight = self.max_in_flight = 0  # concurrent requests, now and at most
+        self.lock = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -27,14 +30,23 @@ class CompletionsServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append(body)
+                with outer.lock:
+                    outer.requests.append(body)
+                    outer.in_flight += 1
+                    outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
+                time.sleep(outer.delay)
                 prompts = body["prompt"] if isinstance(body["prompt"], list) else [body["prompt"]]
+                with outer.lock:  # one model, one forward at a time
+                    choices = [outer._choice(i, p, body) for i, p in enumerate(prompts)]
+                    outer.in_flight -= 1
+                n_prompt = sum(len(outer.scorer.encode(p)) for p in prompts)
                 reply = {
                     "id": "cmpl-1",
                     "object": "text_completion",
                     "created": 0,
                     "model": body["model"],
-                    "choices": [outer._choice(i, p, body) for i, p in enumerate(prompts)],
+                    "choices": choices,
+                    "usage": {"prompt_tokens": n_prompt, "completion_tokens": len(prompts), "total_tokens": n_prompt},
                 }
                 send(self, 200, json.dumps(reply).encode())
 

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from saycan.errors import ConfigError
@@ -23,7 +25,65 @@ def test_batched_cached_scores_equal_one_at_a_time(tiny_scorer):
 def test_batch_size_does_not_change_scores(tiny_model_dir):
     one = HFScorer.from_path(tiny_model_dir, batch_size=1).score(PROMPT, OPTIONS)
     many = HFScorer.from_path(tiny_model_dir, batch_size=64).score(PROMPT, OPTIONS)
+    auto = HFScorer.from_path(tiny_model_dir, batch_size="auto").score(PROMPT, OPTIONS)
     assert one.logprobs == pytest.approx(many.logprobs, abs=1e-5)
+    assert auto.logprobs == pytest.approx(many.logprobs, abs=1e-5)
+
+
+@pytest.mark.parametrize("bad", [0, -3, "many", 2.5, True])
+def test_bad_batch_size_names_the_key(tiny_model_dir, bad):
+    with pytest.raises(ConfigError, match="llm.batch_size"):
+        HFScorer.from_path(tiny_model_dir, batch_size=bad)
+
+
+def test_shared_option_prefixes_are_run_once(tiny_model_dir):
+    scorer = HFScorer.from_path(tiny_model_dir)
+    options = [" pick up the sponge", " pick up the apple", " pick up the coke can", " put down the apple"]
+    scores = scorer.score(PROMPT, options)
+    assert scores.logprobs == pytest.approx(scorer.score_naive(PROMPT, options).logprobs, abs=1e-4)
+    n_prompt = len(scorer.encode(PROMPT))
+    conts = [scorer.encode(PROMPT + o)[n_prompt:] for o in options]
+    distinct = {tuple(c[:d]) for c in conts for d in range(1, len(c))}  # fed once each; last tokens never
+    assert scores.tokens_evaluated == n_prompt + len(distinct)
+    assert len(distinct) < sum(len(c) - 1 for c in conts)
+
+
+def test_a_growing_prompt_reuses_the_previous_steps_cache(tiny_model_dir):
+    scorer = HFScorer.from_path(tiny_model_dir)
+    steps = [PROMPT, PROMPT + " pick up the sponge, 3.", PROMPT + " pick up the sponge, 3. go to the table, 4."]
+    first = scorer.score(steps[0], OPTIONS)
+    for before, prompt in itertools.pairwise(steps):
+        scores = scorer.score(prompt, OPTIONS)
+        assert scores.logprobs == pytest.approx(scorer.score_naive(prompt, OPTIONS).logprobs, abs=1e-4)
+        # The previous prompt is not run again: only its new line (and the options) are.
+        fresh = HFScorer(scorer.model, scorer.tokenizer).score(prompt, OPTIONS)
+        assert fresh.tokens_evaluated - scores.tokens_evaluated >= len(scorer.encode(before)) - 2
+    # Back to an unrelated, shorter prompt: the cache is cut back, and scores stay exact.
+    other = "Human: How would you bring me a fruit?\nRobot: 1."
+    assert scorer.score(other, OPTIONS).logprobs == pytest.approx(scorer.score_naive(other, OPTIONS).logprobs, abs=1e-4)
+    assert scorer.score(PROMPT, OPTIONS).logprobs == pytest.approx(first.logprobs, abs=1e-5)
+
+
+def test_trie_scores_equal_naive_on_a_llama_and_a_gpt2(tiny_model_dir, tmp_path):
+    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    vocab = tokenizer.vocab_size
+    models = {
+        "llama": LlamaForCausalLM(
+            LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                        num_attention_heads=2, num_key_value_heads=1, pad_token_id=0)
+        ),
+        "gpt2": GPT2LMHeadModel(GPT2Config(vocab_size=vocab, n_embd=32, n_layer=2, n_head=2, n_positions=1024)),
+    }  # fmt: skip
+    for name, model in models.items():
+        model.save_pretrained(tmp_path / name)
+        tokenizer.save_pretrained(tmp_path / name)
+        scorer = HFScorer.from_path(tmp_path / name)
+        for prompt in (PROMPT, PROMPT + " pick up the sponge, 3."):
+            assert scorer.score(prompt, OPTIONS).logprobs == pytest.approx(
+                scorer.score_naive(prompt, OPTIONS).logprobs, abs=1e-4
+            ), name
 
 
 def test_space_before_option_belongs_to_the_option(tiny_scorer):

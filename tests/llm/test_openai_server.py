@@ -2,6 +2,7 @@ import socket
 
 import pytest
 
+from saycan.errors import ConfigError
 from saycan.llm.base import LLMError
 from saycan.llm.openai_server import OpenAIScorer
 from tests.llm.completions_server import CompletionsServer
@@ -26,6 +27,25 @@ def test_one_batched_request_per_step_with_echo_and_one_token(tiny_scorer):
     body = server.requests[0]
     assert body["echo"] is True and body["logprobs"] == 1 and body["max_tokens"] == 1
     assert body["prompt"] == [PROMPT + o for o in OPTIONS]
+
+
+def test_more_options_than_a_batch_go_out_concurrently_and_score_the_same(tiny_scorer):
+    with CompletionsServer(tiny_scorer, delay=0.3) as server:
+        split = OpenAIScorer(server.url, model="tiny", max_retries=0, batch_size=1, max_concurrency=3).score(
+            PROMPT, OPTIONS
+        )
+    assert [len(r["prompt"]) for r in server.requests] == [1, 1, 1, 1]  # 4 options
+    assert server.max_in_flight == 3  # bounded: never all 4 at once
+    whole = tiny_scorer.score(PROMPT, OPTIONS)
+    assert split.logprobs == pytest.approx(whole.logprobs, abs=1e-4)
+    # Tokens evaluated are the server's own count (usage.prompt_tokens), prompt included.
+    assert split.tokens_evaluated == sum(len(tiny_scorer.encode(PROMPT + o)) for o in OPTIONS)
+
+
+@pytest.mark.parametrize("key", ["batch_size", "max_concurrency"])
+def test_bad_batch_settings_name_the_key(key):
+    with pytest.raises(ConfigError, match=f"llm.{key}"):
+        OpenAIScorer("http://127.0.0.1:9/v1", model="tiny", **{key: 0})
 
 
 def test_server_without_prompt_logprobs_fails_clearly(tiny_scorer):

