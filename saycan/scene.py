@@ -169,13 +169,34 @@ def scene_definition(scene: Scene) -> dict[str, Any]:
     }
 
 
-def load_scene(path: str | Path) -> Scene:
-    """Read and validate a scene YAML file."""
-    path = Path(path)
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A scene file's mapping, with Hydra-style ``defaults: [kitchen, _self_]`` merged from sibling files."""
+    if path in seen:
+        raise ConfigError(f"{path}: defaults form a cycle: {' -> '.join(map(str, (*seen, path)))}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"scene file {str(path)!r} does not exist") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    return scene_from_dict(data if data is not None else {}, source=str(path))
+    data = data if data is not None else {}
+    if not isinstance(data, dict) or "defaults" not in data:
+        return data
+    defaults = data.pop("defaults")
+    if not isinstance(defaults, list) or not all(isinstance(d, str) for d in defaults):
+        raise ConfigError(f"{path}: defaults must be a list of scene names in {path.parent}, got {defaults!r}")
+    from omegaconf import OmegaConf
+
+    merged = OmegaConf.create({})
+    for name in defaults:
+        part = data if name == "_self_" else _read_yaml(path.parent / f"{name}.yaml", (*seen, path))
+        merged = OmegaConf.merge(merged, part)
+    if "_self_" not in defaults:
+        merged = OmegaConf.merge(merged, data)
+    return OmegaConf.to_container(merged)
+
+
+def load_scene(path: str | Path) -> Scene:
+    """Read and validate a scene YAML file (``defaults`` name other scene files to start from)."""
+    path = Path(path)
+    return scene_from_dict(_read_yaml(path), source=str(path))

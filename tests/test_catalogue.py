@@ -35,3 +35,20 @@ def test_catalogue_names_are_distinct_from_each_other_and_the_kitchen(kitchen):
 def test_out_of_range_scale_names_the_key_and_the_valid_range(kitchen, bad):
     with pytest.raises(ConfigError, match=r"scale=.*valid: an integer from 35 \(this scene\) to \d+"):
         scene_from_dict({**scene_definition(kitchen), "scale": bad}, source="conf/scene/kitchen_large.yaml")
+
+
+def test_kitchen_large_file_loads_outside_hydra_with_its_defaults():
+    from saycan.resources import conf_dir
+    from saycan.scene import load_scene
+
+    scene = load_scene(conf_dir() / "scene" / "kitchen_large.yaml")
+    assert scene.name == "kitchen_large" and len(candidates(scene)) == 550
+
+
+def test_scene_defaults_cycle_is_a_config_error(tmp_path):
+    from saycan.scene import load_scene
+
+    (tmp_path / "a.yaml").write_text("defaults: [b]\nname: a\n")
+    (tmp_path / "b.yaml").write_text("defaults: [a]\nname: b\n")
+    with pytest.raises(ConfigError, match="cycle"):
+        load_scene(tmp_path / "a.yaml")

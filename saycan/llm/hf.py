@@ -16,6 +16,7 @@ from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_
 from saycan.llm.trie import TokenTrie, chunks
 
 WINDOWED = ("full_attention", "sliding_attention")  # layer types whose masks a trie can build
+CACHED_PROMPTS = 2  # the plan's prompt and one side question (planner.termination=ask)
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -71,7 +72,8 @@ class HFScorer(Scorer):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = _batch_size(batch_size)
-        self._prompt: tuple[list[int], DynamicCache, torch.Tensor] | None = None  # the last prompt's ids, KV, log-probs
+        # Cached prompts, newest first: (token ids, KV cache, log-probs of the next token).
+        self._prompts: list[tuple[list[int], DynamicCache, torch.Tensor]] = []
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.load_seconds = 0.0
 
@@ -115,8 +117,8 @@ class HFScorer(Scorer):
         return scorer
 
     def forget_prompt(self) -> None:
-        """Drop the cached prompt, so the next call runs its prompt from the start (benchmarks)."""
-        self._prompt = None
+        """Drop the cached prompts, so the next call runs its prompt from the start (benchmarks)."""
+        self._prompts.clear()
 
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text).input_ids)
@@ -175,16 +177,28 @@ class HFScorer(Scorer):
         return result, evaluated
 
     def _extend_prompt(self, prefix: list[int]) -> tuple[torch.Tensor, int]:
-        """(vocab,) log-probs after ``prefix`` and the positions run, reusing the cached prompt's shared start."""
-        cached = self._prompt
-        if cached is not None and cached[0] == prefix:
-            return cached[2], 0
-        cache = cached[1] if cached is not None else DynamicCache()  # no config: full layers, croppable
-        keep = min(_common_prefix(cached[0], prefix), len(prefix) - 1) if cached is not None else 0
+        """(vocab,) log-probs after ``prefix`` and the positions run, extending the cached prompt it shares most with.
+
+        A few prompts stay cached (`CACHED_PROMPTS`), so a side question asked every step (the
+        termination check) does not evict the plan's own prompt.
+        """
+        shared = [_common_prefix(entry[0], prefix) for entry in self._prompts]
+        best = max(range(len(shared)), key=shared.__getitem__, default=None)
+        # Extend a cached prompt only when most of it is shared (the plan's prompt grew by a line);
+        # an unrelated prompt gets its own cache, evicting the least recently used one.
+        if best is not None and 2 * shared[best] >= len(self._prompts[best][0]):
+            ids, cache, first = self._prompts.pop(best)
+            if ids == prefix:
+                self._prompts.insert(0, (ids, cache, first))
+                return first, 0
+            keep = min(shared[best], len(prefix) - 1)
+        else:
+            cache, keep = DynamicCache(), 0  # no config: full layers, croppable
+            del self._prompts[CACHED_PROMPTS - 1 :]
         _truncate(cache, keep)
         out = self.model(torch.tensor([prefix[keep:]]), cache=cache, use_cache=True, logits_to_keep=1)
         first = torch.log_softmax(out.logits[0, -1].float(), dim=-1)
-        self._prompt = (list(prefix), cache, first)
+        self._prompts.insert(0, (list(prefix), cache, first))
         return first, len(prefix) - keep
 
     def _tree_logprobs(self, trie: TokenTrie, prompt_len: int, budget: int) -> dict[tuple[int, int], float]:
@@ -201,7 +215,7 @@ class HFScorer(Scorer):
                     for kind in layer_types}  # fmt: skip
         else:
             mask = trie.attention_mask(prompt_len, None, dtype)
-        cache = self._prompt[1]
+        cache = self._prompts[0][1]  # the prompt `_extend_prompt` just ran
         try:
             hidden = self.model.get_decoder()(
                 input_ids=torch.tensor([trie.tokens]),

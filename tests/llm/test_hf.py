@@ -58,6 +58,10 @@ def test_a_growing_prompt_reuses_the_previous_steps_cache(tiny_model_dir):
         # The previous prompt is not run again: only its new line (and the options) are.
         fresh = HFScorer(scorer.model, scorer.tokenizer).score(prompt, OPTIONS)
         assert fresh.tokens_evaluated - scores.tokens_evaluated >= len(scorer.encode(before)) - 2
+    # A side question in between (the termination check) does not evict the plan's prompt.
+    scorer.score("Human: Is my request complete now, yes or no?\nRobot:", [" yes", " no"])
+    again = scorer.score(steps[-1] + " done,", OPTIONS)
+    assert again.tokens_evaluated < len(scorer.encode(steps[-1])) / 2
     # Back to an unrelated, shorter prompt: the cache is cut back, and scores stay exact.
     other = "Human: How would you bring me a fruit?\nRobot: 1."
     assert scorer.score(other, OPTIONS).logprobs == pytest.approx(scorer.score_naive(other, OPTIONS).logprobs, abs=1e-4)
