@@ -21,7 +21,7 @@ class Judge(Scorer):
     def score(self, prompt, options):
         if options == [" yes", " no"]:
             self.questions.append(prompt)
-            listed = prompt.split("I did: ")[1].split(".\n")[0].split(", ")
+            listed = prompt.rsplit("I did: ", 1)[1].split(".\n")[0].split(", ")  # the question, after the examples
             p_yes = 0.9 if len(listed) >= self.enough else 0.1
             return OptionScores([math.log(p_yes), math.log(1 - p_yes)], [1, 1])
         # "done" is never the LM's favourite: without the check the plan would run to max_steps.
@@ -50,7 +50,10 @@ def test_ask_ends_the_plan_when_the_lm_says_the_request_is_complete(kitchen):
     trace = planner.plan("find the apple", SymbolicEnv(kitchen))
     assert trace.plan == ["find the apple", "find the apple", "done"] and trace.finished
     assert trace.steps[-1].timings["p_complete"] == pytest.approx(0.9)
-    assert "Human: find the apple\nRobot: I did: find the apple, find the apple." in judge.questions[-1]
+    assert judge.questions[-1].endswith(
+        "Human: find the apple\nRobot: I did: find the apple, find the apple.\n"
+        "Human: Is my request complete now, yes or no?\nRobot:"
+    )
 
 
 def test_bad_termination_settings_name_the_key():
