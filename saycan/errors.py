@@ -16,3 +16,19 @@ def choices_hint(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return f"valid: {', '.join(repr(c) for c in choices)}.{hint}"
+
+
+def user_error(exc: BaseException) -> BaseException | None:
+    """The error to show the user for ``exc``, or None when it is a bug to let through.
+
+    Hydra wraps an error raised while building a part (``_target_``) in its
+    ``InstantiationException``; the user should see our one-line cause, not the wrapper.
+    """
+    from saycan.llm.base import LLMError
+
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, ConfigError | LLMError):
+            return seen
+        seen = seen.__cause__
+    return None

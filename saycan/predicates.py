@@ -64,12 +64,16 @@ Goal = tuple[tuple[Predicate, ...], ...]  # any one clause; every predicate in a
 
 def parse_goal(clauses: Sequence[Sequence[str]] | Sequence[str], scene: Scene, where: str = "goal") -> Goal:
     """Parse a goal: a list of clauses, each a list of predicates (a flat list is one clause)."""
+    example = "e.g. [['at(apple, you)'], ['at(orange, you)']]"
     if isinstance(clauses, str):
         clauses = [[clauses]]
-    elif clauses and all(isinstance(c, str) for c in clauses):
+    elif isinstance(clauses, list | tuple) and clauses and all(isinstance(c, str) for c in clauses):
         clauses = [list(clauses)]  # type: ignore[list-item]
-    if not clauses:
-        raise ConfigError(f"{where}: a goal needs at least one clause, e.g. [['clean(spill)']]")
+    if not isinstance(clauses, list | tuple) or not clauses:
+        raise ConfigError(f"{where}: a goal is a non-empty list of clauses, {example}; got {clauses!r}")
+    for clause in clauses:
+        if not isinstance(clause, list | tuple) or not clause or not all(isinstance(p, str) for p in clause):
+            raise ConfigError(f"{where}: each goal clause is a non-empty list of predicates, {example}; got {clause!r}")
     return tuple(tuple(parse_predicate(p, scene, where) for p in clause) for clause in clauses)
 
 

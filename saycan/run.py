@@ -82,8 +82,7 @@ def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
     from saycan.display import print_summary, step_table
-    from saycan.errors import ConfigError
-    from saycan.llm.base import LLMError
+    from saycan.errors import user_error
     from saycan.trace import TraceWriter
 
     console = Console()
@@ -110,8 +109,11 @@ def main(cfg: DictConfig) -> None:
         finally:
             writer.close()
             parts["env"].close()
-    except (ConfigError, LLMError) as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
+        shown = user_error(exc)
+        if shown is None:
+            raise
+        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
         sys.exit(2)
     print_summary(console, trace, str(trace_path))
 

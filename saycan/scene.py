@@ -16,6 +16,7 @@ USER = "you"  # the person the robot serves; a location objects can be brought t
 ROBOT = "robot"
 TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "description", "scale")
 ROBOT_KEYS = ("at", "holding")
+MAX_NAME = 60  # characters in one object, place or spill name
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,20 @@ class Scene:
         where = source or self.source
         _check_keys(init, ("robot_at", "holding", "objects"), where, "init")
         objects = dict(self.objects)
-        for obj, loc in dict(init.get("objects") or {}).items():
+        moved = init.get("objects") or {}
+        if not isinstance(moved, Mapping):
+            raise ConfigError(f"{where}: init.objects must map objects to locations, got {moved!r}")
+        for obj, loc in moved.items():
+            obj = _name(obj, where, "init.objects")
             if obj not in objects:
                 raise ConfigError(f"{where}: init.objects: unknown object {obj!r}; {choices_hint(obj, objects)}")
-            objects[obj] = loc
+            objects[obj] = _name(loc, where, f"init.objects.{obj}")
+        robot_at = _name(init.get("robot_at", self.robot_at), where, "init.robot_at")
         holding = init.get("holding", self.holding)
+        holding = None if holding in (None, "", "nothing") else _name(holding, where, "init.holding")
         if holding is not None and holding in objects:
-            objects[holding] = init.get("robot_at", self.robot_at)
-        new = replace(self, objects=objects, robot_at=init.get("robot_at", self.robot_at), holding=holding)
+            objects[holding] = robot_at
+        new = replace(self, objects=objects, robot_at=robot_at, holding=holding)
         _validate(new, where)
         return new
 
@@ -82,15 +89,29 @@ def _check_keys(data: Mapping[str, Any], valid: tuple[str, ...], source: str, wh
         raise ConfigError(f"{source}: {where} must be a mapping, got {type(data).__name__} {data!r}")
     for key in data:
         if key not in valid:
-            raise ConfigError(f"{source}: unknown key {where}.{key}; {choices_hint(str(key), valid)}")
+            raise ConfigError(
+                f"{source}: unknown key {where}.{key!s:.40}; {choices_hint(str(key), valid)}"
+                if str(key).isprintable()
+                else f"{source}: unknown key in {where}: {key!r}"
+            )
+
+
+def _name(value: Any, source: str, key: str) -> str:
+    """One name (an object, a place, a spill): short printable text on one line, as the LLM will read it."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ConfigError(f"{source}: {key} must be a name (text), got {type(value).__name__} {value!r}")
+    name = str(value).strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise ConfigError(
+            f"{source}: {key}: {name!r} is not a usable name; use 1 to {MAX_NAME} printable characters on one line"
+        )
+    return name
 
 
 def _name_list(value: Any, source: str, key: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise ConfigError(f"{source}: {key} must be a non-empty list of names, got {value!r}")
-    names = tuple(str(v).strip() for v in value)
-    if any(not n for n in names):
-        raise ConfigError(f"{source}: {key} has an empty name: {value!r}")
+    names = tuple(_name(v, source, f"{key}[{i}]") for i, v in enumerate(value))
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{source}: {key} lists {dupes} more than once")
@@ -139,19 +160,19 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
         table = data.get(key) or {}
         if not isinstance(table, Mapping):
             raise ConfigError(f"{source}: {key} must map each name to a location, got {table!r}")
-        tables[key] = {str(k).strip(): str(v).strip() for k, v in table.items()}
+        tables[key] = {_name(k, source, key): _name(v, source, f"{key}.{k}") for k, v in table.items()}
     robot = data["robot"]
     _check_keys(robot, ROBOT_KEYS, source, "robot")
     if "at" not in robot:
         raise ConfigError(f"{source}: robot.at is required (the robot's start location)")
     holding = robot.get("holding")
     scene = Scene(
-        name=str(data["name"]),
+        name=_name(data["name"], source, "name"),
         locations=locations,
         objects=tables["objects"],
         spills=tables["spills"],
-        robot_at=str(robot["at"]).strip(),
-        holding=None if holding in (None, "", "nothing") else str(holding).strip(),
+        robot_at=_name(robot["at"], source, "robot.at"),
+        holding=None if holding in (None, "", "nothing") else _name(holding, source, "robot.holding"),
         source=source,
     )
     _validate(scene, source)

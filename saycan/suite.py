@@ -87,7 +87,10 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         family = str(raw["family"])
         if family not in FAMILIES:
             raise ConfigError(f"{where}: unknown family {family!r}; {choices_hint(family, FAMILIES)}")
-        init = dict(raw.get("init") or {})
+        init = raw.get("init") or {}
+        if not isinstance(init, Mapping):
+            raise ConfigError(f"{where}: init must be a mapping of robot_at, holding, objects; got {init!r}")
+        init = dict(init)
         scene = base.with_init(init, source=where)
         tasks.append(
             Task(task_id, family, str(raw["instruction"]), scene, parse_goal(raw["success"], scene, where), init)

@@ -20,8 +20,7 @@ def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
     import skills
-    from saycan.errors import ConfigError
-    from saycan.llm.base import LLMError
+    from saycan.errors import ConfigError, user_error
     from saycan.llm.lora import SHIPPED_ADAPTERS, plan_texts, sequences, train_adapter
     from saycan.progress import progress_bar
     from saycan.prompt import PromptTemplate
@@ -78,8 +77,11 @@ def main(cfg: DictConfig) -> None:
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(adapter, target)
             console.print(f"Installed: llm.adapter={scene.name} now loads {target}")
-    except (ConfigError, LLMError) as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
+        shown = user_error(exc)
+        if shown is None:
+            raise
+        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

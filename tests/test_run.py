@@ -43,6 +43,21 @@ def test_scene_typo_is_one_clear_line_not_a_traceback(tmp_path, tiny_model_dir):
     assert "Did you mean 'table'" in out.stdout and "Traceback" not in out.stdout + out.stderr
 
 
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("affordance.checkpoint_path=/nope", "error: value checkpoint '/nope'"),
+        ("llm.batch_size=lots", "error: llm.batch_size must be an integer >= 1 or 'auto', got 'lots'"),
+        ("scene.robot.at=[1,2]", "error: conf/scene/kitchen.yaml: robot.at must be a name (text)"),
+    ],
+)
+def test_error_while_building_a_part_is_one_line_not_hydras_wrapper(tmp_path, tiny_model_dir, override, message):
+    out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", override)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert message in out.stdout and "Traceback" not in out.stdout + out.stderr
+    assert "HYDRA_FULL_ERROR" not in out.stdout + out.stderr
+
+
 def test_unknown_llm_group_lists_the_choices(tmp_path):
     out = run(tmp_path, "instruction=x", "llm=gpt9")
     assert out.returncode != 0

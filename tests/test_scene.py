@@ -1,8 +1,10 @@
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saycan.errors import ConfigError
-from saycan.scene import load_scene, scene_from_dict
+from saycan.scene import TOP_KEYS, load_scene, scene_definition, scene_from_dict
 
 
 def test_kitchen_matches_the_saycan_layout(kitchen):
@@ -74,3 +76,32 @@ def test_init_overrides_move_objects_and_the_robot(kitchen):
     assert g.edges["robot", "apple"]["relation"] == "holding" and scene.objects["coke can"] == "table"
     with pytest.raises(ConfigError, match="init.objects: unknown object 'banana'"):
         kitchen.with_init({"objects": {"banana": "table"}})
+
+
+# Any YAML a user may write: scalars of every kind, nested lists and mappings.
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*TOP_KEYS, "bogus"]), YAML_VALUES, max_size=8))
+def test_any_scene_mapping_is_a_scene_or_a_one_line_config_error(data):
+    check_scene_or_config_error(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(TOP_KEYS), YAML_VALUES)
+def test_one_bad_field_of_the_kitchen_is_a_scene_or_a_one_line_config_error(kitchen, key, value):
+    check_scene_or_config_error({**scene_definition(kitchen), key: value})
+
+
+def check_scene_or_config_error(data):
+    try:
+        scene = scene_from_dict(data, source="fuzz.yaml")
+    except ConfigError as exc:
+        assert str(exc).startswith("fuzz.yaml") and "\n" not in str(exc)
+    else:
+        assert scene.robot_at in scene.locations and set(scene.objects.values()) <= set(scene.locations)

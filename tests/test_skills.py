@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skills
 from saycan.envs.symbolic import SymbolicEnv
@@ -110,3 +112,20 @@ def test_registering_without_entry_point_or_value_function_is_refused():
     with pytest.raises(ConfigError, match="pass an entry_point"):
         skills.register("nothing_test", template="do nothing")
     assert "nothing_test" not in skills.registry
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.sampled_from(["{object", "{}", "{0}", "{object!r}", "{object.x}", "{{x}}"])))
+def test_any_template_registers_and_expands_or_is_one_config_error(kitchen, template):
+    try:
+        skills.register("fuzz_test", template=template, value_fn=lambda world, **names: 0.5)
+    except ConfigError as exc:
+        assert "\n" not in str(exc).replace(template, "") and "template" in str(exc)
+        return
+    try:
+        options = skills.make("fuzz_test").options(SymbolicWorld(kitchen))
+        assert options and all(o.text.strip() and o.text.isprintable() for o in options)
+    except ConfigError as exc:
+        assert "fuzz_test" in str(exc) or "template" in str(exc)
+    finally:
+        skills.registry.unregister("fuzz_test")

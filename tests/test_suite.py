@@ -1,9 +1,12 @@
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from saycan.errors import ConfigError
 from saycan.resources import suites_dir
 from saycan.suite import load_suite
+from tests.test_scene import YAML_VALUES
 
 
 def test_shipped_suite_loads_and_finds_instructions(kitchen):
@@ -28,3 +31,21 @@ def test_bad_task_names_file_task_and_choices(tmp_path, kitchen, task, message):
     with pytest.raises(ConfigError, match=message) as err:
         load_suite(path, {"kitchen": kitchen})
     assert str(path) in str(err.value) and "t9" in str(err.value)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from(["id", "family", "instruction", "init", "success", "extra"]),
+    value=YAML_VALUES,
+    goal=st.text(max_size=30),
+)
+def test_any_task_field_loads_or_is_one_config_error_naming_the_file(tmp_path, kitchen, field, value, goal):
+    raw = {"id": "t9", "family": "nouns", "instruction": "bring me a fruit", "success": [[goal]], field: value}
+    path = tmp_path / "suite.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "scene": "kitchen", "tasks": [raw]}, allow_unicode=True))
+    try:
+        suite = load_suite(path, {"kitchen": kitchen})
+    except ConfigError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+    else:
+        assert len(suite.tasks) == 1 and suite.tasks[0].goal

@@ -16,11 +16,10 @@ from saycan.resources import conf_dir
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
-    from saycan.errors import ConfigError
+    from saycan.errors import user_error
     from saycan.eval.harness import TASKS_FILE, finished_tasks, run_suite
     from saycan.eval.report import write_report, write_results
     from saycan.jsonl import read_rows
-    from saycan.llm.base import LLMError
     from saycan.progress import progress_bar
     from saycan.resources import suites_dir
     from saycan.run import build_env, build_planner
@@ -48,8 +47,11 @@ def main(cfg: DictConfig) -> None:
                 write_results(out, rows, order)
         summary = write_results(out, rows, order)
         write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
-    except (ConfigError, LLMError) as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
+        shown = user_error(exc)
+        if shown is None:
+            raise
+        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
         sys.exit(2)
     execution = summary["execution_success"]
     console.print(
