@@ -2,8 +2,11 @@
 
 import json
 import os
+import random
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,33 @@ def test_policy_executor_without_the_sim_is_one_clear_error(tmp_path, tiny_model
     out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "executor=tiny_vla")
     assert out.returncode == 2, out.stderr
     assert "needs env=pybullet" in out.stdout and "Traceback" not in out.stdout + out.stderr
+
+
+def test_sigkilled_run_keeps_a_valid_trace_of_every_finished_step(tmp_path, tiny_model_dir):
+    from saycan.trace import read_trace
+
+    # "done" is forced to fail, so the plan goes on in the sim, a few seconds per step.
+    cmd = [
+        sys.executable,
+        "-m",
+        "saycan.run",
+        f"hydra.run.dir={tmp_path}",
+        "instruction=clean the spill",
+        "llm=hf",
+        f"llm.path={tiny_model_dir}",
+        "env=pybullet",
+        "planner.max_steps=12",
+        "sim.force_failures={done: 100}",
+    ]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = tmp_path / "trace.jsonl"
+    deadline = time.monotonic() + 300
+    while not (path.exists() and path.read_text().count('"kind": "step"') >= 3) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(random.Random(1).uniform(0, 0.5))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    trace = read_trace(path)
+    assert 3 <= len(trace.steps) < 12 and not trace.finished
+    assert [s.index for s in trace.steps] == list(range(1, len(trace.steps) + 1))
+    assert all(s.options and s.chosen for s in trace.steps)

@@ -1,8 +1,15 @@
 """`python -m saycan.eval` and `python -m saycan.eval.compare`, as a user runs them."""
 
 import json
+import random
+import signal
 import subprocess
 import sys
+import time
+
+import yaml
+
+from saycan.jsonl import read_rows
 
 
 def evaluate(tmp_path, *overrides):
@@ -38,3 +45,32 @@ def test_a_bad_suite_is_rejected_before_anything_runs(tmp_path, mini_suite_path)
 def test_compare_without_results_says_what_to_pass(tmp_path):
     out = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path)], capture_output=True, text=True)
     assert out.returncode == 2 and "results.json" in out.stdout
+
+
+def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path, tiny_model_dir, mini_suite_path):
+    suite = yaml.safe_load(mini_suite_path.read_text())
+    n = 200  # tasks of tens of milliseconds each: the kill lands inside the run
+    suite["tasks"] = [{**t, "id": f"{t['id']}-{i}"} for i in range(n // 2) for t in suite["tasks"]]
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite))
+    args = [f"suite={tmp_path / 'suite.yaml'}", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=3",
+            "affordance=state"]  # fmt: skip
+    assert evaluate(tmp_path, *args, f"out={tmp_path / 'whole'}").returncode == 0
+    cmd = [sys.executable, "-m", "saycan.eval", f"hydra.run.dir={tmp_path / 'h2'}", *args, f"out={tmp_path / 'cut'}"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = tmp_path / "cut" / "tasks.jsonl"
+    deadline = time.monotonic() + 300
+    while not (rows.exists() and rows.read_text().count("\n") >= 1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(random.Random(0).uniform(0, 1.0))  # somewhere inside a later task
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    kept = read_rows(rows)
+    assert 1 <= len(kept) < n and all(r["error"] is None for r in kept)
+    assert evaluate(tmp_path, *args, f"out={tmp_path / 'cut'}", "resume=true").returncode == 0
+
+    def outcome(run):
+        data = json.loads((tmp_path / run / "results.json").read_text())
+        tasks = [(t["id"], t["plan"], t["plan_success"]) for t in data["tasks"]]
+        return sorted(tasks), data["summary"]
+
+    assert outcome("cut") == outcome("whole")
