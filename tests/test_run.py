@@ -180,3 +180,17 @@ def test_sigkilled_run_keeps_a_valid_trace_of_every_finished_step(tmp_path, tiny
     assert 3 <= len(trace.steps) < 12 and not trace.finished
     assert [s.index for s in trace.steps] == list(range(1, len(trace.steps) + 1))
     assert all(s.options and s.chosen for s in trace.steps)
+
+
+def test_llm_server_failing_mid_plan_stops_with_one_line_and_keeps_the_trace(tmp_path, tiny_scorer):
+    from tests.llm.completions_server import CompletionsServer
+
+    # Step 1 is answered; from step 2 on the server answers HTTP 500, past the retry bound.
+    with CompletionsServer(tiny_scorer, faults=(None, "500", "500", "500")) as server:
+        out = run(tmp_path, "instruction=clean the spill", "llm=openai", f"llm.base_url={server.url}",
+                  "llm.model=tiny", "llm.max_retries=2", "sim.force_failures={done: 100}")  # fmt: skip
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert f"error: LLM server {server.url} answered HTTP 500" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
+    assert [x["kind"] for x in lines] == ["header", "step"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import os
+import random
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -51,7 +53,7 @@ class OpenAIScorer(Scorer):
         for key, value in (("batch_size", batch_size), ("max_concurrency", max_concurrency)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"llm.{key} must be an integer >= 1, got {value!r}")
-        self.batch_size, self.max_concurrency = batch_size, max_concurrency
+        self.batch_size, self.max_concurrency, self.max_retries = batch_size, max_concurrency, int(max_retries)
         self._openai = openai
         self.client = openai.OpenAI(
             base_url=self.base_url,
@@ -71,14 +73,25 @@ class OpenAIScorer(Scorer):
         return cut_at_stops(reply.choices[0].text or "", stops)  # again here: not every server honours `stop`
 
     def _complete(self, prompt: str | list[str], **kwargs: Any) -> Any:
-        try:
-            return self.client.completions.create(model=self.model, prompt=prompt, **kwargs)
-        except self._openai.APITimeoutError:
-            raise LLMError(f"LLM server {self.base_url} did not answer in time (llm.timeout)") from None
-        except self._openai.APIConnectionError as exc:
-            raise LLMError(f"cannot reach the LLM server at {self.base_url}: {exc}; is it running?") from None
-        except self._openai.APIStatusError as exc:
-            raise LLMError(f"LLM server {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from None
+        """One Completions call. The openai client retries timeouts, 429 and 5xx (honouring Retry-After)
+        with exponential backoff; a reply cut off mid-body is retried here, within the same bound."""
+        attempt = 0
+        while True:
+            try:
+                return self.client.completions.create(model=self.model, prompt=prompt, **kwargs)
+            except self._openai.APITimeoutError:
+                raise LLMError(f"LLM server {self.base_url} did not answer in time (llm.timeout)") from None
+            except self._openai.APIConnectionError as exc:
+                raise LLMError(f"cannot reach the LLM server at {self.base_url}: {exc}; is it running?") from None
+            except self._openai.APIStatusError as exc:
+                raise LLMError(f"LLM server {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from None
+            except (ValueError, self._openai.APIResponseValidationError) as exc:  # truncated or garbled JSON
+                if attempt == self.max_retries:
+                    raise LLMError(
+                        f"LLM server {self.base_url} sent an unreadable reply {attempt + 1} times: {exc}"
+                    ) from None
+                time.sleep(min(8.0, 0.5 * 2**attempt) * random.uniform(0.75, 1.25))  # backoff with jitter
+                attempt += 1
 
     def score(self, prompt: str, options: Sequence[str]) -> OptionScores:
         """Tokens evaluated are the server's ``usage.prompt_tokens`` where it reports them."""

@@ -3,6 +3,7 @@
 It answers ``echo=True, logprobs=1, max_tokens=1`` the way vLLM does: per-token text,
 ``text_offset`` and ``token_logprobs`` (None for the first token), then one generated token.
 ``mode="no_prompt_logprobs"`` answers like llama.cpp's server: logprobs of the generated token only.
+``faults`` misbehaves on the next requests, one fault each (see `FAULTS`), then answers normally.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import torch
 
 from tests.http_reply import send
 
+FAULTS = ("429", "429-retry-after", "500", "stall", "truncated", "nan", "no-logprobs")
+
 
 class CompletionsServer:
-    def __init__(self, scorer, mode: str = "vllm", delay: float = 0.0) -> None:
+    def __init__(self, scorer, mode: str = "vllm", delay: float = 0.0, faults: tuple[str, ...] = ()) -> None:
         self.scorer, self.mode, self.requests, self.delay = scorer, mode, [], delay
+        self.faults = list(faults)
         self.in_flight = self.max_in_flight = 0  # concurrent requests, now and at most
         self.lock = threading.Lock()
         outer = self
@@ -34,6 +38,16 @@ class CompletionsServer:
                     outer.requests.append(body)
                     outer.in_flight += 1
                     outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
+                with outer.lock:
+                    fault = outer.faults.pop(0) if outer.faults else None
+                if fault in ("429", "429-retry-after", "500"):
+                    with outer.lock:
+                        outer.in_flight -= 1
+                    headers = {"Retry-After": "0.1"} if fault == "429-retry-after" else {}
+                    send(self, int(fault[:3]), b'{"error": {"message": "busy"}}', headers)
+                    return
+                if fault == "stall":
+                    time.sleep(3.0)  # past the client's timeout; the reply below is never read
                 time.sleep(outer.delay)
                 prompts = body["prompt"] if isinstance(body["prompt"], list) else [body["prompt"]]
                 with outer.lock:  # one model, one forward at a time
@@ -48,7 +62,15 @@ class CompletionsServer:
                     "choices": choices,
                     "usage": {"prompt_tokens": n_prompt, "completion_tokens": len(prompts), "total_tokens": n_prompt},
                 }
-                send(self, 200, json.dumps(reply).encode())
+                if fault == "nan":
+                    choices[0]["logprobs"]["token_logprobs"][-2] = float("nan")
+                if fault == "no-logprobs":
+                    choices[0]["logprobs"] = None
+                body = json.dumps(reply).encode()
+                try:
+                    send(self, 200, body[: len(body) // 2] if fault == "truncated" else body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (stall)
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"

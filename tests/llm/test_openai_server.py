@@ -1,4 +1,5 @@
 import socket
+import time
 
 import pytest
 
@@ -76,3 +77,40 @@ def test_generate_over_http_equals_in_process_and_sends_the_stops(tiny_scorer):
     assert written == tiny_scorer.generate(PROMPT, 8, [",", "\n"])
     body = server.requests[0]
     assert body["stop"] == [",", "\n"] and body["max_tokens"] == 8 and not body.get("echo")
+
+
+@pytest.mark.parametrize("fault", ["429", "429-retry-after", "500", "truncated"])
+def test_one_transient_fault_is_retried_and_scores_stay_exact(tiny_scorer, fault):
+    with CompletionsServer(tiny_scorer, faults=(fault,)) as server:
+        scores = OpenAIScorer(server.url, model="tiny", max_retries=2).score(PROMPT, OPTIONS)
+    assert len(server.requests) == 2  # the fault, then one retry
+    assert scores.logprobs == pytest.approx(tiny_scorer.score(PROMPT, OPTIONS).logprobs, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("500", "answered HTTP 500"),
+        ("429", "answered HTTP 429"),
+        ("stall", "did not answer in time"),
+        ("truncated", "unreadable reply"),
+    ],
+)
+def test_a_fault_that_persists_stops_after_the_retry_bound_with_a_clear_error(tiny_scorer, fault, message):
+    with CompletionsServer(tiny_scorer, faults=(fault,) * 3) as server:
+        scorer = OpenAIScorer(server.url, model="tiny", max_retries=2, timeout=1.0)
+        start = time.monotonic()
+        with pytest.raises(LLMError, match=message) as err:
+            scorer.score(PROMPT, OPTIONS)
+        seconds = time.monotonic() - start
+    assert server.url in str(err.value)
+    assert len(server.requests) == 3  # max_retries=2: three tries, no more
+    assert seconds < 15  # bounded: timeouts and backoff, never a hang
+
+
+@pytest.mark.parametrize(("fault", "message"), [("nan", "no finite logprob"), ("no-logprobs", "prompt logprobs")])
+def test_bad_logprobs_are_an_error_never_a_score(tiny_scorer, fault, message):
+    with CompletionsServer(tiny_scorer, faults=(fault,)) as server:
+        with pytest.raises(LLMError, match=message):
+            OpenAIScorer(server.url, model="tiny", max_retries=2).score(PROMPT, OPTIONS)
+    assert len(server.requests) == 1  # a wrong answer is not retried into a different one
