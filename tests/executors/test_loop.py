@@ -84,6 +84,27 @@ def test_an_action_far_outside_the_workspace_is_clipped_to_the_speed_limit(env):
     assert env.sim.robot.ee_pose()[0][2] - before[2] < 0.06
 
 
+class WildPolicy:
+    """Huge, random actions: what a broken or hostile policy server might send."""
+
+    unnorm_keys = ()
+
+    def __init__(self, seed):
+        self.rng = np.random.default_rng(seed)
+
+    def predict_action(self, image, instruction, unnorm_key=None):
+        return self.rng.uniform(-1e6, 1e6, 7) * self.rng.choice([1e-6, 1.0], 7)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_wild_actions_never_throw_anything_out_of_the_room(env, seed):
+    PolicyExecutor(env, WildPolicy(seed), max_steps=40).execute(skills.make("pick_up"), PICK_APPLE)
+    for name in env.world.objects:
+        x, y, z = env.sim.position(name)
+        assert abs(x) < 3.5 and abs(y) < 3.5 and -0.05 < z < 2.0, (name, x, y, z)  # the 7 x 7 m room
+    assert np.all(np.isfinite(env.sim.robot.ee_pose()[0]))
+
+
 def test_skills_the_policy_does_not_run_keep_the_scripted_routine(env):
     policy = FixedPolicy([np.nan] * 7)  # would fail anything it ran
     result = PolicyExecutor(env, policy).execute(

@@ -54,3 +54,47 @@ def test_serve_policy_cli_rejects_an_unknown_policy():
         timeout=120,
     )
     assert proc.returncode == 2 and "unknown policy 'tiny_vlaa'" in proc.stdout + proc.stderr
+
+
+def test_policy_server_dying_mid_skill_fails_the_skill_and_the_arm_holds_still(kitchen):
+    port = free_port()
+    cmd = [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
+    proc = subprocess.Popen(cmd)
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return httpx.get(url + "/health", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return proc.poll() is not None
+
+    assert wait_for(up, 120) and proc.poll() is None, "serve_policy did not start"
+    sim = KitchenEnv(kitchen, seed=0)
+    env = executors.make("openvla_server", sim, url=url, unnorm_key="saycan_kitchen", max_retries=1)
+    client = env.policy
+    calls, poses = [], []
+
+    class DiesAfterFive:  # the real client; the server process is killed after its 5th answer
+        unnorm_keys = client.unnorm_keys
+
+        def predict_action(self, image, instruction, unnorm_key=None):
+            poses.append(sim.sim.robot.ee_pose()[0])
+            calls.append(instruction)
+            if len(calls) == 6:
+                proc.kill()
+                proc.wait(10)
+            return client.predict_action(image, instruction, unnorm_key)
+
+    env.policy = DiesAfterFive()
+    try:
+        sim.execute(skills.make("find"), Option("find the apple", "find", (("object", "apple"),)))
+        result = env.execute(skills.make("pick_up"), Option("pick up the apple", "pick_up", (("object", "apple"),)))
+        assert not result.success and url in result.message
+        assert len(calls) == 6 and result.info["policy_steps"] == 6
+        held = sim.sim.robot.ee_pose()[0]
+        sim.sim.step(240)  # a second of sim time with no policy: the arm stays where it stopped
+        assert abs(sim.sim.robot.ee_pose()[0] - held).max() < 0.01
+        assert abs(held - poses[-1]).max() < 0.01  # the failed 6th action moved nothing
+    finally:
+        proc.kill()
+        env.close()
