@@ -101,8 +101,16 @@ def load_embedded(
 
     ``adapter``: a LoRA adapter directory to merge in (see ``python -m saycan.train_lora``).
     """
+    from safetensors import SafetensorError
+
     start = time.perf_counter()
     root = converted_model_dir(Path(cache_root) if cache_root else None)
-    scorer = HFScorer.from_path(root, batch_size=batch_size, adapter=adapter)
+    try:
+        scorer = HFScorer.from_path(root, batch_size=batch_size, adapter=adapter)
+    except (SafetensorError, OSError, ValueError) as exc:  # complete in size, unreadable in content
+        print(f"saycan: the model cache at {root} cannot be read ({type(exc).__name__}); rebuilding it")
+        (root / MANIFEST).unlink(missing_ok=True)
+        root = converted_model_dir(root.parent)
+        scorer = HFScorer.from_path(root, batch_size=batch_size, adapter=adapter)
     scorer.load_seconds = time.perf_counter() - start
     return scorer

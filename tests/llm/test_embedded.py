@@ -1,4 +1,5 @@
 import json
+import shutil
 import time
 
 import pytest
@@ -26,4 +27,22 @@ def test_incomplete_cache_is_not_trusted(tmp_path):
     (target / embedded.MANIFEST).write_text(json.dumps({"format_version": embedded.FORMAT_VERSION, "files": files}))
     assert not embedded._manifest_ok(target)
     (target / "model.safetensors").write_bytes(b"x" * 1000)
+    assert embedded._manifest_ok(target)
+
+
+def test_cache_of_the_right_size_but_unreadable_is_rebuilt_not_loaded(tmp_path, tiny_model_dir, monkeypatch):
+    def convert(gguf, target):  # stands in for the minute-long GGUF conversion: the tiny model
+        shutil.copytree(tiny_model_dir, target, dirs_exist_ok=True)
+        files = {p.name: p.stat().st_size for p in target.iterdir()}
+        manifest = {"format_version": embedded.FORMAT_VERSION, "files": files}
+        (target / embedded.MANIFEST).write_text(json.dumps(manifest))
+        converted.append(target)
+
+    converted = []
+    monkeypatch.setattr(embedded, "_convert", convert)
+    target = embedded.converted_model_dir(tmp_path)
+    weights = target / "model.safetensors"
+    weights.write_bytes(b"\xff" * weights.stat().st_size)  # same size, garbage: passes the manifest check
+    scorer = embedded.load_embedded(cache_root=str(tmp_path))
+    assert len(converted) == 2 and scorer.score("Robot: 1.", [" done"]).logprobs
     assert embedded._manifest_ok(target)
