@@ -76,3 +76,21 @@ def test_health_names_the_policy_and_its_keys(served):
         "policy": "stub",
         "unnorm_keys": ["saycan_kitchen", "bridge_orig"],
     }
+
+
+def test_serve_policy_under_concurrent_load_loses_no_request_and_keeps_its_memory(tmp_path):
+    """The short version of benchmarks/serve_load.py: a second process, 4 clients for 8 s, the real tiny VLA."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "serve_load.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--clients", "4", "--seconds", "8", "--json", str(tmp_path / "load.json")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads((tmp_path / "load.json").read_text())
+    assert report["failed"] == 0, report["first_failures"]
+    assert report["answered"] >= 8 and report["p99_ms"] >= report["p50_ms"] > 0
+    assert report["rss_end_mb"] - report["rss_start_mb"] < 100  # flat, not a leak per request

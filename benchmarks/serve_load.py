@@ -1,0 +1,129 @@
+"""`saycan.serve_policy` under load from a second process: latency percentiles, failures and server memory.
+
+    python benchmarks/serve_load.py [--clients 8] [--seconds 60] [--policy tiny_vla] [--json PATH]
+
+Starts ``python -m saycan.serve_policy`` on 127.0.0.1, then runs ``--clients`` concurrent clients
+(saycan's own OpenVLA REST client, one thread and connection each) sending 224x224 frames for
+``--seconds``. Prints requests answered, failures, p50/p99 latency and the server's resident memory
+at the start and end of the load (sampled every second), so a leak shows as growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from saycan.executors.openvla_server import OpenVLAClient
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(policy: str, port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "saycan.serve_policy", f"policy={policy}", f"port={port}", "log_level=warning"]
+    proc = subprocess.Popen(cmd)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"serve_policy policy={policy} did not come up on port {port}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "saycan_kitchen") -> dict[str, float]:
+    """Run the load; returns counts, latency percentiles (ms) and server RSS (MB) at start, end and peak."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        policy = OpenVLAClient(url, max_retries=0)
+        while time.monotonic() < stop:
+            image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+            t0 = time.perf_counter()
+            try:
+                action = policy.predict_action(image, "pick up the apple", unnorm_key)
+                ok = action.shape == (7,) and bool(np.all(np.isfinite(action)))
+                error = None if ok else f"bad action {action!r}"
+            except Exception as exc:  # every failure is counted and reported, none is lost
+                error = f"{type(exc).__name__}: {exc}"
+            with lock:
+                (failures.append(error) if error else latencies.append(time.perf_counter() - t0))
+
+    memory = [rss_mb(pid)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        time.sleep(1.0)
+        memory.append(rss_mb(pid))
+    for t in threads:
+        t.join()
+    ms = np.asarray(latencies) * 1000
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "answered": len(latencies),
+        "failed": len(failures),
+        "first_failures": failures[:3],
+        "p50_ms": float(np.percentile(ms, 50)) if len(ms) else float("nan"),
+        "p99_ms": float(np.percentile(ms, 99)) if len(ms) else float("nan"),
+        "requests_per_s": len(latencies) / seconds,
+        "rss_start_mb": memory[0],
+        "rss_end_mb": memory[-1],
+        "rss_peak_mb": max(memory),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--policy", default="tiny_vla")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(args.policy, port)
+    try:
+        report = load(f"http://127.0.0.1:{port}", server.pid, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(
+        f"{report['clients']} clients x {report['seconds']:.0f} s: {report['answered']} answered, "
+        f"{report['failed']} failed, {report['requests_per_s']:.1f} req/s, "
+        f"p50 {report['p50_ms']:.0f} ms, p99 {report['p99_ms']:.0f} ms; server RSS "
+        f"{report['rss_start_mb']:.0f} -> {report['rss_end_mb']:.0f} MB (peak {report['rss_peak_mb']:.0f})"
+    )
+    for failure in report["first_failures"]:
+        print(f"  failure: {failure}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
