@@ -41,6 +41,15 @@ def clean_instruction(text: object) -> str:
     return cleaned
 
 
+def _count(key: str, value: object) -> int:
+    """A planner setting that counts something: an integer >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise ConfigError(f"planner.{key} must be an integer >= 1, got {value!r}")
+    if int(value) < 1:
+        raise ConfigError(f"planner.{key} must be >= 1, got {value!r}")
+    return int(value)
+
+
 def normalise(logprobs: Sequence[float]) -> list[float]:
     """Softmax over the candidates: p_LLM(option) / sum over all options, in [0, 1]."""
     top = max(logprobs)
@@ -86,16 +95,13 @@ class SayCanPlanner:
     ) -> None:
         if score_reduction not in REDUCTIONS:
             raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
-        if int(max_steps) < 1:
-            raise ConfigError(f"planner.max_steps must be >= 1, got {max_steps!r}")
+        max_steps, max_attempts = _count("max_steps", max_steps), _count("max_attempts", max_attempts)
         if recovery not in RECOVERIES:
             raise ConfigError(f"planner.recovery={recovery!r}; valid: {', '.join(RECOVERIES)}")
         if scoring not in SCORINGS:
             raise ConfigError(f"planner.scoring={scoring!r}; valid: {', '.join(SCORINGS)}")
         if termination not in TERMINATIONS:
             raise ConfigError(f"planner.termination={termination!r}; valid: {', '.join(TERMINATIONS)}")
-        if int(max_attempts) < 1:
-            raise ConfigError(f"planner.max_attempts must be >= 1, got {max_attempts!r}")
         ids = [s.id for s in skills]
         if len(set(ids)) != len(ids):
             raise ConfigError(f"skill ids must be unique, got {ids}")
@@ -103,9 +109,9 @@ class SayCanPlanner:
         self.skills = {s.id: s for s in skills}
         self.prompt = prompt
         self.affordance = affordance or StateAffordance()
-        self.max_steps = int(max_steps)
+        self.max_steps = max_steps
         self.score_reduction = score_reduction
-        self.max_attempts = int(max_attempts)
+        self.max_attempts = max_attempts
         self.recovery = recovery
         self.generative = GenerativeChooser() if scoring == "generative" else None
         self.termination = TerminationCheck() if termination == "ask" else None

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from saycan.resources import conf_dir
 from saycan.scene import Scene, load_scene
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property-based tests draw the same examples on every run (CI stays reproducible); set
+# HYPOTHESIS_PROFILE=explore to search afresh.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

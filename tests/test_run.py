@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -194,3 +196,40 @@ def test_llm_server_failing_mid_plan_stops_with_one_line_and_keeps_the_trace(tmp
     assert "Traceback" not in out.stdout + out.stderr
     lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["header", "step"]
+
+
+OVERRIDE_KEYS = [
+    "planner.max_steps", "planner.max_attempts", "planner.score_reduction", "planner.recovery", "planner.scoring",
+    "planner.termination", "llm.batch_size", "prompt.retrieve", "prompt.query", "scene.scale", "scene.robot.at",
+    "scene.robot.holding", "scene.objects.apple", "sim.noise", "sim.force_failures",
+]  # fmt: skip
+OVERRIDE_VALUES = st.one_of(
+    st.integers(-5, 10**6).map(str),
+    st.sampled_from(["null", "true", "[]", "{}", "[1,2]", "''", "nan", "1e309", "sum", "mean", "table", "done"]),
+    st.text(alphabet=st.characters(codec="ascii", exclude_characters="=,[]{}()'\"\\$"), min_size=1, max_size=12),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.sampled_from(OVERRIDE_KEYS), value=OVERRIDE_VALUES)
+def test_any_override_builds_or_is_one_config_error(tiny_model_dir, key, value):
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+
+    from saycan.errors import user_error
+    from saycan.resources import conf_dir
+    from saycan.run import build
+
+    overrides = ["instruction=clean the spill", "llm=hf", f"llm.path={tiny_model_dir}", f"{key}={value}"]
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        try:
+            cfg = compose("config", overrides=overrides)
+        except HydraException:
+            return  # Hydra's own override grammar: it reports these itself
+    try:
+        parts = build(cfg)
+    except Exception as exc:
+        assert user_error(exc) is not None, f"{key}={value}: {type(exc).__name__}: {exc}"
+        assert "\n" not in str(user_error(exc))
+    else:
+        parts["env"].close()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from saycan.errors import ConfigError
 from saycan.world import SymbolicWorld
 from skills.skill import Option, Skill
 
@@ -26,7 +27,14 @@ class ForcedFailures:
     """Skill text -> how many of its next attempts must fail (``sim.force_failures``), for tests and demos."""
 
     def __init__(self, counts: Mapping[str, int] | None = None) -> None:
-        self.counts = {str(k): int(v) for k, v in dict(counts or {}).items()}
+        example = "e.g. sim.force_failures={pick up the sponge: 1}"
+        if counts is not None and not isinstance(counts, Mapping):
+            raise ConfigError(f"sim.force_failures must map skill texts to counts, {example}; got {counts!r}")
+        self.counts = {}
+        for text, n in (counts or {}).items():
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise ConfigError(f"sim.force_failures[{text!r}] must be a count >= 0, {example}; got {n!r}")
+            self.counts[str(text)] = n
 
     def take(self, text: str) -> bool:
         """True (and one fewer left) when the next attempt of ``text`` must fail."""
