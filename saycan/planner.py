@@ -6,7 +6,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from saycan.affordance import AffordanceModel, StateAffordance
@@ -78,6 +78,8 @@ class SayCanPlanner:
             `saycan.generative`).
         termination: ``"ask"`` sets p_LLM(done) to the LLM's answer to "is the request complete?"
             (`saycan.termination`); ``"none"`` leaves "done" to be scored like any skill.
+        held_out: Instructions never shown as retrieved examples (an evaluation's own tasks, so
+            the prompt cannot hold the answer); compared lower-cased.
     """
 
     def __init__(
@@ -92,6 +94,7 @@ class SayCanPlanner:
         recovery: str = "retry",
         scoring: str = "saycan",
         termination: str = "none",
+        held_out: Collection[str] = (),
     ) -> None:
         if score_reduction not in REDUCTIONS:
             raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
@@ -115,6 +118,7 @@ class SayCanPlanner:
         self.recovery = recovery
         self.generative = GenerativeChooser() if scoring == "generative" else None
         self.termination = TerminationCheck() if termination == "ask" else None
+        self.held_out = frozenset(text.strip().lower() for text in held_out)
         self._retriever: tuple[tuple[tuple[str, ...], ...], ExampleRetriever] | None = None
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
@@ -133,7 +137,9 @@ class SayCanPlanner:
         key = (world.objects, world.locations, world.spills)
         if self._retriever is None or self._retriever[0] != key:  # built once per scene
             bank, groups = expand_bank(self.prompt.bank, world, {o.text for o in options})
-            self._retriever = (key, ExampleRetriever(bank, self.prompt.retrieve, groups))
+            kept = [i for i, ex in enumerate(bank) if ex.instruction.strip().lower() not in self.held_out]
+            retriever = ExampleRetriever([bank[i] for i in kept], self.prompt.retrieve, [groups[i] for i in kept])
+            self._retriever = (key, retriever)
         return replace(self.prompt, examples=self._retriever[1](instruction))
 
     def score(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,11 @@ from saycan.resources import conf_dir
 from saycan.scene import Scene, scene_definition
 
 
-def build_planner(cfg: DictConfig):
-    """The `SayCanPlanner` the config describes (the LLM is loaded here)."""
+def build_planner(cfg: DictConfig, held_out: Sequence[str] = ()):
+    """The `SayCanPlanner` the config describes (the LLM is loaded here).
+
+    ``held_out``: instructions never retrieved as few-shot examples (an evaluation's tasks).
+    """
     from hydra.utils import instantiate
 
     import skills
@@ -38,6 +42,7 @@ def build_planner(cfg: DictConfig):
         recovery=cfg.planner.recovery,
         scoring=cfg.planner.scoring,
         termination=cfg.planner.termination,
+        held_out=held_out,
     )
 
 

@@ -180,6 +180,16 @@ def test_retrieval_shows_the_nearest_bank_example_in_place_of_the_fixed_ones(kit
     assert "hold the orange" not in scorer.prompts[0]
 
 
+def test_held_out_instructions_are_never_retrieved_so_no_task_sees_its_own_answer(kitchen):
+    scorer = PreferenceScorer(["done"])
+    bank = [{"instruction": "throw away the {object}", "steps": ["find the {object}", "done"]}]
+    prompt = PromptTemplate.from_config({"retrieve": 1, "bank": bank})
+    planner = SayCanPlanner(scorer, skills.make_library(), prompt, held_out=["Throw away the apple "])
+    planner.plan("throw away the apple", SymbolicEnv(kitchen))
+    example = scorer.prompts[0].split("\n")[0]
+    assert example.startswith("Human: throw away the ") and example != "Human: throw away the apple"
+
+
 class WritingScorer(PreferenceScorer):
     """Writes the t-th text of `wishes` at step t (scoring=generative); `score` is never used."""
 

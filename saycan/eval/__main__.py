@@ -35,7 +35,7 @@ def main(cfg: DictConfig) -> None:
         order = [t.id for t in suite.tasks]
         done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
         rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
-        planner = build_planner(cfg)
+        planner = build_planner(cfg, held_out=[t.instruction for t in suite.tasks])  # no task answers itself
         with progress_bar(console) as progress:
             bar = progress.add_task(f"{suite.name}", total=len(order), completed=len(rows))
             for row in run_suite(suite, planner, lambda t: build_env(cfg, t.scene), out, True):
