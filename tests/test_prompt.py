@@ -2,6 +2,7 @@ import pytest
 
 from saycan.errors import ConfigError
 from saycan.prompt import PromptTemplate
+from saycan.resources import conf_dir
 
 CFG = {
     "header": "Robot: I can see {objects}.\n",
@@ -33,3 +34,15 @@ def test_bad_prompt_config_names_the_key():
         PromptTemplate.from_config({"examples": [{"instruction": "x"}]})
     with pytest.raises(ConfigError, match="prompt.query"):
         PromptTemplate.from_config({"query": "Human: {task}"})
+
+
+def test_kitchen_objects_prompt_composes_and_names_the_scene_in_its_header(kitchen):
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+        cfg = compose("config", overrides=["prompt=kitchen_objects", "instruction=x"])
+    template = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
+    text = template.render("clean the spill", [], kitchen.objects, kitchen.locations)
+    assert "The objects here are: coke can, sprite can," in text and "The places are: far counter," in text
+    assert template.bank and template.examples  # the kitchen prompt's examples and bank, inherited
