@@ -16,6 +16,9 @@ from saycan.world import SymbolicWorld
 # Placeholders a bank template may use: scene objects, a second different object, places the robot
 # can go to, spills, and the place of the spill being filled in.
 SLOTS = ("object", "other", "location", "spill", "spill_location")
+# Fillings kept per template. Two-object templates grow as objects squared (31k in a 550-skill
+# scene); an evenly spaced subset keeps every object in the bank while the embedding stays quick.
+MAX_FILLINGS = 400
 
 
 def _slots(text: str) -> list[str]:
@@ -50,10 +53,11 @@ def expand_bank(
         free = [s for s in used if s != "spill_location"]
         if "spill_location" in used and "spill" not in free:
             free.append("spill")
-        for values in itertools.product(*(names[s] for s in free)):
-            fill = dict(zip(free, values, strict=True))
-            if "other" in fill and fill["other"] == fill.get("object"):
-                continue
+        fills = [dict(zip(free, values, strict=True)) for values in itertools.product(*(names[s] for s in free))]
+        fills = [f for f in fills if "other" not in f or f["other"] != f.get("object")]
+        if len(fills) > MAX_FILLINGS:
+            fills = [fills[j] for j in np.linspace(0, len(fills) - 1, MAX_FILLINGS).astype(int)]
+        for fill in fills:
             if "spill_location" in used:
                 fill["spill_location"] = world.location_of(fill["spill"])
             steps = tuple(s.format(**fill) for s in tpl.steps)

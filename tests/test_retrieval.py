@@ -79,3 +79,17 @@ def test_shipped_bank_with_minilm_shows_the_described_object(kitchen):
     bank, groups = expand_bank(template.bank, world, steps)
     shown = ExampleRetriever(bank, 6, groups)("bring me the spicy chips")
     assert "bring me the jalapeno chips" in [ex.instruction for ex in shown]
+
+
+def test_a_large_scene_keeps_at_most_max_fillings_per_template_and_every_object(kitchen):
+    from collections import Counter
+
+    from saycan.retrieval import MAX_FILLINGS
+    from saycan.scene import scene_definition, scene_from_dict
+
+    world = SymbolicWorld(scene_from_dict({**scene_definition(kitchen), "scale": 550}))
+    pair = PromptExample("bring me the {object} and the {other}", ("find the {object}", "find the {other}", "done"))
+    texts = {f"find the {o}" for o in world.objects} | {"done"}
+    bank, _ = expand_bank([pair], world, texts)
+    assert len(bank) == MAX_FILLINGS < len(world.objects) ** 2
+    assert set(Counter(ex.steps[0] for ex in bank)) == {f"find the {o}" for o in world.objects}
