@@ -5,7 +5,7 @@
 Starts ``python -m saycan.serve_policy`` on 127.0.0.1, then runs ``--clients`` concurrent clients
 (saycan's own OpenVLA REST client, one thread and connection each) sending 224x224 frames for
 ``--seconds``. Prints requests answered, failures, p50/p99 latency and the server's resident memory
-at the start and end of the load (sampled every second), so a leak shows as growth.
+idle, after a 10 s warm-up and at the end (sampled every second): growth after the warm-up is a leak.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+WARMUP_S = 10  # seconds before the server's memory counts as warm (thread arenas, first batches)
+
+
 def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "saycan_kitchen") -> dict[str, float]:
     """Run the load; returns counts, latency percentiles (ms) and server RSS (MB) at start, end and peak."""
     latencies: list[float] = []
@@ -94,8 +97,10 @@ def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "sa
         "p99_ms": float(np.percentile(ms, 99)) if len(ms) else float("nan"),
         "requests_per_s": len(latencies) / seconds,
         "rss_start_mb": memory[0],
+        "rss_warm_mb": memory[min(WARMUP_S, len(memory) - 1)],
         "rss_end_mb": memory[-1],
         "rss_peak_mb": max(memory),
+        "rss_mb_per_s": memory,
     }
 
 
@@ -116,8 +121,9 @@ def main() -> None:
     print(
         f"{report['clients']} clients x {report['seconds']:.0f} s: {report['answered']} answered, "
         f"{report['failed']} failed, {report['requests_per_s']:.1f} req/s, "
-        f"p50 {report['p50_ms']:.0f} ms, p99 {report['p99_ms']:.0f} ms; server RSS "
-        f"{report['rss_start_mb']:.0f} -> {report['rss_end_mb']:.0f} MB (peak {report['rss_peak_mb']:.0f})"
+        f"p50 {report['p50_ms']:.0f} ms, p99 {report['p99_ms']:.0f} ms; server RSS {report['rss_start_mb']:.0f} MB "
+        f"idle, {report['rss_warm_mb']:.0f} MB after {WARMUP_S} s, {report['rss_end_mb']:.0f} MB at the end "
+        f"(peak {report['rss_peak_mb']:.0f})"
     )
     for failure in report["first_failures"]:
         print(f"  failure: {failure}")
