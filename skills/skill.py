@@ -17,9 +17,7 @@ PLACEHOLDERS = ("object", "location", "spill")
 def placeholders(template: str) -> tuple[str, ...]:
     """The ``{name}`` fields of a template, checked against `PLACEHOLDERS`."""
     if not isinstance(template, str) or not template.strip() or not template.isprintable():
-        raise ConfigError(
-            f"skill template {template!r} must be non-empty text on one line, e.g. 'heat the {{object}}'"
-        )
+        raise ConfigError(f"skill template {template!r} must be non-empty text on one line, e.g. 'heat the {{object}}'")
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
