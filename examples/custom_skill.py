@@ -74,20 +74,15 @@ def planner() -> SayCanPlanner:
     from saycan.llm import make as make_llm
 
     prompt = yaml.safe_load((conf_dir() / "prompt" / "kitchen.yaml").read_text())
-    # Show the LLM the new skill in one example, placed last. The embedded 270M model copies
-    # long examples, so this prompt keeps the short ones only (bigger LLMs need neither tweak).
-    prompt["examples"] = [ex for ex in prompt["examples"] if len(ex["steps"]) <= 6] + [
+    # Show the LLM the new skill: one solved template in the bank of few-shot examples, filled in
+    # with every object of the scene and retrieved when a request is about heating.
+    prompt["bank"].append(
         {
-            "instruction": "heat the energy bar",
-            "steps": [
-                "find the energy bar",
-                "pick up the energy bar",
-                "go to the microwave",
-                "heat the energy bar",
-                "done",
-            ],
+            "instruction": "heat the {object}",
+            "steps": ["find the {object}", "pick up the {object}", "go to the microwave", "heat the {object}",
+                      "done"],
         }
-    ]
+    )  # fmt: skip
     library = skills.make_library(["find", "pick_up", "put_down", "go_to", "bring", "wipe", "done"])
     return SayCanPlanner(make_llm("embedded"), [*library, skills.make("heat")], PromptTemplate.from_config(prompt))
 
