@@ -124,4 +124,7 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    from saycan.overrides import check_overrides
+
+    check_overrides("config")
     main()

@@ -65,8 +65,8 @@ def test_error_while_building_a_part_is_one_line_not_hydras_wrapper(tmp_path, ti
 
 def test_unknown_llm_group_lists_the_choices(tmp_path):
     out = run(tmp_path, "instruction=x", "llm=gpt9")
-    assert out.returncode != 0
-    assert "embedded" in out.stderr and "openai" in out.stderr and "hf" in out.stderr
+    assert out.returncode == 2
+    assert "Could not find 'llm/gpt9'; Available options in 'llm': embedded; hf; openai" in out.stdout
 
 
 def test_missing_instruction_says_so(tmp_path):
@@ -233,3 +233,17 @@ def test_any_override_builds_or_is_one_config_error(tiny_model_dir, key, value):
         assert "\n" not in str(user_error(exc))
     else:
         parts["env"].close()
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("planner.foo=1", "error: bad override: Could not override 'planner.foo'. To append to your config use"),
+        ("llm=nope", "error: bad override: In 'config': Could not find 'llm/nope'; Available options in 'llm':"),
+        ("planner.max_steps=[1", "error: bad override: no viable alternative at input '[1'"),
+    ],
+)
+def test_hydra_grammar_errors_are_one_line_too(tmp_path, override, message):
+    out = run(tmp_path, "instruction=x", override)
+    assert out.returncode == 2
+    assert out.stdout.startswith(message) and out.stdout.count("\n") == 1 and not out.stderr.strip()
