@@ -226,25 +226,23 @@ class HFScorer(Scorer):
             ).last_hidden_state[0]
         finally:
             _truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
-        wanted = sorted({t for targets in trie.targets for t in targets[1:]})
-        rows = sorted({row for row, _ in wanted})
+        wanted: dict[int, set[int]] = {}  # node -> the tokens its logits must score
+        for targets in trie.targets:
+            for row, tok in targets[1:]:
+                wanted.setdefault(row, set()).add(tok)
+        rows = sorted(wanted)
         head, cap = self.model.get_output_embeddings(), getattr(config, "final_logit_softcapping", None)
         per_chunk = max(1, budget // (head.weight.shape[0] * 4 * 3))
-        lse, row_of = {}, {}
         out = {}
         for start in range(0, len(rows), per_chunk):
             part = rows[start : start + per_chunk]
             logits = head(hidden[part]).float()
             if cap:  # Gemma's final soft-capping, as the model's own forward applies it
                 logits = torch.tanh(logits / cap) * cap
-            norm = torch.logsumexp(logits, dim=-1)
+            logps = logits - torch.logsumexp(logits, dim=-1, keepdim=True)
             for k, row in enumerate(part):
-                lse[row], row_of[row] = norm[k], logits[k]
-            for row, tok in wanted:
-                if row in row_of:
-                    out[(row, tok)] = float(row_of[row][tok] - lse[row])
-            lse.clear()
-            row_of.clear()
+                for tok in wanted[row]:
+                    out[(row, tok)] = float(logps[k, tok])
         return out
 
     @torch.inference_mode()
