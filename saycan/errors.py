@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable
+from typing import Any, NoReturn
 
 
 class ConfigError(ValueError):
@@ -32,3 +34,13 @@ def user_error(exc: BaseException) -> BaseException | None:
             return seen
         seen = seen.__cause__
     return None
+
+
+def exit_on_user_error(console: Any, exc: BaseException) -> NoReturn:
+    """A CLI's last word on ``exc``: our own error as one red line on ``console`` (a rich Console)
+    and exit code 2; anything else is a bug and is raised again with its traceback."""
+    shown = user_error(exc)
+    if shown is None:
+        raise exc
+    console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
+    sys.exit(2)

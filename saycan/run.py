@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -87,7 +86,7 @@ def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
     from saycan.display import print_summary, step_table
-    from saycan.errors import user_error
+    from saycan.errors import exit_on_user_error
     from saycan.trace import TraceWriter
 
     console = Console()
@@ -115,11 +114,7 @@ def main(cfg: DictConfig) -> None:
             writer.close()
             parts["env"].close()
     except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
-        shown = user_error(exc)
-        if shown is None:
-            raise
-        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
     print_summary(console, trace, str(trace_path))
 
 

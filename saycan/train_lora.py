@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import hydra
@@ -20,7 +19,7 @@ def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
     import skills
-    from saycan.errors import ConfigError, user_error
+    from saycan.errors import ConfigError, exit_on_user_error
     from saycan.llm.lora import SHIPPED_ADAPTERS, plan_texts, sequences, train_adapter
     from saycan.progress import progress_bar
     from saycan.prompt import PromptTemplate
@@ -78,11 +77,7 @@ def main(cfg: DictConfig) -> None:
             shutil.copytree(adapter, target)
             console.print(f"Installed: llm.adapter={scene.name} now loads {target}")
     except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
-        shown = user_error(exc)
-        if shown is None:
-            raise
-        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import hydra
@@ -16,7 +15,7 @@ from saycan.resources import conf_dir
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
-    from saycan.errors import user_error
+    from saycan.errors import exit_on_user_error
     from saycan.eval.harness import TASKS_FILE, finished_tasks, run_suite
     from saycan.eval.report import write_report, write_results
     from saycan.jsonl import read_rows
@@ -48,11 +47,7 @@ def main(cfg: DictConfig) -> None:
         summary = write_results(out, rows, order)
         write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     except Exception as exc:  # only our own errors are shown as one line; anything else is a bug
-        shown = user_error(exc)
-        if shown is None:
-            raise
-        console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
     execution = summary["execution_success"]
     console.print(
         f"Plan success {summary['plan_success']:.0%} over {summary['n']} tasks"
