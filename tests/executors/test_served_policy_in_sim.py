@@ -13,8 +13,8 @@ from skills.skill import Option
 from tests.executors.servers import free_port, wait_for
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server() -> tuple[subprocess.Popen, str]:
+    """`python -m saycan.serve_policy policy=tiny_vla` on a free port, once it answers /health."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
@@ -28,6 +28,12 @@ def server():
             return proc.poll() is not None
 
     assert wait_for(up, 120) and proc.poll() is None, "serve_policy did not start"
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server()
     yield url
     proc.terminate()
     proc.wait(10)
@@ -57,18 +63,7 @@ def test_serve_policy_cli_rejects_an_unknown_policy():
 
 
 def test_policy_server_dying_mid_skill_fails_the_skill_and_the_arm_holds_still(kitchen):
-    port = free_port()
-    cmd = [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
-    proc = subprocess.Popen(cmd)
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(url + "/health", timeout=1).status_code == 200
-        except httpx.TransportError:
-            return proc.poll() is not None
-
-    assert wait_for(up, 120) and proc.poll() is None, "serve_policy did not start"
+    proc, url = start_server()
     sim = KitchenEnv(kitchen, seed=0)
     env = executors.make("openvla_server", sim, url=url, unnorm_key="saycan_kitchen", max_retries=1)
     client = env.policy
