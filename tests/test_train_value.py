@@ -16,6 +16,7 @@ def test_train_value_writes_checkpoint_metrics_and_plot(tmp_path):
         "episodes=12",
         "epochs=3",
         "workers=2",
+        "holdout_objects=[orange]",  # the shipped default holds none out; this measures generalisation
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -39,7 +39,8 @@ def from_world(world: SymbolicWorld, slots_per_location: int = 10) -> StateToken
     for obj in world.objects:
         held, loc = world.holding == obj, world.location_of(obj)
         here = loc == world.robot_at
-        rows.append([1, 0, 0, held, here, 0.5 if here else (0.3 if held else 3.0), 0, not held])
+        # column 7 is 1 like the sim's: every symbolic object rests on a surface or is in the hand
+        rows.append([1, 0, 0, held, here, 0.5 if here else (0.3 if held else 3.0), 0, 1])
         names.append(obj)
     counts = {loc: 0 for loc in world.locations}
     for obj in world.objects:
