@@ -131,16 +131,30 @@ class SayCanPlanner:
         return options
 
     def prompt_for(self, instruction: str, world: SymbolicWorld, options: Sequence[Option]) -> PromptTemplate:
-        """The prompt template for ``instruction``: with retrieved examples when ``prompt.retrieve`` > 0."""
+        """The prompt template for ``instruction`` from the state in ``world``.
+
+        It says what the robot holds (``prompt.state``) and, when ``prompt.retrieve`` > 0, shows
+        the retrieved examples nearest to the request and that start.
+        """
+        holding = world.holding if self.prompt.state else None
         if not self.prompt.retrieve:
-            return self.prompt
+            return replace(self.prompt, holding=holding)
         key = (world.objects, world.locations, world.spills)
         if self._retriever is None or self._retriever[0] != key:  # built once per scene
             bank, groups = expand_bank(self.prompt.bank, world, {o.text for o in options})
-            kept = [i for i, ex in enumerate(bank) if ex.instruction.strip().lower() not in self.held_out]
-            retriever = ExampleRetriever([bank[i] for i in kept], self.prompt.retrieve, [groups[i] for i in kept])
+            kept = [
+                i
+                for i, ex in enumerate(bank)
+                if ex.instruction.strip().lower() not in self.held_out and (self.prompt.state or ex.holding is None)
+            ]
+            retriever = ExampleRetriever(
+                [bank[i] for i in kept],
+                self.prompt.retrieve,
+                [groups[i] for i in kept],
+                names=[*world.objects, *world.locations, *world.spills] if self.prompt.retrieve_by == "both" else (),
+            )
             self._retriever = (key, retriever)
-        return replace(self.prompt, examples=self._retriever[1](instruction))
+        return replace(self.prompt, examples=self._retriever[1](instruction, holding), holding=holding)
 
     def score(
         self,

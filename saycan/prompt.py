@@ -8,13 +8,29 @@ from typing import Any
 
 from saycan.errors import ConfigError
 
-FIELDS = ("header", "examples", "query", "step", "separator", "failed_suffix", "option_prefix", "retrieve", "bank")
+FIELDS = (
+    "header",
+    "examples",
+    "query",
+    "state",
+    "step",
+    "separator",
+    "failed_suffix",
+    "option_prefix",
+    "retrieve",
+    "retrieve_by",
+    "bank",
+)
+RETRIEVE_BY = ("text", "both")
 
 
 @dataclass(frozen=True)
 class PromptExample:
+    """A solved instruction; ``holding`` is the object in the robot's hand when it starts, if any."""
+
     instruction: str
     steps: tuple[str, ...]
+    holding: str | None = None
 
 
 def _examples(items: Any, key: str) -> tuple[PromptExample, ...]:
@@ -22,7 +38,10 @@ def _examples(items: Any, key: str) -> tuple[PromptExample, ...]:
     for i, ex in enumerate(items or []):
         if not isinstance(ex, Mapping) or not ex.get("instruction") or not ex.get("steps"):
             raise ConfigError(f"prompt.{key}[{i}] needs 'instruction' and a non-empty 'steps' list, got {ex!r}")
-        examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"])))
+        holding = ex.get("holding")
+        if holding is not None and (not isinstance(holding, str) or not holding.strip()):
+            raise ConfigError(f"prompt.{key}[{i}].holding must be an object name or left out, got {holding!r}")
+        examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"]), holding))
     return tuple(examples)
 
 
@@ -37,25 +56,35 @@ class PromptTemplate:
         header: Text before the examples; may use ``{objects}`` and ``{locations}``.
         examples: Solved instructions shown before the query.
         query: The instruction line, with ``{instruction}``.
+        state: Said after the query when the robot starts with something in its hand, with
+            ``{holding}`` (" I am holding the {holding}."); "" never mentions the hand and
+            leaves out bank examples that start holding something.
         step: One numbered step, with ``{n}`` and ``{text}``.
         separator: Between steps.
         failed_suffix: Appended to a step that failed, so the LLM can replan.
         option_prefix: Put before each option (the space belongs to the option).
         retrieve: 0 shows ``examples``; k > 0 shows instead the k examples of ``bank`` nearest
             to the instruction (see `saycan.retrieval`).
+        retrieve_by: ``"text"``: similarity of the instructions; ``"both"``: its mean with the
+            similarity of the instructions with scene names masked (their structure).
         bank: Solved instructions with placeholders (``{object}``, ``{location}``, ...), filled in
             with the scene's names.
+        holding: What the robot holds at the start of this request (set per request by the
+            planner, not from config).
     """
 
     header: str = ""
     examples: tuple[PromptExample, ...] = ()
     query: str = "Human: {instruction}\nRobot:"
+    state: str = ""
     step: str = " {n}.{text}"
     separator: str = ","
     failed_suffix: str = " (failed)"
     option_prefix: str = " "
     retrieve: int = 0
+    retrieve_by: str = "text"
     bank: tuple[PromptExample, ...] = ()
+    holding: str | None = None
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> PromptTemplate:
@@ -68,7 +97,9 @@ class PromptTemplate:
         if isinstance(retrieve, bool) or not isinstance(retrieve, int) or retrieve < 0:
             raise ConfigError(f"prompt.retrieve must be an integer >= 0 (0: fixed examples), got {retrieve!r}")
         template = cls(retrieve=retrieve, **lists, **{k: str(v) for k, v in cfg.items()})
-        for name, keys in (("query", ("instruction",)), ("step", ("n", "text"))):
+        if template.retrieve_by not in RETRIEVE_BY:
+            raise ConfigError(f"prompt.retrieve_by={template.retrieve_by!r}; valid: {', '.join(RETRIEVE_BY)}")
+        for name, keys in (("query", ("instruction",)), ("state", ("holding",)), ("step", ("n", "text"))):
             try:
                 getattr(template, name).format(**{k: "x" for k in keys})
             except (KeyError, IndexError, ValueError) as exc:
@@ -81,6 +112,10 @@ class PromptTemplate:
             for i, (text, ok) in enumerate(steps, start)
         ]
         return self.separator.join(parts)
+
+    def _request(self, instruction: str, holding: str | None) -> str:
+        hand = self.state.format(holding=holding) if holding and self.state else ""
+        return self.query.format(instruction=instruction) + hand
 
     def render(
         self,
@@ -101,11 +136,10 @@ class PromptTemplate:
         """
         header = self.header.format(objects=", ".join(objects), locations=", ".join(locations))
         shots = "".join(
-            self.query.format(instruction=ex.instruction) + self._steps([(s, True) for s in ex.steps]) + "\n"
+            self._request(ex.instruction, ex.holding) + self._steps([(s, True) for s in ex.steps]) + "\n"
             for ex in self.examples
         )
         done = self._steps(steps)
         nxt = self.step.format(n=len(steps) + 1, text="")
-        return (
-            header + shots + self.query.format(instruction=instruction) + done + (self.separator if steps else "") + nxt
-        )
+        request = self._request(instruction, self.holding)
+        return header + shots + request + done + (self.separator if steps else "") + nxt

@@ -245,3 +245,19 @@ def test_any_instruction_ends_in_a_plan_of_registered_skills_or_one_config_error
     else:
         assert trace.plan and set(trace.plan) <= allowed
         assert "\n" not in trace.instruction and len(trace.instruction) <= 2000
+
+
+def test_a_robot_starting_with_a_full_hand_says_so_and_sees_plans_that_start_full(kitchen):
+    scorer = PreferenceScorer(["done"])
+    bank = [
+        {"instruction": "bring me the {object}", "steps": ["find the {object}", "done"]},
+        {"instruction": "bring me the {object}", "holding": "{other}", "steps": ["put down the {other}", "done"]},
+    ]
+    cfg = {"retrieve": 1, "bank": bank, "state": " I am holding the {holding}."}
+    planner = SayCanPlanner(scorer, skills.make_library(), PromptTemplate.from_config(cfg))
+    planner.plan("bring me the apple", SymbolicEnv(kitchen.with_init({"holding": "orange"})))
+    example, query = scorer.prompts[0].split("\n")[:2], scorer.prompts[0].split("\n")[2:]
+    assert example[1].startswith("Robot: I am holding the ") and ". 1. put down the " in example[1]
+    assert query == ["Human: bring me the apple", "Robot: I am holding the orange. 1."]
+    planner.plan("bring me the apple", SymbolicEnv(kitchen))
+    assert scorer.prompts[-1].split("\n")[1].startswith("Robot: 1. find the ")

@@ -34,6 +34,24 @@ def test_bad_prompt_config_names_the_key():
         PromptTemplate.from_config({"examples": [{"instruction": "x"}]})
     with pytest.raises(ConfigError, match="prompt.query"):
         PromptTemplate.from_config({"query": "Human: {task}"})
+    with pytest.raises(ConfigError, match=r"prompt.state=.* may only use \('holding',\)"):
+        PromptTemplate.from_config({"state": " I hold the {object}."})
+    with pytest.raises(ConfigError, match=r"prompt.retrieve_by='words'; valid: text, both"):
+        PromptTemplate.from_config({"retrieve_by": "words"})
+    with pytest.raises(ConfigError, match=r"prompt.bank\[0\].holding must be an object name"):
+        PromptTemplate.from_config({"bank": [{"instruction": "x", "steps": ["done"], "holding": ["apple"]}]})
+
+
+def test_a_full_hand_is_said_after_the_request_in_examples_and_query():
+    from dataclasses import replace
+
+    cfg = {**CFG, "state": " I am holding the {holding}."}
+    cfg["examples"] = [{"instruction": "bring me the apple", "steps": ["bring it to you", "done"], "holding": "apple"}]
+    prompt = replace(PromptTemplate.from_config(cfg), holding="orange")
+    text = prompt.render("pick up the sponge", [])
+    assert "you bring me the apple?\nRobot: I am holding the apple. 1. bring it to you, 2. done\n" in text
+    assert text.endswith("you pick up the sponge?\nRobot: I am holding the orange. 1.")
+    assert replace(prompt, holding=None).render("pick up the sponge", []).endswith("sponge?\nRobot: 1.")
 
 
 def test_kitchen_objects_prompt_composes_and_names_the_scene_in_its_header(kitchen):

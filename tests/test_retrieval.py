@@ -5,7 +5,7 @@ import skills
 from saycan.errors import ConfigError
 from saycan.prompt import PromptExample, PromptTemplate
 from saycan.resources import conf_dir
-from saycan.retrieval import ExampleRetriever, expand_bank
+from saycan.retrieval import ExampleRetriever, expand_bank, mask_names
 from saycan.world import SymbolicWorld
 
 WORDS = ["apple", "orange", "chips", "rice", "jalapeno", "bring", "throw", "away", "spicy", "sponge", "spill"]
@@ -41,6 +41,18 @@ def test_bank_fills_every_scene_name_and_skips_same_object_pairs(kitchen):
     assert not any(ex.instruction == "the apple and the apple" for ex in bank)
 
 
+def test_bank_fills_the_hand_and_keeps_the_first_plan_per_hand_and_request(kitchen):
+    world, steps = _world_and_steps(kitchen)
+    templates = [
+        PromptExample("clean the {spill}", ("go to the {spill_location}", "wipe the {spill}", "done"), "sponge"),
+        PromptExample("clean the {spill}", ("put down the {object}", "find the sponge", "done"), "{object}"),
+    ]
+    bank, _ = expand_bank(templates, world, steps)
+    by_hand = {ex.holding: ex.steps for ex in bank}
+    assert len(bank) == len(world.objects) and by_hand["sponge"][0] == "go to the table"
+    assert by_hand["apple"] == ("put down the apple", "find the sponge", "done")
+
+
 def test_bank_steps_that_are_not_skills_are_refused(kitchen):
     world, steps = _world_and_steps(kitchen)
     with pytest.raises(ConfigError, match=r"prompt.bank\[0\].*not skills of this scene.*'grab the coke can'"):
@@ -61,6 +73,42 @@ def test_retriever_puts_the_nearest_example_last_and_caps_each_group():
     shown = [ex.instruction for ex in retriever("bring me the spicy chips")]
     assert shown[-1] == "bring me the jalapeno chips"
     assert len(shown) == 3 and sum(s.startswith("bring") for s in shown) == 2
+
+
+def test_scene_names_are_masked_as_whole_words_longest_first():
+    names = ["apple", "apple juice", "table"]
+    assert mask_names("put the Apple Juice on the table", names) == "put the something on the something"
+    assert mask_names("the pineapple stays", names) == "the pineapple stays"
+
+
+def test_masked_names_rank_the_same_plan_shape_above_the_same_object():
+    def noun_heavy(texts):
+        """Like MiniLM here: the object's name weighs a little more than the verb."""
+        weights = {"apple": 1.2, "orange": 1.2, "something": 1.2, "bring": 1.0, "throw": 1.0}
+        rows = np.array([[w * t.split().count(word) + 1e-3 for word, w in weights.items()] for t in texts])
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    bank = [
+        PromptExample("throw away the apple", ("done",)),
+        PromptExample("bring me the orange", ("done",)),
+    ]
+    plain = ExampleRetriever(bank, k=1, embed=noun_heavy)
+    both = ExampleRetriever(bank, k=1, embed=noun_heavy, names=["apple", "orange"])
+    assert plain("bring me the apple")[0].instruction == "throw away the apple"
+    assert both("bring me the apple")[0].instruction == "bring me the orange"
+
+
+def test_examples_start_with_the_hand_as_empty_or_as_full_as_the_request():
+    bank = [
+        PromptExample("bring me the apple", ("done",)),
+        PromptExample("bring me the apple", ("put down the orange", "done"), holding="orange"),
+        PromptExample("bring me the orange", ("bring it to you", "done"), holding="orange"),
+    ]
+    retriever = ExampleRetriever(bank, k=3, embed=bag_of_words)
+    assert [ex.holding for ex in retriever("bring me the apple")] == [None]
+    assert [ex.holding for ex in retriever("bring me the apple", holding="orange")] == ["orange", "orange"]
+    empty_hands_only = ExampleRetriever(bank[:1], k=3, embed=bag_of_words)
+    assert [ex.holding for ex in empty_hands_only("bring me the apple", holding="orange")] == [None]
 
 
 def test_retrieval_settings_are_checked():

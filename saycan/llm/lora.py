@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ def plan_texts(template: PromptTemplate, plans: Iterable[PromptExample]) -> list
     """Render each solved instruction exactly as the planner will see it, step after step."""
     texts = []
     for ex in plans:
-        prompt = template.render(ex.instruction, [])
-        full = template.render(ex.instruction, [(s, True) for s in ex.steps])
+        start = replace(template, holding=ex.holding)
+        prompt = start.render(ex.instruction, [])
+        full = start.render(ex.instruction, [(s, True) for s in ex.steps])
         tail = template.separator + template.step.format(n=len(ex.steps) + 1, text="")
         texts.append(PlanText(ex.instruction, prompt, full[len(prompt) : len(full) - len(tail)]))
     return texts
