@@ -15,6 +15,15 @@ def test_shipped_suite_loads_and_finds_instructions(kitchen):
     assert task is not None and str(task.goal[0][0]) == "clean(spill)"
 
 
+def test_unseen_suite_covers_every_family_with_tasks_not_in_the_shipped_suite(kitchen):
+    from saycan.suite import FAMILIES
+
+    unseen = load_suite(suites_dir() / "kitchen_unseen.yaml", {"kitchen": kitchen})
+    shipped = {t.instruction.lower() for t in load_suite(suites_dir() / "kitchen.yaml", {"kitchen": kitchen}).tasks}
+    assert [t.instruction for t in unseen.tasks if t.instruction.lower() in shipped] == []
+    assert sorted({t.family for t in unseen.tasks}) == sorted(FAMILIES)
+
+
 @pytest.mark.parametrize(
     ("task", "message"),
     [
