@@ -50,3 +50,20 @@ def test_adapter_directory_without_safetensors_is_refused(tiny_model_dir, tmp_pa
     (tmp_path / "adapter_model.bin").write_bytes(b"not loaded")
     with pytest.raises(ConfigError, match=r"llm.adapter=.* not a LoRA adapter directory .*adapter_model.safetensors"):
         apply_adapter(HFScorer.from_path(tiny_model_dir).model, tmp_path)
+
+
+def test_a_full_hand_plan_is_trained_on_the_prompt_that_says_so():
+    template = PromptTemplate.from_config({"state": " I am holding the {holding}."})
+    text = plan_texts(template, [PromptExample("bring me the apple", ("bring it to you", "done"), "apple")])[0]
+    assert text.prompt.endswith("bring me the apple\nRobot: I am holding the apple. 1.")
+
+
+@pytest.mark.slow
+def test_shipped_kitchen_adapter_loads_by_name_onto_the_embedded_model():
+    from saycan.llm.embedded import load_embedded
+
+    prompt = TEMPLATE.render("hold the apple", [("find the apple", True)])
+    options = [" pick up the apple", " done"]
+    base = load_embedded().score(prompt, options).logprobs
+    tuned = load_embedded(adapter="kitchen").score(prompt, options).logprobs
+    assert tuned[0] > base[0]  # trained on bank plans, it is surer of the next step of a pick-up
