@@ -9,15 +9,16 @@ from skills.skill import Skill
 # Value functions here read the symbolic state: p(success) is the skill's success rate when
 # its preconditions hold and it would change the state, else 0. A skill whose effect already
 # holds ("go to the table" at the table) cannot make progress, so it gets 0 as well; this is
-# what keeps a planner from looping on no-ops.
+# what keeps a planner from looping on no-ops. "find" is the exception: it opens every plan of the
+# examples, and finding an object the robot already stands at succeeds in the sim (its learned value
+# there is 1); scoring it 0 made plans start off the examples' pattern.
 
 
 class Find(Skill):
-    """``find the {object}``: drive to where the object is."""
+    """``find the {object}``: drive to where the object is (already there: succeeds at once)."""
 
     def feasible(self, world: SymbolicWorld, object: str) -> bool:
-        loc = world.location_of(object)
-        return loc is not None and loc != world.robot_at
+        return world.location_of(object) is not None
 
     def apply(self, world: SymbolicWorld, object: str) -> None:
         loc = world.location_of(object)

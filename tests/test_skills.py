@@ -30,6 +30,8 @@ def test_kitchen_templates_expand_over_the_scene(kitchen, library):
     ("steps", "text", "feasible"),
     [
         ([], "find the sponge", True),
+        ([], "find the apple", True),  # already at the apple: succeeds at once, as in the sim
+        (["pick up the apple"], "find the apple", False),  # in the hand
         ([], "pick up the sponge", False),  # the sponge is at the sink
         ([], "pick up the apple", True),
         ([], "go to the near counter", False),  # already there
