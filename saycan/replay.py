@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,7 +90,7 @@ def replay(
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
-    from saycan.errors import ConfigError
+    from saycan.errors import ConfigError, exit_on_user_error
     from saycan.sim.video import check_video_path, write_video
 
     console = Console()
@@ -117,8 +116,7 @@ def main(cfg: DictConfig) -> None:
             write_video(video, frames, cfg.fps)
             console.print(f"Video: {video} ({len(frames)} frames)", soft_wrap=True)
     except ConfigError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import hydra
@@ -18,7 +17,7 @@ from saycan.resources import conf_dir
 def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
-    from saycan.errors import ConfigError
+    from saycan.errors import ConfigError, exit_on_user_error
     from saycan.jsonl import read_rows
     from saycan.progress import progress_bar
     from saycan.scene import scene_definition, scene_from_dict
@@ -74,8 +73,7 @@ def main(cfg: DictConfig) -> None:
             console.print(f"Installed as saycan's default: {checkpoint.SHIPPED}.safetensors")
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     except ConfigError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,7 +92,7 @@ def main(cfg: DictConfig) -> None:
     from rich.console import Console
 
     from saycan import weights
-    from saycan.errors import ConfigError
+    from saycan.errors import ConfigError, exit_on_user_error
     from saycan.progress import progress_bar
     from saycan.rollouts import held_out
     from saycan.scene import scene_definition, scene_from_dict
@@ -165,8 +164,7 @@ def main(cfg: DictConfig) -> None:
             console.print(f"Installed as saycan's default tiny_vla: {SHIPPED}")
         (out / "metrics.json").write_text(json.dumps(accuracy, indent=2))
     except ConfigError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        exit_on_user_error(console, exc)
 
 
 if __name__ == "__main__":
