@@ -81,12 +81,13 @@ def retrieval_key(instruction: str, holding: str | None = None) -> str:
     return instruction if holding is None else f"{instruction}, while holding the {holding}"
 
 
-def mask_names(text: str, names: Sequence[str]) -> str:
-    """``text`` with every scene name (whole words, longest first) replaced by `NAME_MASK`."""
-    if not names:
-        return text
-    pattern = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.sub(rf"\b(?:{pattern})\b", NAME_MASK, text, flags=re.IGNORECASE)
+def name_pattern(names: Sequence[str]) -> re.Pattern[str]:
+    """Matches any of ``names`` as whole words, ignoring case, the longest first.
+
+    Compiled once per scene: ``name_pattern(names).sub(NAME_MASK, text)`` masks a text.
+    """
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 class ExampleRetriever:
@@ -132,7 +133,7 @@ class ExampleRetriever:
             embed = TextEmbedder()
         self.bank, self.k, self.embed, self.per_group = list(bank), int(k), embed, int(per_group)
         self.groups = list(groups) if groups is not None else list(range(len(self.bank)))
-        self.names = tuple(names)
+        self.masker = name_pattern(names) if names else None  # scene names, masked for the structure
         self._parts: dict[bool, tuple[list[int], np.ndarray, np.ndarray | None]] = {}
 
     def _part(self, full_hand: bool) -> tuple[list[int], np.ndarray, np.ndarray | None]:
@@ -145,8 +146,8 @@ class ExampleRetriever:
             keys = [retrieval_key(self.bank[i].instruction, self.bank[i].holding) for i in index]
             vectors = self.embed(keys) if keys else np.zeros((0, 1), np.float32)
             masked = None
-            if self.names and keys:  # fillings of one template mask alike: embed each distinct text once
-                texts = [mask_names(k, self.names) for k in keys]
+            if self.masker is not None and keys:  # fillings of one template mask alike: embed each distinct text once
+                texts = [self.masker.sub(NAME_MASK, k) for k in keys]
                 distinct = sorted(set(texts))
                 rows = dict(zip(distinct, self.embed(distinct), strict=True))
                 masked = np.stack([rows[t] for t in texts])
@@ -166,7 +167,7 @@ class ExampleRetriever:
         key = retrieval_key(instruction, holding)
         similarity = vectors @ self.embed([key])[0]  # cosine: both sides are unit vectors
         if masked is not None:
-            similarity = (similarity + masked @ self.embed([mask_names(key, self.names)])[0]) / 2
+            similarity = (similarity + masked @ self.embed([self.masker.sub(NAME_MASK, key)])[0]) / 2
         top: list[int] = []
         taken: Counter[int] = Counter()
         for j in np.argsort(-similarity, kind="stable"):
