@@ -33,10 +33,10 @@ import yaml
 import skills
 from saycan.llm.base import split_trailing_space
 from saycan.llm.embedded import converted_model_dir, load_embedded
-from saycan.prompt import PromptTemplate
-from saycan.resources import conf_dir
-from saycan.scene import scene_from_dict
-from saycan.world import SymbolicWorld
+from saycan.planner.prompt import PromptTemplate
+from saycan.storage.resources import conf_dir
+from saycan.world.scene import scene_from_dict
+from saycan.world.state import SymbolicWorld
 
 INSTRUCTION = "clean the spill"
 KITCHEN = ("find", "pick_up", "put_down", "go_to", "bring", "wipe", "done")

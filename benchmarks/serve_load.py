@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from saycan.executors.openvla_server import OpenVLAClient
+from saycan.policies.openvla_client import OpenVLAClient
 
 
 def free_port() -> int:

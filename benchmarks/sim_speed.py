@@ -13,10 +13,10 @@ import argparse
 import time
 
 import skills
-from saycan.resources import conf_dir
-from saycan.scene import load_scene
-from saycan.sim.env import KitchenEnv
+from saycan.envs.pybullet import KitchenEnv
 from saycan.sim.kitchen import TIME_STEP
+from saycan.storage.resources import conf_dir
+from saycan.world.scene import load_scene
 
 SEQUENCE = [
     "find the sponge",

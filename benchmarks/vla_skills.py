@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 import skills
-from saycan.executors import make_policy
-from saycan.executors.loop import PolicyExecutor
-from saycan.resources import conf_dir
-from saycan.scene import load_scene, scene_definition
+from saycan.executors.policy_executor import PolicyExecutor
+from saycan.policies import make as make_policy
+from saycan.skill import Option
+from saycan.storage.resources import conf_dir
 from saycan.vla.episodes import start_episode
-from skills.skill import Option
+from saycan.world.scene import load_scene, scene_definition
 
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
 

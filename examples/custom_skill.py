@@ -17,12 +17,12 @@ import yaml
 
 import skills
 from saycan.envs import make as make_env
-from saycan.envs.base import ExecResult
-from saycan.planner import SayCanPlanner
-from saycan.prompt import PromptTemplate
-from saycan.resources import conf_dir
-from saycan.scene import Scene, load_scene, scene_definition, scene_from_dict
-from saycan.world import SkillFailure, SymbolicWorld
+from saycan.planner.loop import SayCanPlanner
+from saycan.planner.prompt import PromptTemplate
+from saycan.skill import ExecResult
+from saycan.storage.resources import conf_dir
+from saycan.world.scene import Scene, load_scene, scene_definition, scene_from_dict
+from saycan.world.state import SkillFailure, SymbolicWorld
 
 MICROWAVE = "microwave"
 FOODS = ("soup", "energy bar", "rice chips", "jalapeno chips")

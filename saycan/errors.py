@@ -5,11 +5,14 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Iterable
-from typing import Any, NoReturn
 
 
 class ConfigError(ValueError):
     """Bad user input (a config key, a scene or suite file, an instruction)."""
+
+
+class LLMError(RuntimeError):
+    """The language model could not score (server down, bad reply, missing logprobs)."""
 
 
 def choices_hint(value: str, choices: Iterable[str]) -> str:
@@ -26,8 +29,6 @@ def user_error(exc: BaseException) -> BaseException | None:
     Hydra wraps an error raised while building a part (``_target_``) in its
     ``InstantiationException``; the user should see our one-line cause, not the wrapper.
     """
-    from saycan.llm.base import LLMError
-
     seen = exc
     while seen is not None:
         if isinstance(seen, ConfigError | LLMError):
@@ -36,11 +37,6 @@ def user_error(exc: BaseException) -> BaseException | None:
     return None
 
 
-def exit_on_user_error(console: Any, exc: BaseException) -> NoReturn:
-    """A CLI's last word on ``exc``: our own error as one red line on ``console`` (a rich Console)
-    and exit code 2; anything else is a bug and is raised again with its traceback."""
-    shown = user_error(exc)
-    if shown is None:
-        raise exc
-    console.print(f"[red]error:[/] {shown}", highlight=False, soft_wrap=True)
-    sys.exit(2)
+def warn(message: str) -> None:
+    """A warning for the user: one line on stderr (stdout stays for results)."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)

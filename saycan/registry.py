@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+
+from saycan.errors import ConfigError, choices_hint
 
 T = TypeVar("T")
 
@@ -33,13 +34,13 @@ def load_entry_point(entry_point: str | Callable[..., Any]) -> Callable[..., Any
         return entry_point
     module_name, sep, attr = entry_point.partition(":")
     if not sep or not module_name or not attr:
-        raise ValueError(f"entry_point {entry_point!r} must look like 'package.module:Attr'")
+        raise ConfigError(f"entry_point {entry_point!r} must look like 'package.module:Attr'")
     target: Any = importlib.import_module(module_name)
     for part in attr.split("."):  # "module:Class.classmethod" is allowed
         try:
             target = getattr(target, part)
         except AttributeError:
-            raise ValueError(f"entry_point {entry_point!r}: {module_name!r} has no attribute {attr!r}") from None
+            raise ConfigError(f"entry_point {entry_point!r}: {module_name!r} has no attribute {attr!r}") from None
     return target
 
 
@@ -55,9 +56,9 @@ class Registry(Generic[T]):
     ) -> Spec:
         """Add a spec; a duplicate id raises unless ``override=True``."""
         if not isinstance(id, str) or not id.strip():
-            raise ValueError(f"{self.kind} id must be a non-empty string, got {id!r}")
+            raise ConfigError(f"{self.kind} id must be a non-empty string, got {id!r}")
         if id in self._specs and not override:
-            raise ValueError(f"{self.kind} {id!r} is already registered; pass override=True to replace it")
+            raise ConfigError(f"{self.kind} {id!r} is already registered; pass override=True to replace it")
         spec = Spec(id=id, entry_point=entry_point, kwargs=dict(kwargs))
         self._specs[id] = spec
         return spec
@@ -67,17 +68,26 @@ class Registry(Generic[T]):
         del self._specs[id]
 
     def spec(self, id: str) -> Spec:
-        """The spec registered as ``id``; unknown ids raise listing the known ones."""
+        """The spec registered as ``id``.
+
+        Raises:
+            ConfigError: an unknown id, listing the known ones (with "did you mean").
+        """
         try:
             return self._specs[id]
-        except KeyError:
-            known = sorted(self._specs)
-            close = difflib.get_close_matches(str(id), known, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise KeyError(f"unknown {self.kind} {id!r}; known: {', '.join(known) or '(none)'}.{hint}") from None
+        except (KeyError, TypeError):
+            raise ConfigError(f"unknown {self.kind} {id!r}; {choices_hint(str(id), self._specs)}") from None
 
-    def make(self, id: str, /, **kwargs: Any) -> T:
-        """Build the part registered as ``id``, with ``kwargs`` over the spec's defaults."""
+    def make(self, id: str | None = None, /, **kwargs: Any) -> T:
+        """Build the part registered as ``id``, with ``kwargs`` over the spec's defaults.
+
+        Config passes the id as a key (``_target_: saycan.llm.make``, ``id: embedded``), so a
+        missing positional id is taken from ``kwargs["id"]``.
+        """
+        if id is None:
+            if "id" not in kwargs:
+                raise ConfigError(f"no {self.kind} id given; {choices_hint('', self._specs)}")
+            id = kwargs.pop("id")
         spec = self.spec(id)
         factory = load_entry_point(spec.entry_point)
         return factory(**{**spec.kwargs, **kwargs})

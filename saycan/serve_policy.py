@@ -8,18 +8,16 @@ and answers the 7-float action as a json-numpy array. Bad requests get a 4xx wit
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from typing import Any
 
-import hydra
 import numpy as np
 from fastapi import FastAPI, Request  # at module level: FastAPI resolves the handler's annotations here
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from saycan.resources import conf_dir
+from saycan.cli import Context, command
 
 log = logging.getLogger("saycan.serve_policy")
 MAX_BODY_BYTES = 32 * 2**20
@@ -74,7 +72,7 @@ def create_app(
     import json_numpy
 
     from saycan.errors import ConfigError
-    from saycan.executors.base import PolicyError
+    from saycan.policies.base import PolicyError
 
     app = FastAPI(title="saycan policy server")
     lock = threading.Lock()  # one model: one forward pass at a time
@@ -105,24 +103,15 @@ def create_app(
     return app
 
 
-@hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="serve_policy")
-def main(cfg: DictConfig) -> None:
+@command("serve_policy")
+def main(cfg: DictConfig, ctx: Context) -> None:
+    """Load the ``policy`` group's policy and serve it until interrupted."""
     import uvicorn
-    from rich.console import Console
+    from hydra.utils import instantiate
 
-    from saycan.errors import ConfigError
-    from saycan.executors import make_policy
-
-    console = Console()
-    try:
-        policy_cfg = OmegaConf.to_container(cfg.policy, resolve=True)
-        name = policy_cfg.pop("id")
-        policy = make_policy(name, **policy_cfg)
-    except (ConfigError, KeyError) as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
-    app = create_app(policy, name, cfg.max_image_side, cfg.max_instruction_chars)
-    console.print(f"Serving {name} on http://{cfg.host}:{cfg.port}/act", highlight=False)
+    policy = instantiate(cfg.policy, _convert_="all")
+    app = create_app(policy, cfg.policy.id, cfg.max_image_side, cfg.max_instruction_chars)
+    ctx.console.print(f"Serving {cfg.policy.id} on http://{cfg.host}:{cfg.port}/act", highlight=False)
     uvicorn.run(app, host=cfg.host, port=int(cfg.port), log_level=cfg.log_level, timeout_keep_alive=30)
 
 

@@ -1,10 +1,25 @@
-"""The skill library: the kitchen skills and the registry to add your own."""
+"""The kitchen skill library of SayCan: importing it registers the paper's seven skills.
 
-from skills.function_skill import FunctionSkill
-from skills.registry import check_skill, make, make_library, register, register_skill, registry
-from skills.skill import Option, Skill
+The skill types and the registry live in `saycan.skill`; they are re-exported here so a skill
+library reads ``skills.register(...)``. This package imports saycan, never the reverse: config
+names it (``skills.library: skills``) and saycan imports it by that name.
+"""
+
+from saycan.skill import (
+    ExecResult,
+    FunctionSkill,
+    Option,
+    Skill,
+    check_skill,
+    make,
+    make_library,
+    register,
+    register_skill,
+    registry,
+)
 
 __all__ = [
+    "ExecResult",
     "FunctionSkill",
     "Option",
     "Skill",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from saycan.scene import USER
-from saycan.world import SkillFailure, SymbolicWorld
-from skills.skill import Skill
+from saycan.skill import Skill
+from saycan.world.scene import USER
+from saycan.world.state import SkillFailure, SymbolicWorld
 
 # Value functions here read the symbolic state: p(success) is the skill's success rate when
 # its preconditions hold and it would change the state, else 0. A skill whose effect already

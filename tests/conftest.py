@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from saycan.resources import conf_dir
-from saycan.scene import Scene, load_scene
+from saycan.sim.kitchen import KitchenSim
+from saycan.storage.resources import conf_dir
+from saycan.world.scene import Scene, load_scene
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -85,3 +86,18 @@ def embedded_scorer():
     from saycan.llm.embedded import load_embedded
 
     return load_embedded()
+
+
+@pytest.fixture
+def make_sim(kitchen: Scene):
+    """Build headless kitchens (optionally from start-state overrides); all are closed after the test."""
+    sims = []
+
+    def make(init=None, scene=None, **kwargs) -> KitchenSim:
+        sim = KitchenSim((scene or kitchen).with_init(init), **kwargs)
+        sims.append(sim)
+        return sim
+
+    yield make
+    for sim in sims:
+        sim.close()

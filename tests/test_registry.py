@@ -1,5 +1,6 @@
 import pytest
 
+from saycan.errors import ConfigError
 from saycan.registry import Registry, load_entry_point
 
 
@@ -24,8 +25,13 @@ def test_unknown_id_lists_known_ones_and_suggests():
     reg = Registry("widget")
     reg.register("embedded", dict)
     reg.register("openai", dict)
-    with pytest.raises(KeyError, match=r"unknown widget 'embeded'; known: embedded, openai.*'embedded'"):
+    with pytest.raises(
+        ConfigError, match=r"unknown widget 'embeded'; valid: 'embedded', 'openai'. Did you mean 'embedded'"
+    ):
         reg.make("embeded")
+    with pytest.raises(ConfigError, match=r"no widget id given; valid: 'embedded', 'openai'"):
+        reg.make()
+    assert reg.make(id="openai", a=1) == {"a": 1}  # config passes the id as a key (_target_: ...make)
 
 
 def test_bad_entry_points_name_the_problem():

@@ -9,12 +9,12 @@ import pytest
 
 import skills
 from saycan.envs import make as make_env
-from saycan.planner import SayCanPlanner
-from saycan.prompt import PromptTemplate
+from saycan.planner.loop import SayCanPlanner
+from saycan.planner.prompt import PromptTemplate
+from saycan.planner.trace import TraceWriter, read_trace
 from saycan.replay import replay
-from saycan.scene import scene_definition
-from saycan.trace import TraceWriter, read_trace
-from tests.test_planner import PreferenceScorer
+from saycan.world.scene import scene_definition
+from tests.scorers import PreferenceScorer
 
 PLAN = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
 
@@ -83,4 +83,4 @@ def test_replay_refuses_bad_video_format_and_missing_trace(tmp_path, sim_trace):
         out = subprocess.run(
             [sys.executable, "-m", "saycan.replay", *args], capture_output=True, text=True, timeout=120, cwd=tmp_path
         )
-        assert out.returncode == 2 and message in out.stdout and "Traceback" not in out.stderr
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr

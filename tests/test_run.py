@@ -44,8 +44,8 @@ def test_the_large_kitchen_plans_over_550_skills(tmp_path, tiny_model_dir):
 def test_scene_typo_is_one_clear_line_not_a_traceback(tmp_path, tiny_model_dir):
     out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "scene.objects.apple=tabel")
     assert out.returncode == 2
-    assert "conf/scene/kitchen.yaml: objects.apple: unknown location 'tabel'" in out.stdout
-    assert "Did you mean 'table'" in out.stdout and "Traceback" not in out.stdout + out.stderr
+    assert "conf/scene/kitchen.yaml: objects.apple: unknown location 'tabel'" in out.stderr
+    assert "Did you mean 'table'" in out.stderr and "Traceback" not in out.stdout + out.stderr
 
 
 @pytest.mark.parametrize(
@@ -59,19 +59,42 @@ def test_scene_typo_is_one_clear_line_not_a_traceback(tmp_path, tiny_model_dir):
 def test_error_while_building_a_part_is_one_line_not_hydras_wrapper(tmp_path, tiny_model_dir, override, message):
     out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", override)
     assert out.returncode == 2, out.stdout + out.stderr
-    assert message in out.stdout and "Traceback" not in out.stdout + out.stderr
+    assert message in out.stderr and "Traceback" not in out.stdout + out.stderr
     assert "HYDRA_FULL_ERROR" not in out.stdout + out.stderr
 
 
 def test_unknown_llm_group_lists_the_choices(tmp_path):
     out = run(tmp_path, "instruction=x", "llm=gpt9")
-    assert out.returncode == 2
-    assert "Could not find 'llm/gpt9'; Available options in 'llm': embedded; hf; openai" in out.stdout
+    assert out.returncode == 2 and not out.stdout
+    assert out.stderr == "error: unknown choice llm=gpt9; valid: 'embedded', 'hf', 'openai'.\n"
 
 
-def test_missing_instruction_says_so(tmp_path):
+def test_missing_instruction_says_how_to_pass_one(tmp_path):
     out = run(tmp_path)
-    assert out.returncode != 0 and "instruction" in out.stderr
+    assert out.returncode == 2 and not out.stdout
+    assert out.stderr.startswith('error: no instruction: pass one, e.g. python -m saycan.run "clean the spill"')
+    assert out.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("skills.names=[find,pickup]", "error: unknown skill 'pickup'; valid: 'bring', 'done', 'find', 'go_to'"),
+        ("llm.id=gpt9", "error: unknown llm 'gpt9'; valid: 'embedded', 'hf', 'openai'."),
+        ("affordance.id=learnt", "Did you mean 'learned'?"),
+        ("env.id=pybulet", "Did you mean 'pybullet'?"),
+        (
+            "executor.id=tiny",
+            "error: unknown executor 'tiny'; valid: 'openvla', 'openvla_server', 'scripted', 'tiny_vla'",
+        ),
+    ],
+)
+def test_unknown_registry_id_is_one_line_on_stderr_before_any_model_loads(tmp_path, override, message):
+    started = time.monotonic()
+    out = run(tmp_path, "instruction=x", override)  # llm=embedded: loading it would take seconds
+    assert out.returncode == 2 and not out.stdout, out.stdout + out.stderr
+    assert message in out.stderr and out.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
 
 
 def test_multirun_sweeps_planner_settings(tmp_path, tiny_model_dir):
@@ -143,19 +166,19 @@ def test_duplicate_skill_from_config_is_one_clear_error(tmp_path, tiny_model_dir
         "instruction=x",
         "llm=hf",
         f"llm.path={tiny_model_dir}",
-        "skills.extra=[{_target_: skills.make, id: done}]",
+        "skills.extra=[{_target_: saycan.skill.make, id: done}]",
     )
-    assert out.returncode == 2 and "skill ids must be unique" in out.stdout
+    assert out.returncode == 2 and "skill ids must be unique" in out.stderr
 
 
 def test_policy_executor_without_the_sim_is_one_clear_error(tmp_path, tiny_model_dir):
     out = run(tmp_path, "instruction=x", "llm=hf", f"llm.path={tiny_model_dir}", "executor=tiny_vla")
     assert out.returncode == 2, out.stderr
-    assert "needs env=pybullet" in out.stdout and "Traceback" not in out.stdout + out.stderr
+    assert "needs env=pybullet" in out.stderr and "Traceback" not in out.stdout + out.stderr
 
 
 def test_sigkilled_run_keeps_a_valid_trace_of_every_finished_step(tmp_path, tiny_model_dir):
-    from saycan.trace import read_trace
+    from saycan.planner.trace import read_trace
 
     # "done" is forced to fail, so the plan goes on in the sim, a few seconds per step.
     cmd = [
@@ -192,7 +215,7 @@ def test_llm_server_failing_mid_plan_stops_with_one_line_and_keeps_the_trace(tmp
         out = run(tmp_path, "instruction=clean the spill", "llm=openai", f"llm.base_url={server.url}",
                   "llm.model=tiny", "llm.max_retries=2", "sim.force_failures={done: 100}")  # fmt: skip
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"error: LLM server {server.url} answered HTTP 500" in out.stdout
+    assert f"error: LLM server {server.url} answered HTTP 500" in out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["header", "step"]
@@ -216,9 +239,9 @@ def test_any_override_builds_or_is_one_config_error(tiny_model_dir, key, value):
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
 
+    from saycan import factory
     from saycan.errors import user_error
-    from saycan.resources import conf_dir
-    from saycan.run import build
+    from saycan.storage.resources import conf_dir
 
     overrides = ["instruction=clean the spill", "llm=hf", f"llm.path={tiny_model_dir}", f"{key}={value}"]
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
@@ -227,23 +250,26 @@ def test_any_override_builds_or_is_one_config_error(tiny_model_dir, key, value):
         except HydraException:
             return  # Hydra's own override grammar: it reports these itself
     try:
-        parts = build(cfg)
+        scene = factory.scene(cfg)
+        factory.goal(cfg, scene)
+        factory.planner(cfg)
+        factory.env(cfg, scene).close()
     except Exception as exc:
         assert user_error(exc) is not None, f"{key}={value}: {type(exc).__name__}: {exc}"
         assert "\n" not in str(user_error(exc))
-    else:
-        parts["env"].close()
 
 
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("planner.foo=1", "error: bad override: Could not override 'planner.foo'. To append to your config use"),
-        ("llm=nope", "error: bad override: In 'config': Could not find 'llm/nope'; Available options in 'llm':"),
+        ("planner.foo=1", "error: unknown key 'planner.foo'; valid: 'planner.id', 'planner.max_attempts', "),
+        ("planer.max_steps=3", "error: unknown key 'planer.max_steps'; did you mean 'planner.max_steps'?"),
+        ("+planer.max_steps=3", "error: unknown key 'planer.max_steps' (+ adds keys only under scene.objects"),
+        ("llm=nope", "error: unknown choice llm=nope; valid: 'embedded', 'hf', 'openai'."),
         ("planner.max_steps=[1", "error: bad override: no viable alternative at input '[1'"),
     ],
 )
-def test_hydra_grammar_errors_are_one_line_too(tmp_path, override, message):
+def test_bad_overrides_are_one_line_on_stderr(tmp_path, override, message):
     out = run(tmp_path, "instruction=x", override)
     assert out.returncode == 2
-    assert out.stdout.startswith(message) and out.stdout.count("\n") == 1 and not out.stderr.strip()
+    assert out.stderr.startswith(message) and out.stderr.count("\n") == 1 and not out.stdout.strip()

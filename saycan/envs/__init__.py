@@ -1,17 +1,11 @@
-"""Environments by name: ``symbolic`` (the scene graph) and ``pybullet`` (the simulated kitchen)."""
+"""Planner environments by name: ``symbolic`` (the scene graph) and ``pybullet`` (the simulated kitchen)."""
 
-from typing import Any
-
-from saycan.envs.base import ExecResult, PlanEnv
+from saycan.envs.base import ForcedFailures, PlanEnv
 from saycan.registry import Registry
 
 registry: Registry[PlanEnv] = Registry("env")
 registry.register("symbolic", "saycan.envs.symbolic:SymbolicEnv")
-registry.register("pybullet", "saycan.sim.env:KitchenEnv")
+registry.register("pybullet", "saycan.envs.pybullet:KitchenEnv")
+make = registry.make  # _target_: saycan.envs.make in conf/env/*.yaml; the scene is passed when built
 
-
-def make(id: str, **kwargs: Any) -> PlanEnv:
-    return registry.make(id, **kwargs)
-
-
-__all__ = ["ExecResult", "PlanEnv", "make", "registry"]
+__all__ = ["ForcedFailures", "PlanEnv", "make", "registry"]

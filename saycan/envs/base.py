@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from saycan.errors import ConfigError
-from saycan.world import SymbolicWorld
-from skills.skill import Option, Skill
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    """The outcome of running one skill: did its success detector fire, and why not.
-
-    ``info`` holds numbers the trace keeps with the step (e.g. ``sim_steps``, ``sim_s``).
-    """
-
-    success: bool
-    message: str = ""
-    info: dict[str, float] = field(default_factory=dict)
+from saycan.skill import ExecResult, Option, Skill
+from saycan.world.state import SymbolicWorld
 
 
 class ForcedFailures:
@@ -48,10 +35,13 @@ class PlanEnv(Protocol):
     """An environment the planner executes skills in.
 
     ``world`` is the symbolic state that value functions and goal predicates read; an
-    environment backed by a simulator keeps it in sync with the simulation.
+    environment backed by a simulator keeps it in sync with the simulation. ``sim`` is that
+    simulator (`saycan.sim.kitchen.KitchenSim`), or None: value functions that can read the
+    physical state (learned affordances) read it whenever it is there.
     """
 
     world: SymbolicWorld
+    sim: Any
 
     def execute(self, skill: Skill, option: Option) -> ExecResult: ...
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from saycan.envs.base import ExecResult, ForcedFailures
-from saycan.scene import Scene
-from saycan.world import SkillFailure, SymbolicWorld
-from skills.skill import Option, Skill
+from saycan.envs.base import ForcedFailures
+from saycan.skill import ExecResult, Option, Skill
+from saycan.world.scene import Scene
+from saycan.world.state import SkillFailure, SymbolicWorld
 
 
 class SymbolicEnv:
@@ -21,6 +21,7 @@ class SymbolicEnv:
 
     def __init__(self, scene: Scene, force_failures: Mapping[str, int] | None = None) -> None:
         self.world = SymbolicWorld(scene)
+        self.sim = None  # no simulator: value functions read the scene graph
         self.force_failures = ForcedFailures(force_failures)
 
     def execute(self, skill: Skill, option: Option) -> ExecResult:

@@ -12,11 +12,11 @@ from typing import Any
 from saycan.envs.base import PlanEnv
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
-from saycan.jsonl import open_for_append, read_rows
-from saycan.planner import SayCanPlanner
-from saycan.predicates import goal_reached
-from saycan.suite import Suite, Task
-from saycan.trace import PlanTrace, TraceWriter
+from saycan.planner.loop import SayCanPlanner
+from saycan.planner.trace import PlanTrace, TraceWriter
+from saycan.storage.jsonl import open_for_append, read_rows
+from saycan.world.predicates import goal_reached
+from saycan.world.suite import Suite, Task
 
 TASKS_FILE = "tasks.jsonl"
 
@@ -53,7 +53,7 @@ def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], Plan
         try:
             writer = TraceWriter(traces / f"{task.id}.jsonl")
             trace = planner.plan(task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer)
-            physical = not isinstance(env, SymbolicEnv)
+            physical = env.sim is not None  # executed in a simulator: execution success is measured
         finally:
             env.close()
         row["plan"], row["steps"] = trace.plan, len(trace.steps)

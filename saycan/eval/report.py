@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from saycan.suite import FAMILIES
+from saycan.world.suite import FAMILIES
 
 ROW_KEYS = ("id", "family", "instruction", "plan", "plan_success", "execution_success", "steps", "seconds", "error")
 

@@ -1,36 +1,37 @@
-"""Low-level policies by name (``tiny_vla``, ``openvla``, ``openvla_server``) and the executor that runs them."""
+"""Executors: how the planner's arm skills run, by name: ``scripted`` (the env's own routines) or a policy id."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from saycan import policies
 from saycan.envs.base import PlanEnv
-from saycan.executors.base import Policy, PolicyError
-from saycan.registry import Registry
+from saycan.errors import ConfigError, choices_hint
 
-registry: Registry[Policy] = Registry("policy")
-registry.register("tiny_vla", "saycan.vla.policy:TinyVLAPolicy")
-registry.register("openvla", "saycan.executors.openvla:OpenVLAPolicy")
-registry.register("openvla_server", "saycan.executors.openvla_server:OpenVLAClient")
-
+SCRIPTED = "scripted"
 # Keys of an executor config that set up the control loop; the rest build the policy.
 LOOP_KEYS = ("skills", "unnorm_key", "max_steps", "center_crop", "gripper_range", "invert_gripper")
 
 
-def make_policy(id: str, **kwargs: Any) -> Policy:
-    """Build the policy registered as ``id``; weights load here, not at import."""
-    return registry.make(id, **kwargs)
+def check_id(id: str) -> None:
+    """Raise `ConfigError` unless ``id`` is ``scripted`` or a registered policy."""
+    if id != SCRIPTED and id not in policies.registry:
+        raise ConfigError(f"unknown executor {id!r}; {choices_hint(str(id), [SCRIPTED, *policies.registry])}")
 
 
 def make(id: str, env: PlanEnv, **kwargs: Any) -> PlanEnv:
-    """Wrap ``env`` so its arm skills run on the policy ``id`` (``scripted``: the env's own routines)."""
-    if id == "scripted":
+    """``env`` with its arm skills run by the policy ``id`` (``scripted``: ``env`` itself).
+
+    ``_target_: saycan.executors.make`` in conf/executor/*.yaml; the env is passed when built.
+    """
+    check_id(id)
+    if id == SCRIPTED:
         return env
-    from saycan.executors.loop import PolicyExecutor
+    from saycan.executors.policy_executor import PolicyExecutor
 
     PolicyExecutor.require_sim(env)  # before loading any weights
     loop = {k: kwargs.pop(k) for k in LOOP_KEYS if k in kwargs}
-    return PolicyExecutor(env, make_policy(id, **kwargs), **loop)
+    return PolicyExecutor(env, policies.make(id, **kwargs), **loop)
 
 
-__all__ = ["Policy", "PolicyError", "make", "make_policy", "registry"]
+__all__ = ["LOOP_KEYS", "SCRIPTED", "check_id", "make"]

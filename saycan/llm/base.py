@@ -6,9 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from saycan.errors import LLMError
 
-class LLMError(RuntimeError):
-    """The language model could not score (server down, bad reply, missing logprobs)."""
+__all__ = ["LLMError", "OptionScores", "Scorer", "cut_at_stops", "split_trailing_space"]
 
 
 @dataclass(frozen=True)

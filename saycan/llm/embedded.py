@@ -8,9 +8,9 @@ import shutil
 import time
 from pathlib import Path
 
-from saycan.cache import cache_dir
 from saycan.llm.base import LLMError
 from saycan.llm.hf import HFScorer
+from saycan.storage.cache import cache_dir
 
 CACHE_NAME = "gemma3-270m-q4_k_m"
 MANIFEST = "saycan-cache.json"

@@ -1,50 +1,27 @@
-"""LoRA adapters for the planner's LM: plans from the symbolic world as training text, CPU training, loading."""
+"""LoRA adapters for the planner's LM: tokenised training text, CPU training, loading (merged into the weights)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from saycan.errors import ConfigError
-from saycan.prompt import PromptExample, PromptTemplate
 
 ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 SHIPPED_ADAPTERS = Path(__file__).resolve().parent / "adapters"  # llm.adapter=NAME loads adapters/NAME/
 
 
-@dataclass(frozen=True)
-class PlanText:
-    """One training sequence: the planner's prompt for an instruction and the whole plan after it."""
-
-    instruction: str
-    prompt: str  # ends with the first step's number, as at planning time
-    completion: str  # " find the apple, 2. pick up the apple, ..., 5. done"
-
-
-def plan_texts(template: PromptTemplate, plans: Iterable[PromptExample]) -> list[PlanText]:
-    """Render each solved instruction exactly as the planner will see it, step after step."""
-    texts = []
-    for ex in plans:
-        start = replace(template, holding=ex.holding)
-        prompt = start.render(ex.instruction, [])
-        full = start.render(ex.instruction, [(s, True) for s in ex.steps])
-        tail = template.separator + template.step.format(n=len(ex.steps) + 1, text="")
-        texts.append(PlanText(ex.instruction, prompt, full[len(prompt) : len(full) - len(tail)]))
-    return texts
-
-
-def sequences(tokenizer: Any, texts: Sequence[PlanText]) -> list[tuple[list[int], int]]:
-    """(token ids of prompt + completion, index of the first completion token) for each text.
+def sequences(tokenizer: Any, texts: Sequence[tuple[str, str]]) -> list[tuple[list[int], int]]:
+    """(token ids of prompt + completion, index of the first completion token) for each (prompt, completion).
 
     The loss covers the completion only: the adapter learns to plan, not to reproduce the prompt.
     """
     out = []
-    for t in texts:
-        ids = list(tokenizer(t.prompt + t.completion).input_ids)
-        prompt_ids = list(tokenizer(t.prompt).input_ids)
+    for prompt, completion in texts:
+        ids = list(tokenizer(prompt + completion).input_ids)
+        prompt_ids = list(tokenizer(prompt).input_ids)
         start = next((i for i, (a, b) in enumerate(zip(ids, prompt_ids, strict=False)) if a != b), len(prompt_ids))
         out.append((ids, start))
     return out

@@ -11,9 +11,9 @@ import pybullet as p
 import pybullet_data
 
 from saycan.errors import ConfigError
-from saycan.scene import Scene
 from saycan.sim.layout import Station, layout_stations, object_model
 from saycan.sim.robot import PHYSICS_HZ, MobilePanda, render
+from saycan.world.scene import Scene
 
 TIME_STEP = 1.0 / PHYSICS_HZ
 SPILL_SIZE = 0.2

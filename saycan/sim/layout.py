@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from saycan.errors import ConfigError
+from saycan.world.scene import USER
 
 BASE_HEIGHT = 0.45  # the Panda is mounted on a mobile base this tall
 DOCK_GAP = 0.30  # robot base centre to the near edge of a surface, when docked
@@ -74,7 +75,7 @@ KITCHEN_STATIONS: dict[str, Station] = {
         Station("table", (0.0, 2.6), math.pi / 2, 0.7, 1.0, 0.72, (0.75, 0.6, 0.4, 1), "table"),
         Station("sink", (-2.6, 1.4), math.pi, 0.6, 0.8, 0.75, (0.7, 0.72, 0.75, 1), "sink"),
         Station("trash can", (-2.6, -1.4), math.pi, 0.45, 0.45, 0.45, (0.25, 0.25, 0.25, 1), "bin"),
-        Station("you", (0.0, -2.6), -math.pi / 2, 0.4, 0.6, 0.75, (0.3, 0.4, 0.8, 1), "user"),
+        Station(USER, (0.0, -2.6), -math.pi / 2, 0.4, 0.6, 0.75, (0.3, 0.4, 0.8, 1), "user"),
     )
 }
 # Free wall spots for locations a custom scene adds (e.g. a microwave), as (x, y, yaw).

@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pybullet as p
 
-from saycan.envs.base import ExecResult
 from saycan.sim import detectors
 from saycan.sim.kitchen import SPILL_SIZE, KitchenSim
 from saycan.sim.layout import object_model
 from saycan.sim.robot import REACH, down
+from saycan.skill import ExecResult
+from saycan.world.scene import USER
 
 APPROACH = 0.12  # metres above the grasp/release point before descending
 ABOVE = np.array([0.0, 0.0, APPROACH])
@@ -136,7 +137,7 @@ def place(sim: KitchenSim, object: str) -> ExecResult:
 def bring(sim: KitchenSim) -> ExecResult:
     if sim.held_name() is None:
         return ExecResult(False, "holding nothing to bring")
-    return navigate(sim, "you")
+    return navigate(sim, USER)
 
 
 def wipe(sim: KitchenSim, spill: str, tool: str = "sponge") -> ExecResult:

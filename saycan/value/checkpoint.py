@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from saycan import weights
+from saycan.storage import weights
 from saycan.value.model import ValueNet
 
 FORMAT = 1

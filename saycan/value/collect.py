@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from saycan.jsonl import read_rows
-from saycan.rollouts import run_episodes
+from saycan.parallel.local import run_episodes
+from saycan.storage.jsonl import read_rows
 
 SKILLS_PER_EPISODE = 8
 MAX_NOISE = 0.3
@@ -31,29 +31,32 @@ def random_init(scene, rng: np.random.Generator) -> dict[str, Any]:
     return {"robot_at": str(rng.choice(list(scene.locations))), "holding": holding, "objects": objects}
 
 
-def run_episode(scene_def: dict[str, Any], episode: int, seed: int) -> list[dict[str, Any]]:
+def run_episode(scene_def: dict[str, Any], episode: int, seed: int, library: str = "skills") -> list[dict[str, Any]]:
     """Attempt `SKILLS_PER_EPISODE` skills from one random start; half drawn from those the
-    state-based value function deems feasible, so both outcomes are well represented."""
-    import skills
-    from saycan.scene import scene_from_dict
-    from saycan.sim.env import KitchenEnv
+    state-based value function deems feasible, so both outcomes are well represented.
+
+    ``library`` is the skill library whose every skill is tried (`saycan.skill.import_library`).
+    """
+    from saycan.envs.pybullet import KitchenEnv
+    from saycan.skill import make_library
     from saycan.value.features import from_sim
+    from saycan.world.scene import scene_from_dict
 
     rng = np.random.default_rng([seed, episode])
     base = scene_from_dict(scene_def)
     init = random_init(base, rng)
     noise = float(rng.uniform(0, MAX_NOISE))
     env = KitchenEnv(base.with_init(init), seed=int(rng.integers(2**31)), noise=noise)
-    library = {s.id: s for s in skills.make_library() if not s.terminal}
-    options = [o for s in library.values() for o in s.options(env.world)]
+    skills = {s.id: s for s in make_library(library=library) if not s.terminal}
+    options = [o for s in skills.values() for o in s.options(env.world)]
     samples = []
     try:
         for _ in range(SKILLS_PER_EPISODE):
-            feasible = [o for o in options if library[o.skill].value(env.world, **o.kwargs) > 0]
+            feasible = [o for o in options if skills[o.skill].value(env.world, **o.kwargs) > 0]
             pool = feasible if feasible and rng.random() < 0.5 else options
             option = pool[int(rng.integers(len(pool)))]
             tokens = from_sim(env)
-            result = env.execute(library[option.skill], option)
+            result = env.execute(skills[option.skill], option)
             samples.append(
                 {
                     "episode": episode,
@@ -76,7 +79,9 @@ def done_episodes(path: Path) -> set[int]:
     return {r["episode"] for r in read_rows(path) if "episode" in r}
 
 
-def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int) -> Iterator[int]:
+def collect(
+    scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int, library: str = "skills"
+) -> Iterator[int]:
     """Run the episodes not yet in ``path``, appending each one's samples as it finishes.
 
     Yields the number of samples each finished episode added (for a progress bar). Episode e
@@ -85,5 +90,5 @@ def collect(scene_def: dict[str, Any], path: Path, episodes: int, seed: int, wor
     path.parent.mkdir(parents=True, exist_ok=True)
     done = done_episodes(path)
     todo = [e for e in range(episodes) if e not in done]
-    for samples in run_episodes(path, todo, partial(run_episode, scene_def, seed=seed), workers):
+    for samples in run_episodes(path, todo, partial(run_episode, scene_def, seed=seed, library=library), workers):
         yield len(samples)

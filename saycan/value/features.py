@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from saycan.world import SymbolicWorld
+from saycan.world.state import SymbolicWorld
 
 N_FEATURES = 8
 N_GLOBAL = 2  # hand empty, base docked at a location
@@ -58,7 +58,7 @@ def from_world(world: SymbolicWorld, slots_per_location: int = 10) -> StateToken
 
 
 def from_sim(env) -> StateTokens:
-    """Tokens from the PyBullet kitchen of a `saycan.sim.env.KitchenEnv` (exact reach and occlusion)."""
+    """Tokens from the PyBullet kitchen of a `saycan.envs.pybullet.KitchenEnv` (exact reach and occlusion)."""
     from saycan.sim.primitives import free_slots, occluded
     from saycan.sim.robot import REACH
 

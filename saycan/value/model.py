@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from saycan.value.embed import DIM
+from saycan.embed import DIM
 from saycan.value.features import N_FEATURES, N_GLOBAL
 
 

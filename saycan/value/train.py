@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from saycan.rollouts import held_out
-from saycan.value.embed import DIM, TextEmbedder
+from saycan.embed import DIM, TextEmbedder
+from saycan.storage.splits import held_out
 from saycan.value.metrics import auroc, brier
 from saycan.value.model import ValueNet
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from saycan.policies.tiny_vla import VOCAB_SIZE, classes_to_tokens
 from saycan.vla.action_tokenizer import ActionTokenizer
 from saycan.vla.episodes import load_episode, read_index
 from saycan.vla.normalization import ActionStats
-from saycan.vla.policy import VOCAB_SIZE, classes_to_tokens
 
 
 @dataclass

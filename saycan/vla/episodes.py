@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from saycan.jsonl import read_rows
-from saycan.rollouts import run_episodes
+from saycan.parallel.local import run_episodes
+from saycan.storage.jsonl import read_rows
 from saycan.vla.image import STORE_SIZE, resize
 
 MAX_STEPS = 60
@@ -41,8 +41,8 @@ def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any],
 
 def start_episode(scene_def: dict[str, Any], rng: np.random.Generator):
     """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text)."""
-    from saycan.scene import scene_from_dict
-    from saycan.sim.env import KitchenEnv
+    from saycan.envs.pybullet import KitchenEnv
+    from saycan.world.scene import scene_from_dict
 
     scene = scene_from_dict(scene_def)
     skill = str(rng.choice(list(SKILL_MIX), p=list(SKILL_MIX.values())))

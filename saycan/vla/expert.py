@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from saycan.sim.env import ACTION_HIGH, ACTION_LOW, KitchenEnv
+from saycan.envs.pybullet import ACTION_HIGH, ACTION_LOW, KitchenEnv
 from saycan.sim.primitives import ABOVE, grasp_point, grasp_yaw, open_spot
 
 LIFT_SPEED = 0.05  # m per control step once the object is in hand (or released)

@@ -6,10 +6,10 @@ import skills
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
 from saycan.eval.harness import TASKS_FILE, run_suite
-from saycan.planner import SayCanPlanner
-from saycan.prompt import PromptTemplate
-from saycan.suite import load_suite
-from tests.test_planner import PreferenceScorer
+from saycan.planner.loop import SayCanPlanner
+from saycan.planner.prompt import PromptTemplate
+from saycan.world.suite import load_suite
+from tests.scorers import PreferenceScorer
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import yaml
 
-from saycan.jsonl import read_rows
+from saycan.storage.jsonl import read_rows
 
 
 def evaluate(tmp_path, *overrides):
@@ -27,7 +27,7 @@ def test_eval_writes_results_report_and_scores_then_resumes(tmp_path, tiny_model
     assert all(t["steps"] <= 2 and t["execution_success"] is None for t in data["tasks"])
     assert (tmp_path / "run" / "report.md").is_file() and (tmp_path / "run" / "scores.png").is_file()
     again = evaluate(tmp_path, *args)
-    assert again.returncode == 2 and "resume=true" in again.stdout
+    assert again.returncode == 2 and "resume=true" in again.stderr
     resumed = evaluate(tmp_path, *args, "resume=true")
     assert resumed.returncode == 0 and len((tmp_path / "run" / "tasks.jsonl").read_text().splitlines()) == 2
     table = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path / "run")],
@@ -38,7 +38,7 @@ def test_eval_writes_results_report_and_scores_then_resumes(tmp_path, tiny_model
 def test_a_bad_suite_is_rejected_before_anything_runs(tmp_path, mini_suite_path):
     (tmp_path / "bad.yaml").write_text(mini_suite_path.read_text().replace("holding(sponge)", "holding(spnge)"))
     out = evaluate(tmp_path, f"suite={tmp_path / 'bad.yaml'}", f"out={tmp_path / 'run'}")
-    assert out.returncode == 2 and "task p1" in out.stdout and "'spnge'" in out.stdout and "sponge" in out.stdout
+    assert out.returncode == 2 and "task p1" in out.stderr and "'spnge'" in out.stderr and "sponge" in out.stderr
     assert not (tmp_path / "run").exists()
 
 

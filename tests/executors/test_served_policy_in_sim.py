@@ -8,8 +8,8 @@ import pytest
 
 import skills
 from saycan import executors
-from saycan.sim.env import KitchenEnv
-from skills.skill import Option
+from saycan.envs.pybullet import KitchenEnv
+from saycan.skill import Option
 from tests.executors.servers import free_port, wait_for
 
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from saycan.cache import cache_dir
 from saycan.llm import embedded
+from saycan.storage.cache import cache_dir
 
 
 @pytest.mark.slow

@@ -2,8 +2,8 @@ import pytest
 
 from saycan.errors import ConfigError
 from saycan.llm.hf import HFScorer
-from saycan.llm.lora import apply_adapter, plan_texts, sequences, train_adapter
-from saycan.prompt import PromptExample, PromptTemplate
+from saycan.llm.lora import apply_adapter, sequences, train_adapter
+from saycan.planner.prompt import PromptExample, PromptTemplate, plan_texts
 
 TEMPLATE = PromptTemplate.from_config(
     {"examples": [{"instruction": "hold the orange", "steps": ["find the orange", "pick up the orange", "done"]}]}
@@ -25,7 +25,7 @@ def test_plan_text_is_the_prompt_the_planner_sees_then_the_whole_plan():
 
 def test_loss_covers_only_the_completion_tokens(tiny_scorer):
     text = plan_texts(TEMPLATE, PLANS[:1])[0]
-    ids, start = sequences(tiny_scorer.tokenizer, [text])[0]
+    ids, start = sequences(tiny_scorer.tokenizer, [(text.prompt, text.completion)])[0]
     assert tiny_scorer.tokenizer.decode(ids[start:]).strip().startswith("find the apple")
     assert start == len(tiny_scorer.tokenizer(text.prompt).input_ids)
 
@@ -34,7 +34,7 @@ def test_trained_adapter_raises_the_plan_likelihood_and_reloads_from_safetensors
     base = HFScorer.from_path(tiny_model_dir)
     text = plan_texts(TEMPLATE, PLANS[:1])[0]
     before = base.score(text.prompt, [text.completion]).logprobs[0]
-    data = sequences(base.tokenizer, plan_texts(TEMPLATE, PLANS))
+    data = sequences(base.tokenizer, [(t.prompt, t.completion) for t in plan_texts(TEMPLATE, PLANS)])
     model = train_adapter(base.model, data, rank=4, epochs=6, lr=3e-3, accumulate=1)
     model.save_pretrained(tmp_path / "adapter", safe_serialization=True)
     assert not list((tmp_path / "adapter").glob("*.bin"))

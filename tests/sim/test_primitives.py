@@ -2,8 +2,8 @@
 
 import pybullet as p
 
-from saycan.scene import scene_definition, scene_from_dict
 from saycan.sim import primitives as P
+from saycan.world.scene import scene_definition, scene_from_dict
 
 
 def test_find_drives_to_the_object(make_sim):

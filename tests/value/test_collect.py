@@ -1,6 +1,6 @@
-from saycan.jsonl import read_rows as load_rollouts
-from saycan.scene import scene_definition
+from saycan.storage.jsonl import read_rows as load_rollouts
 from saycan.value.collect import collect
+from saycan.world.scene import scene_definition
 
 
 def test_collection_is_seeded_and_resumes_where_it_stopped(tmp_path, kitchen):

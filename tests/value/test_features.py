@@ -1,6 +1,6 @@
 import numpy as np
 
-from saycan.sim.env import KitchenEnv
+from saycan.envs.pybullet import KitchenEnv
 from saycan.value.features import N_FEATURES, from_sim, from_world
 
 

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from saycan.scene import scene_definition
 from saycan.vla.episodes import load_episode, read_index, record, run_demo
+from saycan.world.scene import scene_definition
 
 
 def test_scripted_demo_succeeds_and_records_frames_with_base_frame_actions(kitchen):

@@ -1,0 +1,48 @@
+"""`LearnedAffordance`: the trained value function as the planner's "can"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from saycan.affordance.state import StateAffordance
+from saycan.embed import TextEmbedder
+from saycan.envs.base import PlanEnv
+from saycan.skill import Option, Skill
+from saycan.value import checkpoint
+from saycan.value.features import from_sim, from_world
+from saycan.value.train import batch_tensors, predict
+
+
+class LearnedAffordance:
+    """p(success | state, skill text) from a `ValueNet` checkpoint (default: the one shipped).
+
+    The state comes from the simulator whenever the env has one (``env=pybullet``, with any
+    executor) and from the scene graph in the symbolic world. Skills the checkpoint was not trained
+    on (custom skills, ``done``) keep their own value function.
+
+    Args:
+        checkpoint: Path stem of ``.safetensors`` + ``.json``; None for the shipped checkpoint.
+    """
+
+    def __init__(self, checkpoint_path: str | Path | None = None) -> None:
+        self.model, self.meta = checkpoint.load(checkpoint_path)
+        self.trained = set(self.meta.get("skills", []))
+        self.embed = TextEmbedder()
+        self.own_value = StateAffordance()  # for skills the checkpoint does not know
+
+    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+        learned = [i for i, o in enumerate(options) if o.skill in self.trained]
+        own = [i for i, o in enumerate(options) if o.skill not in self.trained]
+        values = [0.0] * len(options)
+        for i, value in zip(own, self.own_value(env, skills, [options[i] for i in own]), strict=True):
+            values[i] = value
+        if learned:
+            tokens = from_sim(env) if env.sim is not None else from_world(env.world)  # PlanEnv.sim: None if symbolic
+            rows = [
+                {"text": options[i].text, "names": tokens.names, "features": tokens.features, "globals": tokens.globals}
+                for i in learned
+            ]
+            for i, p in zip(learned, predict(self.model, batch_tensors(rows, self.embed)), strict=True):
+                values[i] = float(p)
+        return values

@@ -1,0 +1,135 @@
+"""`PolicyExecutor`: runs the planner's arm skills closed-loop with a VLA policy on the PyBullet kitchen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from saycan.envs.pybullet import KitchenEnv
+from saycan.errors import ConfigError
+from saycan.policies.base import Policy, PolicyError
+from saycan.sim import detectors
+from saycan.sim.kitchen import KitchenSim
+from saycan.skill import ExecResult, Option, Skill
+from saycan.vla.image import CROP_SCALE, center_crop
+from saycan.world.state import SymbolicWorld
+
+ARM_SKILLS = ("pick_up", "put_down", "wipe")  # skills with a success detector a policy can be run against
+
+
+def to_sim_action(raw: np.ndarray, gripper_range: Sequence[float], invert_gripper: bool) -> np.ndarray:
+    """A policy's action in the sim's convention, or `PolicyError` if it is unusable.
+
+    Rejects a wrong shape and NaN/inf first (``np.clip`` would let NaN through). The gripper
+    value is mapped from the checkpoint's ``gripper_range`` (OpenVLA: [0, 1], 1 open) to
+    {-1 closed, +1 open}, flipped first for datasets where the high value means closed.
+
+    Returns: (7,) float64; the sim clips it to its workspace and speed limits.
+    """
+    action = np.array(raw, dtype=np.float64).reshape(-1)  # a copy: decoded replies can be read-only
+    if action.shape != (7,):
+        raise PolicyError(f"the policy returned {action.size} numbers; expected 7 [dx, dy, dz, droll, dpitch, dyaw, g]")
+    if not np.all(np.isfinite(action)):
+        raise PolicyError(f"the policy returned a non-finite action {action.tolist()}")
+    low, high = float(gripper_range[0]), float(gripper_range[1])
+    g = 2 * (action[6] - low) / (high - low) - 1  # -> [-1, 1], +1 open
+    action[6] = 1.0 if (-g if invert_gripper else g) > 0 else -1.0
+    return action
+
+
+class PolicyExecutor:
+    """The planner's env, with ``skills`` run by ``policy`` instead of scripted motions.
+
+    Each control step takes the head-camera image (224x224, centre-cropped if the checkpoint
+    was trained with crop augmentation), asks the policy for an action, and applies it through
+    IK (`KitchenEnv.act`), until the skill's success detector fires or ``max_steps`` pass.
+    Navigation skills (7-DoF arm actions cannot drive the base) and skills not in ``skills``
+    keep the sim's scripted routines.
+
+    Args:
+        env: The PyBullet kitchen.
+        policy: Anything with OpenVLA's ``predict_action``.
+        skills: Skill ids the policy runs (each needs a detector: pick_up, put_down, wipe).
+        unnorm_key: Action statistics to un-normalise with (None: the policy's only one).
+        max_steps: Control steps before the skill counts as failed.
+        center_crop: Centre-crop 90% of the image area, as for checkpoints trained with crops.
+        gripper_range: The policy's (closed-or-open low, high) gripper values.
+        invert_gripper: The policy's high gripper value means closed.
+    """
+
+    def __init__(
+        self,
+        env: KitchenEnv,
+        policy: Policy,
+        skills: Sequence[str] = ("pick_up", "put_down"),
+        unnorm_key: str | None = None,
+        max_steps: int = 60,
+        center_crop: bool = True,
+        gripper_range: Sequence[float] = (-1.0, 1.0),
+        invert_gripper: bool = False,
+    ) -> None:
+        self.require_sim(env)
+        unknown = [s for s in skills if s not in ARM_SKILLS]
+        if unknown:
+            raise ConfigError(f"executor.skills: {unknown} have no success detector; choose from {list(ARM_SKILLS)}")
+        if int(max_steps) < 1:
+            raise ConfigError(f"executor.max_steps must be at least 1, got {max_steps!r}")
+        if len(gripper_range) != 2 or float(gripper_range[0]) == float(gripper_range[1]):
+            raise ConfigError(f"executor.gripper_range must be two different numbers [low, high]; got {gripper_range}")
+        self.env, self.policy, self.skills = env, policy, tuple(skills)
+        self.unnorm_key, self.max_steps, self.center_crop = unnorm_key, int(max_steps), bool(center_crop)
+        self.gripper_range, self.invert_gripper = tuple(gripper_range), bool(invert_gripper)
+
+    @staticmethod
+    def require_sim(env: object) -> None:
+        """Policies act on camera images: only the PyBullet kitchen has them."""
+        if not isinstance(env, KitchenEnv):
+            raise ConfigError(f"a policy executor needs env=pybullet (camera images), got {type(env).__name__}")
+
+    @property
+    def world(self) -> SymbolicWorld:
+        return self.env.world
+
+    @property
+    def sim(self) -> KitchenSim | None:
+        """The kitchen's simulator: learned value functions read the physical state from it."""
+        return self.env.sim
+
+    def execute(self, skill: Skill, option: Option) -> ExecResult:
+        if skill.id not in self.skills:
+            return self.env.execute(skill, option)
+        sim = self.env.sim
+        assert sim is not None
+        if self.env.force_failures.take(option.text):
+            return ExecResult(False, "forced failure (sim.force_failures)")
+        here, start_steps, start = sim.robot_station(), sim.steps, time.perf_counter()
+        success, message, steps = False, f"no success within executor.max_steps={self.max_steps}", 0
+        while steps < self.max_steps:
+            steps += 1
+            image = self.env.head_image()
+            if self.center_crop:
+                image = center_crop(image, CROP_SCALE)
+            try:
+                raw = self.policy.predict_action(image, option.text, self.unnorm_key)
+                action = to_sim_action(raw, self.gripper_range, self.invert_gripper)
+            except PolicyError as exc:  # the arm holds still where it is; the planner decides what next
+                message = str(exc)
+                break
+            self.env.act(action)
+            if detectors.skill_succeeded(sim, skill.id, here, **option.kwargs):
+                success, message = True, ""
+                sim.robot.tuck()
+                break
+        seconds = time.perf_counter() - start
+        self.env.sync()
+        info = {
+            "policy_steps": float(steps),
+            "control_hz": steps / seconds if seconds > 0 else 0.0,
+            **self.env.sim_time(start_steps),
+        }
+        return ExecResult(success, message, info)
+
+    def close(self) -> None:
+        self.env.close()

@@ -1,0 +1,119 @@
+"""Build a run's parts from config in one place: scene, goal, skills, planner and env (run, eval, replay, the API).
+
+Every swappable group builds through its ``_target_`` (a registry's ``make``); parts that need
+objects made at run time (the planner needs the LLM, an env needs the scene) are built as
+Hydra partials and called with them. Ids are checked before anything heavy loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from saycan.envs.base import PlanEnv
+from saycan.skill import Skill
+from saycan.world.predicates import Goal
+from saycan.world.scene import Scene
+
+# Keys of the planner group that are settings of a command's display, not of the planner.
+DISPLAY_KEYS = ("print_top_k",)
+
+
+def _instantiate(node: Any, **kwargs: Any) -> Any:
+    from hydra.utils import instantiate
+
+    return instantiate(node, _convert_="all", **kwargs)  # parts get plain lists and dicts, not OmegaConf nodes
+
+
+def _partial(node: Any) -> Any:
+    return _instantiate(node, _partial_=True)
+
+
+def check_ids(cfg: DictConfig) -> None:
+    """Every registry id the config names is registered (raises `ConfigError` listing the known ones).
+
+    Runs before any model loads, so ``llm.id=gpt9`` is one line at once, not after loading the rest.
+    """
+    from saycan import affordance, envs, executors, llm, planner
+
+    for group, registry in (
+        ("llm", llm.registry),
+        ("affordance", affordance.registry),
+        ("env", envs.registry),
+        ("planner", planner.registry),
+    ):
+        if group in cfg and cfg[group].get("id") is not None:
+            registry.spec(cfg[group].id)
+    if "executor" in cfg:
+        executors.check_id(cfg.executor.id)
+
+
+def scene(cfg: DictConfig) -> Scene:
+    """The ``scene`` group's scene, validated (errors name conf/scene/<choice>.yaml)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from saycan.world.scene import scene_from_dict
+
+    choices = HydraConfig.get().runtime.choices if HydraConfig.initialized() else {}
+    source = f"conf/scene/{choices.get('scene', 'kitchen')}.yaml"
+    return scene_from_dict(OmegaConf.to_container(cfg.scene, resolve=True), source=source)
+
+
+def goal(cfg: DictConfig, scene: Scene) -> Goal | None:
+    """``goal=`` if given, else the goal the suite lists for the instruction, else None."""
+    from saycan.storage.resources import suites_dir
+    from saycan.world.predicates import parse_goal
+    from saycan.world.suite import load_suite
+
+    if cfg.goal is not None:
+        return parse_goal(OmegaConf.to_container(cfg.goal) if OmegaConf.is_config(cfg.goal) else cfg.goal, scene)
+    suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / f"{scene.name}.yaml"
+    if not suite_path.is_file():
+        return None
+    task = load_suite(suite_path, {scene.name: scene}).find(str(cfg.instruction))
+    return task.goal if task else None
+
+
+def skills(cfg: DictConfig) -> list[Skill]:
+    """The ``skills`` group's library: registered ids plus ``extra`` skills built by Hydra."""
+    from saycan.skill import import_library
+
+    if cfg.skills.get("library"):
+        import_library(cfg.skills.library)  # first: an extra may name one of its ids
+    return _instantiate(cfg.skills)
+
+
+def planner(cfg: DictConfig, held_out: Sequence[str] = (), library: Sequence[Skill] | None = None) -> Any:
+    """The planner the config describes; the LLM loads here, after everything cheaper is checked.
+
+    Args:
+        held_out: Instructions never shown as few-shot examples (an evaluation's tasks).
+        library: The skills, if already built (default: `skills`).
+    """
+    from saycan.planner.prompt import PromptTemplate
+
+    check_ids(cfg)
+    library = list(library) if library is not None else skills(cfg)
+    prompt = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
+    settings = OmegaConf.masked_copy(cfg.planner, [k for k in cfg.planner if k not in DISPLAY_KEYS])
+    build = _partial(settings)
+    affordance = _instantiate(cfg.affordance)
+    return build(scorer=_instantiate(cfg.llm), skills=library, prompt=prompt, affordance=affordance, held_out=held_out)
+
+
+def env(cfg: DictConfig, scene: Scene) -> PlanEnv:
+    """The ``env`` group's env in ``scene``, its arm skills on the ``executor`` group's policy."""
+    base = env_from(cfg.env, scene)
+    try:
+        return _partial(cfg.executor)(env=base)
+    except BaseException:
+        base.close()
+        raise
+
+
+def env_from(node: Mapping[str, Any] | DictConfig, scene: Scene, **runtime: Any) -> PlanEnv:
+    """An env from an ``env`` config node (also one recorded in a trace), with ``runtime`` arguments."""
+    return _partial(node)(scene=scene, **runtime)

@@ -1,0 +1,1 @@
+"""Running many seeded episodes or tasks at once: local worker processes."""

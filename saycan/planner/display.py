@@ -1,0 +1,42 @@
+"""Rich terminal output: the per-step score table and the final plan."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from saycan.planner.trace import PlanTrace, Step
+
+
+def step_table(step: Step, top_k: int = 5) -> Table:
+    """The step's top-k candidates by combined score, with LLM, affordance and combined columns."""
+    status = "[green]ok[/]" if step.success else f"[red]failed[/] ({step.message})"
+    retry = " (retry)" if step.chosen_by == "retry" else ""
+    table = Table(title=f"Step {step.index}: {step.chosen}{retry} -> {status}", title_justify="left")
+    table.add_column("skill")
+    table.add_column("LLM score", justify="right")
+    table.add_column("affordance", justify="right")
+    table.add_column("combined", justify="right")
+    for option in sorted(step.options, key=lambda o: -o.combined)[:top_k]:
+        style = "bold" if option.text == step.chosen else ""
+        table.add_row(
+            option.text, f"{option.llm:.3f}", f"{option.affordance:.2f}", f"{option.combined:.3f}", style=style
+        )
+    llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
+    sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
+    table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s{sim}"
+    return table
+
+
+def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
+    plan = " ".join(f"{i}. {s.chosen}" + ("" if s.success else " (failed)") for i, s in enumerate(trace.steps, 1))
+    console.print(f"[bold]Plan:[/] {plan}", soft_wrap=True)
+    if trace.stop_reason != "done":
+        console.print(f"[yellow]Stopped after {len(trace.steps)} steps ({trace.stop_reason}) without 'done'[/]")
+    if trace.goal is None:
+        console.print("Goal: not known for this instruction (pass goal='[[clean(spill)]]' to check one)")
+    elif trace.goal_reached:
+        console.print(f"Goal {trace.goal}: [green]reached[/]")
+    else:
+        console.print(f"Goal {trace.goal}: [red]not reached[/]")
+    console.print(f"Trace: {trace_path}")

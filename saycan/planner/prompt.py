@@ -1,0 +1,166 @@
+"""The few-shot prompt of SayCan ("Human: ... / Robot: 1. ..., 2. ..."), built from config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from saycan.errors import ConfigError
+
+FIELDS = (
+    "header",
+    "examples",
+    "query",
+    "state",
+    "step",
+    "separator",
+    "failed_suffix",
+    "option_prefix",
+    "retrieve",
+    "retrieve_by",
+    "bank",
+)
+RETRIEVE_BY = ("text", "both")
+
+
+@dataclass(frozen=True)
+class PromptExample:
+    """A solved instruction; ``holding`` is the object in the robot's hand when it starts, if any."""
+
+    instruction: str
+    steps: tuple[str, ...]
+    holding: str | None = None
+
+
+def _examples(items: Any, key: str) -> tuple[PromptExample, ...]:
+    examples = []
+    for i, ex in enumerate(items or []):
+        if not isinstance(ex, Mapping) or not ex.get("instruction") or not ex.get("steps"):
+            raise ConfigError(f"prompt.{key}[{i}] needs 'instruction' and a non-empty 'steps' list, got {ex!r}")
+        holding = ex.get("holding")
+        if holding is not None and (not isinstance(holding, str) or not holding.strip()):
+            raise ConfigError(f"prompt.{key}[{i}].holding must be an object name or left out, got {holding!r}")
+        examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"]), holding))
+    return tuple(examples)
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """Formats the prompt for one planning step.
+
+    The prompt ends right after the next step's number (``"... Robot: 1. find the sponge, 2."``)
+    and every option is scored as ``option_prefix + text`` (``" pick up the sponge"``).
+
+    Attributes:
+        header: Text before the examples; may use ``{objects}`` and ``{locations}``.
+        examples: Solved instructions shown before the query.
+        query: The instruction line, with ``{instruction}``.
+        state: Said after the query when the robot starts with something in its hand, with
+            ``{holding}`` (" I am holding the {holding}."); "" never mentions the hand and
+            leaves out bank examples that start holding something.
+        step: One numbered step, with ``{n}`` and ``{text}``.
+        separator: Between steps.
+        failed_suffix: Appended to a step that failed, so the LLM can replan.
+        option_prefix: Put before each option (the space belongs to the option).
+        retrieve: 0 shows ``examples``; k > 0 shows instead the k examples of ``bank`` nearest
+            to the instruction (see `saycan.planner.retrieval`).
+        retrieve_by: ``"text"``: similarity of the instructions; ``"both"``: its mean with the
+            similarity of the instructions with scene names masked (their structure).
+        bank: Solved instructions with placeholders (``{object}``, ``{location}``, ...), filled in
+            with the scene's names.
+        holding: What the robot holds at the start of this request (set per request by the
+            planner, not from config).
+    """
+
+    header: str = ""
+    examples: tuple[PromptExample, ...] = ()
+    query: str = "Human: {instruction}\nRobot:"
+    state: str = ""
+    step: str = " {n}.{text}"
+    separator: str = ","
+    failed_suffix: str = " (failed)"
+    option_prefix: str = " "
+    retrieve: int = 0
+    retrieve_by: str = "text"
+    bank: tuple[PromptExample, ...] = ()
+    holding: str | None = None
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> PromptTemplate:
+        cfg = dict(cfg)
+        for key in cfg:
+            if key not in FIELDS:
+                raise ConfigError(f"prompt.{key} is not a prompt setting; valid: {', '.join(FIELDS)}")
+        lists = {key: _examples(cfg.pop(key, None), key) for key in ("examples", "bank")}
+        retrieve = cfg.pop("retrieve", 0)
+        if isinstance(retrieve, bool) or not isinstance(retrieve, int) or retrieve < 0:
+            raise ConfigError(f"prompt.retrieve must be an integer >= 0 (0: fixed examples), got {retrieve!r}")
+        template = cls(retrieve=retrieve, **lists, **{k: str(v) for k, v in cfg.items()})
+        if template.retrieve_by not in RETRIEVE_BY:
+            raise ConfigError(f"prompt.retrieve_by={template.retrieve_by!r}; valid: {', '.join(RETRIEVE_BY)}")
+        for name, keys in (("query", ("instruction",)), ("state", ("holding",)), ("step", ("n", "text"))):
+            try:
+                getattr(template, name).format(**{k: "x" for k in keys})
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ConfigError(f"prompt.{name}={getattr(template, name)!r} may only use {keys}: {exc}") from None
+        return template
+
+    def _steps(self, steps: Sequence[tuple[str, bool]], start: int = 1) -> str:
+        parts = [
+            self.step.format(n=i, text=self.option_prefix + text + ("" if ok else self.failed_suffix))
+            for i, (text, ok) in enumerate(steps, start)
+        ]
+        return self.separator.join(parts)
+
+    def _request(self, instruction: str, holding: str | None) -> str:
+        hand = self.state.format(holding=holding) if holding and self.state else ""
+        return self.query.format(instruction=instruction) + hand
+
+    def render(
+        self,
+        instruction: str,
+        steps: Sequence[tuple[str, bool]],
+        objects: Sequence[str] = (),
+        locations: Sequence[str] = (),
+    ) -> str:
+        """The prompt for the next step.
+
+        Args:
+            instruction: The user's request.
+            steps: (text, succeeded) of every step so far.
+            objects, locations: Names for ``{objects}``/``{locations}`` in the header.
+
+        Returns:
+            Text ending with the next step's number, e.g. ``"...Robot: 1. find the sponge, 2."``.
+        """
+        header = self.header.format(objects=", ".join(objects), locations=", ".join(locations))
+        shots = "".join(
+            self._request(ex.instruction, ex.holding) + self._steps([(s, True) for s in ex.steps]) + "\n"
+            for ex in self.examples
+        )
+        done = self._steps(steps)
+        nxt = self.step.format(n=len(steps) + 1, text="")
+        request = self._request(instruction, self.holding)
+        return header + shots + request + done + (self.separator if steps else "") + nxt
+
+
+@dataclass(frozen=True)
+class PlanText:
+    """A LoRA training sequence (`saycan.train_lora`): the planner's prompt for an instruction, then its plan."""
+
+    instruction: str
+    prompt: str  # ends with the first step's number, as at planning time
+    completion: str  # " find the apple, 2. pick up the apple, ..., 5. done"
+
+
+def plan_texts(template: PromptTemplate, plans: Iterable[PromptExample]) -> list[PlanText]:
+    """Render each solved instruction exactly as the planner will see it, step after step."""
+    texts = []
+    for ex in plans:
+        start = replace(template, holding=ex.holding)
+        prompt = start.render(ex.instruction, [])
+        full = start.render(ex.instruction, [(s, True) for s in ex.steps])
+        tail = template.separator + template.step.format(n=len(ex.steps) + 1, text="")
+        texts.append(PlanText(ex.instruction, prompt, full[len(prompt) : len(full) - len(tail)]))
+    return texts

@@ -1,0 +1,156 @@
+"""Plan traces: dataclasses for scored options, steps and plans, written as JSON lines as they happen."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from saycan.errors import ConfigError
+
+
+@dataclass
+class ScoredOption:
+    """One candidate at one step.
+
+    Attributes:
+        text: Skill text, e.g. ``"pick up the sponge"``.
+        skill: Skill id.
+        llm_logprob: log p_LLM(text | prompt), summed or averaged over tokens (``planner.score_reduction``).
+        llm: p_LLM normalised over this step's candidates, in [0, 1].
+        affordance: p(success | state) from the value function, in [0, 1].
+        combined: ``llm * affordance``, the SayCan score.
+    """
+
+    text: str
+    skill: str
+    llm_logprob: float
+    llm: float
+    affordance: float
+    combined: float
+
+
+@dataclass
+class Step:
+    """One executed step: every candidate's scores, the choice, and what happened.
+
+    ``chosen_by`` says how the step was chosen: ``"saycan"`` (top combined score) or ``"retry"``
+    (the planner re-attempted the previous, failed step; see ``planner.recovery``). Traces
+    written before version 0.2 call it ``policy``; `read_trace` reads both.
+    ``generated`` is the step the LLM wrote when ``planner.scoring=generative``.
+    """
+
+    index: int
+    prompt: str
+    options: list[ScoredOption]
+    chosen: str
+    skill: str
+    args: dict[str, str]
+    success: bool
+    message: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    chosen_by: str = "saycan"
+    generated: str | None = None
+
+
+@dataclass
+class PlanTrace:
+    """A whole plan: the header, every step, and the outcome."""
+
+    instruction: str
+    scene: str
+    steps: list[Step] = field(default_factory=list)
+    goal: str | None = None
+    goal_reached: bool | None = None
+    finished: bool = False
+    stop_reason: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plan(self) -> list[str]:
+        """Skill texts in order, failed attempts included."""
+        return [s.chosen for s in self.steps]
+
+
+class TraceWriter:
+    """Appends a trace to a JSON-lines file, one line per record, flushed to disk as it goes.
+
+    Lines: ``{"kind": "header", ...}``, one ``{"kind": "step", ...}`` per step, and
+    ``{"kind": "end", ...}``; a killed run leaves every finished step readable.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] = self.path.open("w", encoding="utf-8")
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def header(self, trace: PlanTrace) -> None:
+        self._write(
+            {
+                "kind": "header",
+                "instruction": trace.instruction,
+                "scene": trace.scene,
+                "goal": trace.goal,
+                "meta": trace.meta,
+            }
+        )
+
+    def step(self, step: Step) -> None:
+        self._write({"kind": "step", **asdict(step)})
+
+    def end(self, trace: PlanTrace) -> None:
+        self._write(
+            {
+                "kind": "end",
+                "plan": trace.plan,
+                "goal_reached": trace.goal_reached,
+                "finished": trace.finished,
+                "stop_reason": trace.stop_reason,
+            }
+        )
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def read_trace(path: str | Path) -> PlanTrace:
+    """Load a trace written by `TraceWriter`; a truncated last line (a killed run) is dropped."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ConfigError(f"trace file {str(path)!r} does not exist") from None
+    trace: PlanTrace | None = None
+    for number, line in enumerate(lines, 1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines):
+                break  # the run was killed mid-write; keep what finished
+            raise ConfigError(f"{path}:{number}: not a JSON line of a saycan trace") from None
+        kind = record.pop("kind", None)
+        if kind == "header":
+            trace = PlanTrace(
+                record["instruction"], record["scene"], goal=record.get("goal"), meta=record.get("meta", {})
+            )
+        elif trace is None:
+            raise ConfigError(f"{path}:{number}: a trace must start with a header line")
+        elif kind == "step":
+            record["options"] = [ScoredOption(**o) for o in record["options"]]
+            if "policy" in record:  # the field's name before 0.2
+                record["chosen_by"] = record.pop("policy")
+            trace.steps.append(Step(**record))
+        elif kind == "end":
+            trace.goal_reached, trace.finished = record.get("goal_reached"), record.get("finished", False)
+            trace.stop_reason = record.get("stop_reason", "")
+    if trace is None:
+        raise ConfigError(f"{path}: empty trace (no header line)")
+    return trace

@@ -1,0 +1,1 @@
+"""Files on disk: JSON lines, checked safetensors weights, the user's cache, the shipped configs and suites."""

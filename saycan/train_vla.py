@@ -1,0 +1,86 @@
+"""`python -m saycan.train_vla`: record scripted demos in the sim and train the tiny VLA by behaviour cloning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from omegaconf import DictConfig
+
+from saycan.cli import Context, command
+
+
+@command("vla_train", text_keys=("data",))
+def main(cfg: DictConfig, ctx: Context) -> None:
+    """Record demos (resumable), train by behaviour cloning, report bin accuracy, optionally install."""
+    import torch
+
+    from saycan import factory
+    from saycan.cli.progress import progress_bar, track
+    from saycan.embed import TextEmbedder
+    from saycan.errors import ConfigError
+    from saycan.policies.tiny_vla import FORMAT, SHIPPED
+    from saycan.storage import weights
+    from saycan.storage.splits import held_out
+    from saycan.vla.bc import bin_accuracy, fit
+    from saycan.vla.dataset import load_demos, targets
+    from saycan.vla.episodes import read_index, record
+    from saycan.vla.normalization import ActionStats, save_statistics
+    from saycan.world.scene import scene_definition
+
+    console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
+    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, cfg.workers)
+    track(console, "demos (episodes)", demos, cfg.episodes, len(read_index(data)))
+    index = [r for r in read_index(data) if r["episode"] < cfg.episodes]
+    ids = sorted(r["episode"] for r in index)
+    if len(ids) < 2:
+        raise ConfigError(f"{len(ids)} demos in {str(data)!r}: too few to train; raise episodes=")
+    val_ids = held_out(ids, cfg.val_fraction, cfg.seed)
+    train, val = load_demos(data, set(ids) - val_ids), load_demos(data, val_ids)
+    if len(train) == 0 or len(val) == 0:
+        raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
+    stats = ActionStats.from_actions(train.actions)
+    embed = TextEmbedder()
+    tensors = {
+        name: (d.images, torch.from_numpy(embed(d.texts)), targets(d.actions, stats))
+        for name, d in (("train", train), ("held-out episodes", val))
+    }
+    with progress_bar(console) as progress:
+        task = progress.add_task("training (epochs)", total=cfg.epochs)
+        model = fit(
+            *tensors["train"],
+            cfg.input_size,
+            cfg.epochs,
+            cfg.batch_size,
+            cfg.lr,
+            cfg.seed,
+            cfg.label_sigma,
+            on_epoch=lambda e, loss: progress.update(task, advance=1, description=f"training (loss {loss:.3f})"),
+        )
+    accuracy = {name: bin_accuracy(model, *t, cfg.input_size) for name, t in tensors.items()}
+    for name, acc in accuracy.items():
+        console.print(
+            f"{name:18s} steps={len(tensors[name][2]):6d}  bin within 2, per dim: " + " ".join(f"{a:.2f}" for a in acc)
+        )
+    ckpt = out / "tiny_vla"
+    ckpt.mkdir(parents=True, exist_ok=True)
+    save_statistics(ckpt / "dataset_statistics.json", {cfg.unnorm_key: stats}, {cfg.unnorm_key: (len(train), len(ids))})
+    meta = {
+        "format": FORMAT,
+        "architecture": model.config,
+        "image": {"input_size": cfg.input_size, "crop_scale": 0.9, "trained_with_crop": True},
+        "episodes": cfg.episodes,
+        "seed": cfg.seed,
+        "skills": sorted({r["skill"] for r in index}),
+        "bin_accuracy": accuracy,
+    }
+    weights.save(model, ckpt / "model", meta)
+    console.print(f"Checkpoint: {ckpt}", soft_wrap=True)
+    if cfg.install:
+        shutil.copytree(ckpt, SHIPPED, dirs_exist_ok=True)
+        console.print(f"Installed as saycan's default tiny_vla: {SHIPPED}")
+    (out / "metrics.json").write_text(json.dumps(accuracy, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Scene files: the kitchen's locations, objects, spills and robot, validated into a scene graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from saycan.errors import ConfigError, choices_hint
+
+USER = "you"  # the person the robot serves; a location objects can be brought to
+ROBOT = "robot"
+TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "description", "scale")
+ROBOT_KEYS = ("at", "holding")
+MAX_NAME = 60  # characters in one object, place or spill name
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A start state for the robot.
+
+    Attributes:
+        name: Scene name, e.g. ``"kitchen"``.
+        locations: Places the robot can drive to, including the user ``"you"``.
+        objects: Object name -> the location it starts at.
+        spills: Spill name -> the location it is at (spills can be wiped, not carried).
+        robot_at: The robot's start location.
+        holding: The object in the robot's hand, or None.
+        source: Where the scene came from, for error messages.
+    """
+
+    name: str
+    locations: tuple[str, ...]
+    objects: dict[str, str]
+    spills: dict[str, str] = field(default_factory=dict)
+    robot_at: str = ""
+    holding: str | None = None
+    source: str = "<scene>"
+
+    def graph(self) -> nx.DiGraph:
+        """The scene graph: nodes carry ``kind``; ``at``/``holding`` edges carry ``relation``."""
+        g = nx.DiGraph(name=self.name)
+        g.add_node(ROBOT, kind="robot")
+        for loc in self.locations:
+            g.add_node(loc, kind="location")
+        for obj, loc in self.objects.items():
+            g.add_node(obj, kind="object")
+            if obj != self.holding:
+                g.add_edge(obj, loc, relation="at")
+        for spill, loc in self.spills.items():
+            g.add_node(spill, kind="spill", clean=False)
+            g.add_edge(spill, loc, relation="at")
+        g.add_edge(ROBOT, self.robot_at, relation="at")
+        if self.holding is not None:
+            g.add_edge(ROBOT, self.holding, relation="holding")
+        return g
+
+    def with_init(self, init: Mapping[str, Any] | None, source: str | None = None) -> Scene:
+        """This scene with start-state overrides ``{robot_at, holding, objects}`` applied and checked."""
+        if not init:
+            return self
+        where = source or self.source
+        _check_keys(init, ("robot_at", "holding", "objects"), where, "init")
+        objects = dict(self.objects)
+        moved = init.get("objects") or {}
+        if not isinstance(moved, Mapping):
+            raise ConfigError(f"{where}: init.objects must map objects to locations, got {moved!r}")
+        for obj, loc in moved.items():
+            obj = _name(obj, where, "init.objects")
+            if obj not in objects:
+                raise ConfigError(f"{where}: init.objects: unknown object {obj!r}; {choices_hint(obj, objects)}")
+            objects[obj] = _name(loc, where, f"init.objects.{obj}")
+        robot_at = _name(init.get("robot_at", self.robot_at), where, "init.robot_at")
+        holding = init.get("holding", self.holding)
+        holding = None if holding in (None, "", "nothing") else _name(holding, where, "init.holding")
+        if holding is not None and holding in objects:
+            objects[holding] = robot_at
+        new = replace(self, objects=objects, robot_at=robot_at, holding=holding)
+        _validate(new, where)
+        return new
+
+
+def _check_keys(data: Mapping[str, Any], valid: tuple[str, ...], source: str, where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: {where} must be a mapping, got {type(data).__name__} {data!r}")
+    for key in data:
+        if key not in valid:
+            raise ConfigError(
+                f"{source}: unknown key {where}.{key!s:.40}; {choices_hint(str(key), valid)}"
+                if str(key).isprintable()
+                else f"{source}: unknown key in {where}: {key!r}"
+            )
+
+
+def _name(value: Any, source: str, key: str) -> str:
+    """One name (an object, a place, a spill): short printable text on one line, as the LLM will read it."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ConfigError(f"{source}: {key} must be a name (text), got {type(value).__name__} {value!r}")
+    name = str(value).strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise ConfigError(
+            f"{source}: {key}: {name!r} is not a usable name; use 1 to {MAX_NAME} printable characters on one line"
+        )
+    return name
+
+
+def _name_list(value: Any, source: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ConfigError(f"{source}: {key} must be a non-empty list of names, got {value!r}")
+    names = tuple(_name(v, source, f"{key}[{i}]") for i, v in enumerate(value))
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{source}: {key} lists {dupes} more than once")
+    return names
+
+
+def _validate(scene: Scene, source: str) -> None:
+    locations = set(scene.locations)
+    for kind, table in (("objects", scene.objects), ("spills", scene.spills)):
+        for name, loc in table.items():
+            if loc not in locations:
+                raise ConfigError(f"{source}: {kind}.{name}: unknown location {loc!r}; {choices_hint(loc, locations)}")
+    clash = (set(scene.objects) | set(scene.spills)) & locations
+    if clash or set(scene.objects) & set(scene.spills):
+        raise ConfigError(f"{source}: names used twice across locations/objects/spills: {sorted(clash)}")
+    if scene.robot_at not in locations:
+        raise ConfigError(
+            f"{source}: robot.at: unknown location {scene.robot_at!r}; {choices_hint(scene.robot_at, locations)}"
+        )
+    if scene.holding is not None and scene.holding not in scene.objects:
+        raise ConfigError(
+            f"{source}: robot.holding: unknown object {scene.holding!r}; {choices_hint(scene.holding, scene.objects)}"
+        )
+
+
+def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
+    """Validate a parsed scene mapping (from YAML or Hydra) into a `Scene`.
+
+    Raises:
+        ConfigError: naming ``source``, the bad key and the valid choices.
+    """
+    _check_keys(data, TOP_KEYS, source, "scene")
+    for key in ("name", "locations", "objects", "robot"):
+        if key not in data:
+            raise ConfigError(f"{source}: missing key {key!r} (a scene needs name, locations, objects, robot)")
+    if data.get("scale") is not None:  # grow to this many kitchen skills with catalogue names
+        from saycan.world.catalogue import grow
+
+        _name_list(data["locations"], source, "locations")
+        if not isinstance(data["objects"], Mapping):
+            raise ConfigError(f"{source}: objects must map each name to a location, got {data['objects']!r}")
+        data = grow(data, data["scale"], source, USER)
+    locations = _name_list(data["locations"], source, "locations")
+    tables: dict[str, dict[str, str]] = {}
+    for key in ("objects", "spills"):
+        table = data.get(key) or {}
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{source}: {key} must map each name to a location, got {table!r}")
+        tables[key] = {_name(k, source, key): _name(v, source, f"{key}.{k}") for k, v in table.items()}
+    robot = data["robot"]
+    _check_keys(robot, ROBOT_KEYS, source, "robot")
+    if "at" not in robot:
+        raise ConfigError(f"{source}: robot.at is required (the robot's start location)")
+    holding = robot.get("holding")
+    scene = Scene(
+        name=_name(data["name"], source, "name"),
+        locations=locations,
+        objects=tables["objects"],
+        spills=tables["spills"],
+        robot_at=_name(robot["at"], source, "robot.at"),
+        holding=None if holding in (None, "", "nothing") else _name(holding, source, "robot.holding"),
+        source=source,
+    )
+    _validate(scene, source)
+    return scene
+
+
+def scene_definition(scene: Scene) -> dict[str, Any]:
+    """The scene as the plain mapping `scene_from_dict` reads (for traces and replays)."""
+    return {
+        "name": scene.name,
+        "locations": list(scene.locations),
+        "objects": dict(scene.objects),
+        "spills": dict(scene.spills),
+        "robot": {"at": scene.robot_at, "holding": scene.holding},
+    }
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A scene file's mapping, with Hydra-style ``defaults: [kitchen, _self_]`` merged from sibling files."""
+    if path in seen:
+        raise ConfigError(f"{path}: defaults form a cycle: {' -> '.join(map(str, (*seen, path)))}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"scene file {str(path)!r} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    data = data if data is not None else {}
+    if not isinstance(data, dict) or "defaults" not in data:
+        return data
+    defaults = data.pop("defaults")
+    if not isinstance(defaults, list) or not all(isinstance(d, str) for d in defaults):
+        raise ConfigError(f"{path}: defaults must be a list of scene names in {path.parent}, got {defaults!r}")
+    from omegaconf import OmegaConf
+
+    merged = OmegaConf.create({})
+    for name in defaults:
+        part = data if name == "_self_" else _read_yaml(path.parent / f"{name}.yaml", (*seen, path))
+        merged = OmegaConf.merge(merged, part)
+    if "_self_" not in defaults:
+        merged = OmegaConf.merge(merged, data)
+    return OmegaConf.to_container(merged)
+
+
+def load_scene(path: str | Path) -> Scene:
+    """Read and validate a scene YAML file (``defaults`` name other scene files to start from)."""
+    path = Path(path)
+    return scene_from_dict(_read_yaml(path), source=str(path))

@@ -1,0 +1,98 @@
+"""Task suites (YAML): instructions with families, start-state overrides and success clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from saycan.errors import ConfigError, choices_hint
+from saycan.world.predicates import Goal, parse_goal
+from saycan.world.scene import Scene
+
+FAMILIES = ("primitive", "nouns", "verbs", "structured", "embodiment", "crowd", "long_horizon")
+TASK_KEYS = ("id", "family", "instruction", "init", "success")
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    family: str
+    instruction: str
+    scene: Scene
+    goal: Goal
+    init: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    scene: str
+    tasks: tuple[Task, ...]
+    source: str
+
+    def find(self, instruction: str) -> Task | None:
+        """The task whose instruction matches (ignoring case and end punctuation) and has no init."""
+
+        def key(text: str) -> str:
+            return " ".join(text.lower().strip(" .!?").split())
+
+        for task in self.tasks:
+            if not task.init and key(task.instruction) == key(instruction):
+                return task
+        return None
+
+
+def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
+    """Read a suite and check every task against its scene before anything runs.
+
+    Args:
+        path: The suite YAML.
+        scenes: Scene name -> `Scene` the suite may name.
+
+    Raises:
+        ConfigError: naming the file, the task id and the valid choices.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"suite file {str(path)!r} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("tasks"), list) or not data["tasks"]:
+        raise ConfigError(f"{path}: a suite needs 'name', 'scene' and a non-empty 'tasks' list")
+    scene_name = str(data.get("scene", "kitchen"))
+    if scene_name not in scenes:
+        raise ConfigError(f"{path}: unknown scene {scene_name!r}; {choices_hint(scene_name, scenes)}")
+    base = scenes[scene_name]
+    tasks, seen = [], set()
+    for i, raw in enumerate(data["tasks"]):
+        where = f"{path}: task {raw.get('id', f'#{i + 1}') if isinstance(raw, Mapping) else f'#{i + 1}'}"
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"{where}: must be a mapping with {', '.join(TASK_KEYS)}")
+        for key in raw:
+            if key not in TASK_KEYS:
+                raise ConfigError(f"{where}: unknown key {key!r}; {choices_hint(str(key), TASK_KEYS)}")
+        for key in ("id", "family", "instruction", "success"):
+            if not raw.get(key):
+                raise ConfigError(f"{where}: missing {key!r}")
+        task_id = str(raw["id"])
+        if task_id in seen:
+            raise ConfigError(f"{where}: duplicate task id {task_id!r}")
+        seen.add(task_id)
+        family = str(raw["family"])
+        if family not in FAMILIES:
+            raise ConfigError(f"{where}: unknown family {family!r}; {choices_hint(family, FAMILIES)}")
+        init = raw.get("init") or {}
+        if not isinstance(init, Mapping):
+            raise ConfigError(f"{where}: init must be a mapping of robot_at, holding, objects; got {init!r}")
+        init = dict(init)
+        scene = base.with_init(init, source=where)
+        tasks.append(
+            Task(task_id, family, str(raw["instruction"]), scene, parse_goal(raw["success"], scene, where), init)
+        )
+    return Suite(str(data.get("name", path.stem)), scene_name, tuple(tasks), str(path))

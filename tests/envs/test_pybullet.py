@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+
+import skills
+from saycan.envs.pybullet import KitchenEnv
+from saycan.errors import ConfigError
+from saycan.skill import Option
+
+
+@pytest.fixture
+def env(kitchen):
+    env = KitchenEnv(kitchen, seed=0)
+    yield env
+    env.close()
+
+
+def test_reset_observes_head_and_wrist_images(env):
+    obs, _ = env.reset(seed=3)
+    assert obs["head"].shape == (224, 224, 3) and obs["head"].dtype == np.uint8
+    assert obs["wrist"].shape == (224, 224, 3) and obs["head"].std() > 5  # an image, not a blank
+    assert env.observation_space.contains(obs)
+
+
+def test_step_moves_the_gripper_by_the_end_effector_delta(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    env.step(np.array([0, 0, 0.03, 0, 0, 0, 1.0]))
+    moved = env.sim.robot.ee_pose()[0] - before
+    assert moved[2] == pytest.approx(0.03, abs=0.01) and abs(moved[0]) < 0.01
+
+
+def test_non_finite_action_holds_the_arm_still(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    _, _, _, _, info = env.step(np.array([np.nan, 0, 0, 0, 0, 0, 1.0]))
+    assert "non-finite" in info["error"]
+    assert np.linalg.norm(env.sim.robot.ee_pose()[0] - before) < 0.005
+
+
+def test_actions_are_clipped_to_the_speed_limit(env):
+    env.reset(seed=0)
+    before = env.sim.robot.ee_pose()[0]
+    env.step(np.array([0, 0, 5.0, 0, 0, 0, 1.0]))  # 5 m in one step: clipped to 5 cm
+    assert env.sim.robot.ee_pose()[0][2] - before[2] < 0.06
+    with pytest.raises(ConfigError, match="7 numbers"):
+        env.step(np.zeros(6))
+
+
+def test_render_is_the_fixed_kitchen_camera(env):
+    frame = env.render()
+    assert frame.shape == (360, 480, 3) and frame.std() > 5
+
+
+def test_execute_maps_the_sim_back_to_the_scene_graph(env):
+    option = Option("pick up the apple", "pick_up", (("object", "apple"),))
+    result = env.execute(skills.make("pick_up"), option)
+    assert result.success and result.info["sim_steps"] > 0 and result.info["sim_s"] > 0
+    assert env.world.holding == "apple" and env.world.robot_at == "near counter"
+
+
+def test_forced_failure_fails_the_next_attempt_only(kitchen):
+    env = KitchenEnv(kitchen, force_failures={"pick up the apple": 1})
+    try:
+        option = Option("pick up the apple", "pick_up", (("object", "apple"),))
+        first = env.execute(skills.make("pick_up"), option)
+        assert not first.success and env.world.holding is None
+        assert env.execute(skills.make("pick_up"), option).success
+    finally:
+        env.close()
+
+
+def test_skill_without_sim_routine_fails_clearly(env):
+    from saycan.skill import FunctionSkill
+
+    wave = FunctionSkill("wave_sim_test", "wave at the {location}", value_fn=lambda world, location: 1.0)
+    result = env.execute(wave, Option("wave at the table", "wave_sim_test", (("location", "table"),)))
+    assert not result.success and "no simulator routine" in result.message
+
+
+def test_step_deltas_are_in_the_base_frame(kitchen):
+    # Docked at the table the base faces +y: "ahead" (+x in the base frame) is +y in the world.
+    env = KitchenEnv(kitchen.with_init({"robot_at": "table"}))
+    try:
+        before = env.sim.robot.ee_pose()[0]
+        env.step(np.array([0.03, 0, 0, 0, 0, 0, 1.0]))
+        moved = env.sim.robot.ee_pose()[0] - before
+        assert moved[1] == pytest.approx(0.03, abs=0.01) and abs(moved[0]) < 0.01
+    finally:
+        env.close()
+
+
+def test_closing_on_an_object_grasps_it_and_opening_releases_it(env):
+    from saycan.vla.expert import PickExpert
+
+    expert = PickExpert("apple")
+    for _ in range(40):
+        action = expert(env)
+        env.step(action)
+        if action[6] < 0:
+            break
+    assert env.sim.held_name() == "apple"  # closed with a finger on it: attached
+    env.step(np.array([0, 0, 0.05, 0, 0, 0, -1.0]))
+    env.step(np.array([0, 0, 0, 0, 0, 0, 1.0]))
+    assert env.sim.held_name() is None
+
+
+def test_closing_on_nothing_grasps_nothing(env):
+    env.step(np.array([0, 0, 0, 0, 0, 0, -1.0]))  # in the air
+    assert env.sim.held_name() is None and not env.sim.robot.gripper_open

@@ -1,0 +1,56 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from saycan.errors import ConfigError
+from saycan.policies.tiny_vla import SHIPPED, VOCAB_SIZE, TinyVLAPolicy, classes_to_tokens, load_checkpoint
+from saycan.vla.action_tokenizer import ActionTokenizer
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return TinyVLAPolicy()
+
+
+def test_shipped_checkpoint_predicts_an_action_within_its_statistics(policy):
+    assert policy.unnorm_keys == ("saycan_kitchen",)
+    image = np.zeros((224, 224, 3), np.uint8)
+    action = policy.predict_action(image, "pick up the apple", "saycan_kitchen")
+    stats = policy.stats["saycan_kitchen"]
+    assert action.shape == (7,) and np.all(np.isfinite(action))
+    assert np.all(action[:6] >= stats.q01[:6] - 1e-9) and np.all(action[:6] <= stats.q99[:6] + 1e-9)
+    assert abs(abs(action[6]) - 1) < 0.01  # the gripper is not normalised: open or closed
+
+
+def test_unknown_unnorm_key_lists_the_known_ones(policy):
+    with pytest.raises(ConfigError, match="saycan_kitchen"):
+        policy.predict_action(np.zeros((64, 64, 3), np.uint8), "pick up the apple", "bridge_orig")
+
+
+def test_network_classes_are_openvla_action_tokens():
+    tokenizer = ActionTokenizer(VOCAB_SIZE)
+    tokens = tokenizer.encode(np.array([-1.0, 0.0, 1.0]))
+    classes = classes_to_tokens(tokens, tokenizer)  # the map is its own inverse
+    assert classes.tolist() == [0, 127, 255]  # 0.0 falls in bin 128 of linspace(-1, 1, 256): class 127
+    assert classes_to_tokens(classes, tokenizer).tolist() == tokens.tolist()
+
+
+def test_corrupted_weights_are_rejected_before_loading(tmp_path):
+    bad = tmp_path / "tiny_vla"
+    shutil.copytree(SHIPPED, bad)
+    data = bytearray((bad / "model.safetensors").read_bytes())
+    data[-10] ^= 0xFF
+    (bad / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(ConfigError, match="sha256.*saycan.train_vla"):
+        load_checkpoint(bad)
+
+
+def test_missing_statistics_say_how_to_fix(tmp_path):
+    bad = tmp_path / "tiny_vla"
+    shutil.copytree(SHIPPED, bad)
+    (bad / "dataset_statistics.json").unlink()
+    with pytest.raises(ConfigError, match="dataset_statistics.json"):
+        load_checkpoint(bad)
+    assert json.loads((SHIPPED / "model.json").read_text())["format"] == 1

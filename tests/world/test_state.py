@@ -1,0 +1,29 @@
+import pytest
+
+from saycan.world.state import SkillFailure, SymbolicWorld
+
+
+def test_grasp_needs_the_object_here_and_an_empty_hand(kitchen):
+    world = SymbolicWorld(kitchen)
+    with pytest.raises(SkillFailure, match="it is at the sink"):
+        world.grasp("sponge")
+    world.grasp("apple")
+    assert world.holding == "apple" and world.location_of("apple") is None
+    with pytest.raises(SkillFailure, match="already holding the apple"):
+        world.grasp("orange")
+
+
+def test_release_puts_the_object_where_the_robot_is(kitchen):
+    world = SymbolicWorld(kitchen)
+    world.grasp("apple")
+    world.move_robot("you")
+    world.release("apple")
+    assert world.location_of("apple") == "you" and world.holding is None
+    with pytest.raises(SkillFailure, match="not holding it"):
+        world.release("apple")
+
+
+def test_snapshot_is_plain_data(kitchen):
+    snap = SymbolicWorld(kitchen).snapshot()
+    assert snap["robot_at"] == "near counter" and snap["clean"] == {"spill": False}
+    assert snap["objects"]["sponge"] == "sink"
