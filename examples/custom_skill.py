@@ -1,118 +1,48 @@
-"""Add your own skill: "heat the {object}" with a microwave, planned in the symbolic world and in the sim.
+"""Add a skill, "heat the {object}", and plan "I want hot soup" with it in both worlds (exit 1 if it fails)."""
 
-    python examples/custom_skill.py            # both worlds, with the embedded LLM
-    python examples/custom_skill.py --symbolic # the symbolic world only
-
-The skill brings its own value function (p(success | state)), symbolic effect and PyBullet
-routine. The planner picks it when the instruction needs it ("I want hot soup"): pick up the
-soup, go to the microwave, heat the soup, ... done. Exits 1 if the soup is not heated at the end.
-"""
-
-from __future__ import annotations
-
-import argparse
 import sys
 
-import yaml
-
-import skills
-from saycan.envs import make as make_env
-from saycan.planner.loop import SayCanPlanner
-from saycan.planner.prompt import PromptTemplate
-from saycan.skill import ExecResult
-from saycan.storage.resources import conf_dir
-from saycan.world.scene import Scene, load_scene, scene_definition, scene_from_dict
-from saycan.world.state import SkillFailure, SymbolicWorld
+import saycan
 
 MICROWAVE = "microwave"
-FOODS = ("soup", "energy bar", "rice chips", "jalapeno chips")
+EXAMPLES = [  # how the skill is used: shown to the LLM among the few-shot examples
+    {"instruction": "heat up the {object} for me", "steps": ["find the {object}", "pick up the {object}",
+     "go to the microwave", "heat the {object}", "bring it to you", "put down the {object}", "done"]},
+]  # fmt: skip
 
 
-def heat_value(world: SymbolicWorld, object: str) -> float:
-    """p(success | state): the food is in hand, at the microwave, and not yet hot."""
+def heat_value(world, object):  # "can": p(success | state), in [0, 1]
     hot = world.graph.nodes[object].get("heated", False)
-    return 0.9 if object in FOODS and world.holding == object and world.robot_at == MICROWAVE and not hot else 0.0
+    return 0.9 if world.holding == object and world.robot_at == MICROWAVE and not hot else 0.0
 
 
-def heat_effect(world: SymbolicWorld, object: str) -> None:
-    if world.robot_at != MICROWAVE or world.holding != object:
-        raise SkillFailure(f"cannot heat the {object}: hold it at the {MICROWAVE}")
+def heat(world, object):  # the effect on the symbolic world; raise SkillFailure when it cannot run
+    if world.holding != object or world.robot_at != MICROWAVE:
+        raise saycan.SkillFailure(f"cannot heat the {object}: hold it at the {MICROWAVE}")
     world.graph.nodes[object]["heated"] = True
 
 
-def heat_simulate(env, object: str) -> ExecResult:
-    """In the kitchen: put the food in the microwave, run it for 2 s, take it out again."""
-    from saycan.sim import primitives
-
-    sim = env.sim
-    if sim.robot_station() != MICROWAVE or sim.held_name() != object:
-        return ExecResult(False, f"hold the {object} at the {MICROWAVE} to heat it")
-    placed = primitives.place(sim, object)
+def heat_in_sim(env, object):  # in the PyBullet kitchen: into the microwave, two seconds, out again
+    if env.world.holding != object or env.world.robot_at != MICROWAVE:
+        return saycan.ExecResult(False, f"hold the {object} at the {MICROWAVE} to heat it")
+    placed = env.routine("put_down", object=object)
     if not placed.success:
         return placed
-    sim.step(240)  # two simulated seconds of heating
+    env.wait(2.0)
     env.world.graph.nodes[object]["heated"] = True
-    return primitives.pick(sim, object)
+    return env.routine("pick_up", object=object)
 
 
-def heat_skill() -> skills.FunctionSkill:
-    """The same skill as an object, for config: 'skills.extra=[{_target_: examples.custom_skill.heat_skill}]'."""
-    return skills.FunctionSkill(
-        "heat", "heat the {object}", value_fn=heat_value, effect=heat_effect, simulate=heat_simulate
-    )
-
-
-def kitchen_with_microwave() -> Scene:
-    """The SayCan kitchen plus a microwave and a bowl of soup on the near counter."""
-    data = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
-    data["locations"].append(MICROWAVE)
-    data["objects"]["soup"] = "near counter"
-    return scene_from_dict(data, source="examples/custom_skill.py")
-
-
-def planner() -> SayCanPlanner:
-    from saycan.llm import make as make_llm
-
-    prompt = yaml.safe_load((conf_dir() / "prompt" / "kitchen.yaml").read_text())
-    # Show the LLM the new skill: one solved template in the bank of few-shot examples, filled in
-    # with every object of the scene and retrieved when a request is about heating.
-    prompt["bank"].append(
-        {
-            "instruction": "heat the {object}",
-            "steps": ["find the {object}", "pick up the {object}", "go to the microwave", "heat the {object}",
-                      "done"],
-        }
-    )  # fmt: skip
-    library = skills.make_library(["find", "pick_up", "put_down", "go_to", "bring", "wipe", "done"])
-    return SayCanPlanner(make_llm("embedded"), [*library, skills.make("heat")], PromptTemplate.from_config(prompt))
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--symbolic", action="store_true", help="skip the PyBullet run")
-    args = parser.parse_args()
-    skills.register(
-        "heat",
-        template="heat the {object}",
-        value_fn=heat_value,
-        effect=heat_effect,
-        simulate=heat_simulate,
-        override=True,
-    )
-    scene, plan = kitchen_with_microwave(), planner()
-    ok = True
-    for env_id in ["symbolic"] if args.symbolic else ["symbolic", "pybullet"]:
-        env = make_env(env_id, scene=scene)
-        try:
-            trace = plan.plan("I want hot soup", env)
-            heated = bool(env.world.graph.nodes["soup"].get("heated"))
-        finally:
-            env.close()
-        print(f"[{env_id}] plan: {' -> '.join(s.chosen + ('' if s.success else ' (failed)') for s in trace.steps)}")
-        print(f"[{env_id}] soup heated: {heated}")
-        ok &= heated and "heat the soup" in trace.plan
-    return 0 if ok else 1
+def heat_skill() -> saycan.FunctionSkill:  # for config too: skills.extra=[{_target_: examples.custom_skill.heat_skill}]
+    return saycan.FunctionSkill("heat", "heat the {object}", heat_value, heat, heat_in_sim, examples=EXAMPLES)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    kitchen = saycan.load_scene("kitchen").extend([MICROWAVE], {"soup": "near counter"}, {"soup": ["food", "soup"]})
+    planner, ok = saycan.Planner(scene=kitchen, extra_skills=[heat_skill()]), True
+    for env in ("symbolic", "pybullet"):
+        result = planner.run("I want hot soup", env=env, goal="at(soup, you)")
+        heated = any(s.chosen == "heat the soup" and s.success for s in result.steps)
+        print(f"[{env}] plan: {' -> '.join(result.plan)}; soup heated: {heated}, brought: {result.goal_reached}")
+        ok &= heated and bool(result.goal_reached)
+    sys.exit(0 if ok else 1)

@@ -64,16 +64,22 @@ def scene(cfg: DictConfig) -> Scene:
 
 def goal(cfg: DictConfig, scene: Scene) -> Goal | None:
     """``goal=`` if given, else the goal the suite lists for the instruction, else None."""
-    from saycan.storage.resources import suites_dir
     from saycan.world.predicates import parse_goal
-    from saycan.world.suite import load_suite
 
     if cfg.goal is not None:
         return parse_goal(OmegaConf.to_container(cfg.goal) if OmegaConf.is_config(cfg.goal) else cfg.goal, scene)
-    suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / f"{scene.name}.yaml"
+    return suite_goal(str(cfg.instruction), scene, cfg.suite)
+
+
+def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal | None:
+    """The goal ``suite`` (default: the shipped suite of the scene) lists for ``instruction``, or None."""
+    from saycan.storage.resources import suites_dir
+    from saycan.world.suite import load_suite
+
+    suite_path = Path(suite) if suite else suites_dir() / f"{scene.name}.yaml"
     if not suite_path.is_file():
         return None
-    task = load_suite(suite_path, {scene.name: scene}).find(str(cfg.instruction))
+    task = load_suite(suite_path, {scene.name: scene}).find(instruction)
     return task.goal if task else None
 
 
@@ -86,12 +92,18 @@ def skills(cfg: DictConfig) -> list[Skill]:
     return _instantiate(cfg.skills)
 
 
-def planner(cfg: DictConfig, held_out: Sequence[str] = (), library: Sequence[Skill] | None = None) -> Any:
+def planner(
+    cfg: DictConfig,
+    held_out: Sequence[str] = (),
+    library: Sequence[Skill] | None = None,
+    scorer: Any = None,
+    affordance: Any = None,
+) -> Any:
     """The planner the config describes; the LLM loads here, after everything cheaper is checked.
 
     Args:
         held_out: Instructions never shown as few-shot examples (an evaluation's tasks).
-        library: The skills, if already built (default: `skills`).
+        library, scorer, affordance: Parts already built, used instead of the config's.
     """
     from saycan.planner.prompt import PromptTemplate
 
@@ -100,8 +112,9 @@ def planner(cfg: DictConfig, held_out: Sequence[str] = (), library: Sequence[Ski
     prompt = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
     settings = OmegaConf.masked_copy(cfg.planner, [k for k in cfg.planner if k not in DISPLAY_KEYS])
     build = _partial(settings)
-    affordance = _instantiate(cfg.affordance)
-    return build(scorer=_instantiate(cfg.llm), skills=library, prompt=prompt, affordance=affordance, held_out=held_out)
+    affordance = affordance if affordance is not None else _instantiate(cfg.affordance)
+    scorer = scorer if scorer is not None else _instantiate(cfg.llm)
+    return build(scorer=scorer, skills=library, prompt=prompt, affordance=affordance, held_out=held_out)
 
 
 def env(cfg: DictConfig, scene: Scene) -> PlanEnv:

@@ -1,14 +1,20 @@
 """`python -m saycan.serve_policy policy=tiny_vla port=8000`: an in-process policy over OpenVLA's REST protocol.
 
 ``POST /act`` takes a json-numpy body ``{"image": (H, W, 3) uint8, "instruction": str, "unnorm_key": str?}``
-and answers the 7-float action as a json-numpy array. Bad requests get a 4xx with the reason as
-``{"error": ...}``; the server keeps serving. ``GET /health`` says which policy is loaded.
+(or OpenVLA ``deploy.py``'s double-encoded ``{"encoded": "<that body as a string>"}``) and answers the
+7-float action as a json-numpy array. Bad requests get a 4xx with the reason as ``{"error": ...}``; a
+failure inside the policy is logged here and answered 500 with a generic message and a request id.
+With ``auth_token_env`` set, requests need ``Authorization: Bearer <the variable's value>`` (else 401).
+``GET /health`` says which policy is loaded.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
 import threading
+import uuid
 from typing import Any
 
 import numpy as np
@@ -32,16 +38,22 @@ class BadRequest(ValueError):
         self.status = status
 
 
-def parse_request(body: bytes, unnorm_keys: tuple[str, ...], max_side: int, max_chars: int) -> dict[str, Any]:
-    """Decode and check one ``/act`` body; raises `BadRequest` naming the field and what is allowed."""
+def _decode(body: bytes | str) -> Any:
     import json_numpy
 
-    if len(body) > MAX_BODY_BYTES:
-        raise BadRequest(f"body of {len(body)} bytes is over the {MAX_BODY_BYTES}-byte limit", 413)
     try:
-        payload = json_numpy.loads(body)
+        return json_numpy.loads(body)
     except (ValueError, TypeError, KeyError) as exc:  # bad JSON, bad base64, unknown or object dtype
         raise BadRequest(f"body is not json-numpy encoded JSON: {exc}", 400) from None
+
+
+def parse_request(body: bytes, unnorm_keys: tuple[str, ...], max_side: int, max_chars: int) -> dict[str, Any]:
+    """Decode and check one ``/act`` body; raises `BadRequest` naming the field and what is allowed."""
+    payload = _decode(body)
+    if isinstance(payload, dict) and "encoded" in payload:  # deploy.py's form for clients that cannot patch json
+        if len(payload) != 1 or not isinstance(payload["encoded"], str):
+            raise BadRequest("an 'encoded' body must be the only field, holding the json-numpy body as a string", 400)
+        payload = _decode(payload["encoded"])
     if not isinstance(payload, dict):
         raise BadRequest(f"body must be a JSON object with image and instruction, got {type(payload).__name__}", 400)
     unknown = sorted(set(payload) - {"image", "instruction", "unnorm_key"})
@@ -65,18 +77,58 @@ def parse_request(body: bytes, unnorm_keys: tuple[str, ...], max_side: int, max_
     return {"image": image, "instruction": instruction, "unnorm_key": key}
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes.
+
+    The declared Content-Length is checked before anything is read, and the stream is counted as
+    it arrives, so an oversized body is never buffered whole.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BadRequest(f"body of {declared} bytes is over the {limit}-byte limit", 413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(f"body is over the {limit}-byte limit", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def bearer_token(env_var: str | None) -> str | None:
+    """The token the server requires, read from the environment variable ``env_var`` (None: no token)."""
+    from saycan.errors import ConfigError
+
+    if not env_var:
+        return None
+    token = os.environ.get(env_var, "")
+    if not token.strip():
+        raise ConfigError(f"auth_token_env={env_var}, but the environment variable {env_var} is not set")
+    return token
+
+
 def create_app(
-    policy: Any, name: str = "policy", max_image_side: int = 1024, max_instruction_chars: int = 512
+    policy: Any,
+    name: str = "policy",
+    max_image_side: int = 1024,
+    max_instruction_chars: int = 512,
+    token: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
-    """A FastAPI app serving ``policy`` (anything with ``predict_action`` and ``unnorm_keys``)."""
+    """A FastAPI app serving ``policy`` (anything with ``predict_action`` and ``unnorm_keys``).
+
+    Args:
+        token: Requests to ``/act`` must carry ``Authorization: Bearer <token>``; None: no check.
+        max_body_bytes: Larger bodies get 413 before they are read whole.
+    """
     import json_numpy
 
     from saycan.errors import ConfigError
-    from saycan.policies.base import PolicyError
 
     app = FastAPI(title="saycan policy server")
     lock = threading.Lock()  # one model: one forward pass at a time
     keys = tuple(policy.unnorm_keys)
+    expected = f"Bearer {token}".encode() if token else None
 
     def predict(request: dict[str, Any]) -> np.ndarray:
         with lock:
@@ -84,16 +136,24 @@ def create_app(
 
     @app.post("/act")
     async def act(request: Request) -> Response:
+        if expected is not None:
+            given = request.headers.get("authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                headers = {"WWW-Authenticate": "Bearer"}
+                return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401, headers=headers)
         try:
-            parsed = parse_request(await request.body(), keys, max_image_side, max_instruction_chars)
+            body = await read_body(request, max_body_bytes)
+            parsed = parse_request(body, keys, max_image_side, max_instruction_chars)
             action = await run_in_threadpool(predict, parsed)
         except BadRequest as exc:
             return JSONResponse({"error": str(exc)}, status_code=exc.status)
-        except ConfigError as exc:  # e.g. several statistics and no unnorm_key
+        except ConfigError as exc:  # e.g. several statistics and no unnorm_key: the client can fix it
             return JSONResponse({"error": str(exc)}, status_code=422)
-        except (PolicyError, RuntimeError, ValueError) as exc:
-            log.exception("policy failed")
-            return JSONResponse({"error": f"the policy failed: {exc}"}, status_code=500)
+        except Exception:  # the policy's own failure: details stay in this server's log
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("policy failed (request %s)", request_id)
+            reply = {"error": "the policy failed on this request; see the server log", "request_id": request_id}
+            return JSONResponse(reply, status_code=500, headers={"X-Request-ID": request_id})
         return Response(json_numpy.dumps(action), media_type="application/json")
 
     @app.get("/health")
@@ -109,8 +169,11 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     import uvicorn
     from hydra.utils import instantiate
 
+    token = bearer_token(cfg.auth_token_env)  # before the policy loads
     policy = instantiate(cfg.policy, _convert_="all")
-    app = create_app(policy, cfg.policy.id, cfg.max_image_side, cfg.max_instruction_chars)
+    app = create_app(policy, cfg.policy.id, cfg.max_image_side, cfg.max_instruction_chars, token)
+    if token is None and cfg.host not in ("127.0.0.1", "localhost", "::1"):
+        ctx.err.print(f"warning: serving on {cfg.host} without a token; set auth_token_env to require one")
     ctx.console.print(f"Serving {cfg.policy.id} on http://{cfg.host}:{cfg.port}/act", highlight=False)
     uvicorn.run(app, host=cfg.host, port=int(cfg.port), log_level=cfg.log_level, timeout_keep_alive=30)
 

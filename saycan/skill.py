@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,21 @@ def placeholders(template: str) -> tuple[str, ...]:
                 + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
             )
     return tuple(dict.fromkeys(fields))
+
+
+def _checked_example(example: Any, where: str) -> dict[str, Any]:
+    """A skill's few-shot example as a plain mapping: an instruction and a non-empty list of steps."""
+    if not isinstance(example, Mapping) or not isinstance(example.get("instruction"), str):
+        raise ConfigError(f"{where} must be a mapping with 'instruction' and 'steps', got {example!r}")
+    steps = example.get("steps")
+    if (
+        not isinstance(steps, Sequence)
+        or isinstance(steps, str)
+        or not steps
+        or not all(isinstance(s, str) for s in steps)
+    ):
+        raise ConfigError(f"{where}.steps must be a non-empty list of skill texts, got {steps!r}")
+    return {**example, "steps": list(steps)}
 
 
 @dataclass(frozen=True)
@@ -77,15 +92,27 @@ class Skill:
         id: The registry id.
         template: Text with ``{object}``, ``{location}`` or ``{spill}`` placeholders.
         success_rate: p(success) when the preconditions hold.
+        examples: Solved requests that use the skill, added to the planner's few-shot bank so it
+            can be chosen: ``{"instruction": "heat the {object}", "steps": ["find the {object}", ...]}``,
+            with the bank's placeholders (``{object}``, ``{other}``, ``{location}``, ``{spill}``)
+            and an optional ``holding``.
     """
 
-    def __init__(self, id: str, template: str, success_rate: float = 1.0, **params: Any) -> None:
+    def __init__(
+        self,
+        id: str,
+        template: str,
+        success_rate: float = 1.0,
+        examples: Sequence[Mapping[str, Any]] = (),
+        **params: Any,
+    ) -> None:
         if not 0.0 <= float(success_rate) <= 1.0:
             raise ConfigError(f"skill {id!r}: success_rate must be in [0, 1], got {success_rate!r}")
         self.id = id
         self.template = template
         self.fields = placeholders(template)
         self.success_rate = float(success_rate)
+        self.examples = tuple(_checked_example(ex, f"skill {id!r}: examples[{i}]") for i, ex in enumerate(examples))
         self.params = params
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     """Collect rollouts (resumable), train, report held-out metrics, optionally install the checkpoint."""
     from saycan import factory
     from saycan.cli.progress import progress_bar, track
-    from saycan.embed import TextEmbedder
+    from saycan.embed import shared_embedder
     from saycan.errors import ConfigError
     from saycan.storage.jsonl import read_rows
     from saycan.value import checkpoint
@@ -31,7 +31,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     train_rows, val_rows, unseen_rows = split(rows, list(cfg.holdout_objects), cfg.val_fraction, cfg.seed)
     if not train_rows or not val_rows:
         raise ConfigError(f"too few rollouts ({len(rows)}) to train; raise episodes=")
-    embed = TextEmbedder()
+    embed = shared_embedder()
     sets = {"train": train_rows, "held-out episodes": val_rows, "unseen objects": unseen_rows}
     tensors = {name: batch_tensors(r, embed) for name, r in sets.items() if r}
     with progress_bar(console) as progress:

@@ -17,7 +17,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     from saycan import factory
     from saycan.cli.progress import progress_bar, track
-    from saycan.embed import TextEmbedder
+    from saycan.embed import shared_embedder
     from saycan.errors import ConfigError
     from saycan.policies.tiny_vla import FORMAT, SHIPPED
     from saycan.storage import weights
@@ -40,7 +40,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     if len(train) == 0 or len(val) == 0:
         raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
     stats = ActionStats.from_actions(train.actions)
-    embed = TextEmbedder()
+    embed = shared_embedder()
     tensors = {
         name: (d.images, torch.from_numpy(embed(d.texts)), targets(d.actions, stats))
         for name, d in (("train", train), ("held-out episodes", val))

@@ -273,3 +273,67 @@ def test_bad_overrides_are_one_line_on_stderr(tmp_path, override, message):
     out = run(tmp_path, "instruction=x", override)
     assert out.returncode == 2
     assert out.stderr.startswith(message) and out.stderr.count("\n") == 1 and not out.stdout.strip()
+
+
+REQUESTS = [
+    "I'm thirsty, can you help?",
+    'say "hi", then: [go] = now',
+    "日本語で水をください",
+    "is x=1, y=${oops}? a\\b",
+]
+
+
+@pytest.mark.parametrize("text", REQUESTS)
+def test_a_request_as_typed_reaches_the_trace_unchanged_in_either_form(tmp_path, tiny_model_dir, text):
+    tiny = ["llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=1", "affordance=state"]
+    for argv in ([text, *tiny], [f"instruction={text}", *tiny]):  # argv exactly as a shell passes it
+        out = run(tmp_path, *argv)
+        assert out.returncode == 0, out.stderr
+        assert json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[0])["instruction"] == text
+
+
+@pytest.mark.parametrize(
+    ("goal", "written"),
+    [
+        ("at(apple, you) or at(orange, you)", "at(apple, you) or at(orange, you)"),
+        ("at(apple, you) and at(orange, you)", "at(apple, you) and at(orange, you)"),
+        ("[[at(apple, you)], [at(orange, you)]]", "at(apple, you) or at(orange, you)"),
+        ("clean(spill)", "clean(spill)"),
+    ],
+)
+def test_goals_as_written(tmp_path, tiny_model_dir, goal, written):
+    out = run(tmp_path, "bring me a fruit", f"goal={goal}", "llm=hf", f"llm.path={tiny_model_dir}",
+              "planner.max_steps=1", "affordance=state")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert f"Goal {written}: " in out.stdout
+    assert json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[0])["goal"] == written
+
+
+def test_the_hint_after_a_free_form_run_is_a_command_that_runs_as_shown(tmp_path, tiny_model_dir):
+    import shlex
+
+    tiny = ["llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=1", "affordance=state"]
+    out = run(tmp_path, "I'm thirsty, can you help?", *tiny)
+    lines = out.stdout.splitlines()
+    hint = lines[lines.index("Goal: not known for this instruction; to check one, run e.g.") + 1].strip()
+    argv = shlex.split(hint)
+    assert argv[:4] == ["python", "-m", "saycan.run", "I'm thirsty, can you help?"]
+    again = run(tmp_path, *argv[3:], *tiny)
+    assert again.returncode == 0, again.stderr
+    assert "Goal at(coke can, you): " in again.stdout
+
+
+def test_a_request_for_what_the_scene_lacks_warns_once_on_stderr_and_plans_on(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "bring me the banana", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=2")
+    assert out.returncode == 0
+    assert out.stderr.count("warning: ") == 1
+    assert "warning: the scene has no banana; its closest objects: apple, orange" in out.stderr
+    assert "Step 1:" in out.stdout and "Plan: " in out.stdout
+
+
+def test_an_empty_instruction_is_refused_before_any_model_loads(tmp_path):
+    started = time.monotonic()
+    out = run(tmp_path, "instruction=")  # what a shell passes for instruction="" (llm=embedded takes seconds to load)
+    assert out.returncode == 2 and not out.stdout
+    assert out.stderr == 'error: instruction is empty; pass one, e.g. instruction="clean the spill"\n'
+    assert time.monotonic() - started < 8

@@ -62,11 +62,66 @@ def test_bad_request_gets_4xx_with_reason_and_the_server_keeps_serving(served, c
     assert post(server.url, {"image": IMAGE, "instruction": "pick up the apple"}).status_code == 200
 
 
-def test_policy_failure_is_a_500_with_reason_and_serving_goes_on(served):
+def test_policy_failure_is_logged_here_and_answered_with_a_request_id_only(served, caplog):
     server, _ = served
     reply = post(server.url, {"image": IMAGE, "instruction": "crash"})
-    assert reply.status_code == 500 and "model exploded" in reply.json()["error"]
+    assert reply.status_code == 500 and "model exploded" not in reply.text  # internals stay on the server
+    request_id = reply.json()["request_id"]
+    assert reply.headers["x-request-id"] == request_id and len(request_id) == 12
+    assert any(request_id in r.getMessage() and "model exploded" in r.exc_text for r in caplog.records if r.exc_text)
     assert post(server.url, {"image": IMAGE, "instruction": "pick up the apple"}).status_code == 200
+
+
+def test_deploy_py_encoded_body_form_is_accepted(served):
+    server, policy = served
+    inner = json_numpy.dumps({"image": IMAGE, "instruction": "put down the apple"})
+    reply = post(server.url, raw=json.dumps({"encoded": inner}).encode())
+    assert reply.status_code == 200 and policy.calls[-1][1] == "put down the apple"
+    bad = post(server.url, raw=json.dumps({"encoded": inner, "instruction": "x"}).encode())
+    assert bad.status_code == 400 and "only field" in bad.json()["error"]
+
+
+def test_body_limit_holds_from_the_declared_length_and_while_streaming():
+    policy = StubPolicy()
+    with UvicornThread(create_app(policy, "stub", max_body_bytes=1000)) as server:
+        declared = httpx.post(server.url + "/act", content=b"x" * 2000, timeout=10)
+        assert declared.status_code == 413 and "2000 bytes" in declared.json()["error"]
+
+        def chunks():  # no Content-Length: chunked transfer, counted as it arrives
+            for _ in range(50):
+                yield b"x" * 100
+
+        streamed = httpx.post(server.url + "/act", content=chunks(), timeout=10)
+        assert streamed.status_code == 413 and "1000-byte limit" in streamed.json()["error"]
+    assert policy.calls == []
+
+
+def test_bearer_token_is_required_when_set_and_the_client_sends_it(monkeypatch):
+    from saycan.policies.base import PolicyError
+    from saycan.policies.openvla_client import OpenVLAClient
+
+    policy = StubPolicy()
+    with UvicornThread(create_app(policy, "stub", token="s3cret")) as server:
+        body = {"image": IMAGE, "instruction": "pick up the apple"}
+        assert post(server.url, body).status_code == 401
+        wrong = httpx.post(server.url + "/act", content=json_numpy.dumps(body), headers={"authorization": "Bearer no"})
+        assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+        monkeypatch.setenv("POLICY_TOKEN", "s3cret")
+        client = OpenVLAClient(server.url, auth_token_env="POLICY_TOKEN")
+        assert np.allclose(client.predict_action(IMAGE, "pick up the apple"), policy.action)
+        monkeypatch.setenv("POLICY_TOKEN", "nope")
+        with pytest.raises(PolicyError, match="refused the request: HTTP 401"):
+            OpenVLAClient(server.url, auth_token_env="POLICY_TOKEN", max_retries=0).predict_action(IMAGE, "x")
+    assert len(policy.calls) == 1
+
+
+def test_a_token_variable_that_is_not_set_is_one_clear_error(monkeypatch):
+    from saycan.errors import ConfigError
+    from saycan.serve_policy import bearer_token
+
+    monkeypatch.delenv("NO_SUCH_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="auth_token_env=NO_SUCH_TOKEN, but the environment variable"):
+        bearer_token("NO_SUCH_TOKEN")
 
 
 def test_health_names_the_policy_and_its_keys(served):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from saycan.affordance.state import StateAffordance
-from saycan.embed import TextEmbedder
+from saycan.embed import shared_embedder
 from saycan.envs.base import PlanEnv
 from saycan.skill import Option, Skill
 from saycan.value import checkpoint
@@ -28,7 +28,7 @@ class LearnedAffordance:
     def __init__(self, checkpoint_path: str | Path | None = None) -> None:
         self.model, self.meta = checkpoint.load(checkpoint_path)
         self.trained = set(self.meta.get("skills", []))
-        self.embed = TextEmbedder()
+        self.embed = shared_embedder()
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:

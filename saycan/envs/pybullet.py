@@ -11,7 +11,7 @@ import numpy as np
 import pybullet as p
 
 from saycan.envs.base import ForcedFailures
-from saycan.errors import ConfigError
+from saycan.errors import ConfigError, choices_hint
 from saycan.sim import primitives
 from saycan.sim.kitchen import TIME_STEP, KitchenSim
 from saycan.sim.robot import CONTROL_STEPS, PHYSICS_HZ
@@ -104,6 +104,19 @@ class KitchenEnv(gym.Env):
             result = ExecResult(False, "forced failure (sim.force_failures)")
         self.sync()
         return replace(result, success=bool(result.success), info={**result.info, **self.sim_time(start)})
+
+    def routine(self, skill: str, **args: str) -> ExecResult:
+        """Run the kitchen's motion primitive of a skill id (`ROUTINES`), e.g. for a custom skill's ``simulate``:
+        ``env.routine("put_down", object="soup")``."""
+        assert self.sim is not None
+        if skill not in ROUTINES:
+            raise ConfigError(f"the kitchen has no routine {skill!r}; {choices_hint(skill, ROUTINES)}")
+        return ROUTINES[skill](self.sim, fail=False, **args)
+
+    def wait(self, seconds: float) -> None:
+        """Let simulated time pass with the robot still (e.g. a microwave running)."""
+        assert self.sim is not None
+        self.sim.step(max(0, round(seconds / TIME_STEP)))
 
     def sim_time(self, since: int) -> dict[str, float]:
         """Physics steps and simulated seconds since the step count ``since`` (a skill's trace info)."""

@@ -86,10 +86,12 @@ class HFScorer(Scorer):
         trust_remote_code: bool = False,
         batch_size: int | str = "auto",
         adapter: str | Path | None = None,
+        tokenizer: Any = None,
     ) -> HFScorer:
         """Load a causal LM from a local directory (never from a hub: ``local_files_only``).
 
-        ``adapter`` is a LoRA adapter directory (`saycan.llm.lora`), merged into the weights.
+        ``adapter`` is a LoRA adapter directory (`saycan.llm.lora`), merged into the weights;
+        ``tokenizer``, one already loaded (default: the directory's, through ``AutoTokenizer``).
         """
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -104,7 +106,8 @@ class HFScorer(Scorer):
 
         hf_logging.disable_progress_bar()  # a warm load takes seconds; per-tensor bars are noise
         start = time.perf_counter()
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=trust_remote_code)
+        if tokenizer is None:
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=trust_remote_code)
         model = AutoModelForCausalLM.from_pretrained(
             path, dtype=DTYPES[dtype], local_files_only=True, trust_remote_code=trust_remote_code
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from saycan.planner.trace import PlanTrace, Step
@@ -10,9 +13,10 @@ from saycan.planner.trace import PlanTrace, Step
 
 def step_table(step: Step, top_k: int = 5) -> Table:
     """The step's top-k candidates by combined score, with LLM, affordance and combined columns."""
-    status = "[green]ok[/]" if step.success else f"[red]failed[/] ({step.message})"
+    status = "[green]ok[/]" if step.success else f"[red]failed[/] ({escape(step.message)})"
     retry = " (retry)" if step.chosen_by == "retry" else ""
-    table = Table(title=f"Step {step.index}: {step.chosen}{retry} -> {status}", title_justify="left")
+    title = f"Step {step.index}: {escape(step.chosen)}{retry} -> {status}"
+    table = Table(title=title, title_justify="left")
     table.add_column("skill")
     table.add_column("LLM score", justify="right")
     table.add_column("affordance", justify="right")
@@ -20,7 +24,7 @@ def step_table(step: Step, top_k: int = 5) -> Table:
     for option in sorted(step.options, key=lambda o: -o.combined)[:top_k]:
         style = "bold" if option.text == step.chosen else ""
         table.add_row(
-            option.text, f"{option.llm:.3f}", f"{option.affordance:.2f}", f"{option.combined:.3f}", style=style
+            escape(option.text), f"{option.llm:.3f}", f"{option.affordance:.2f}", f"{option.combined:.3f}", style=style
         )
     llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
     sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
@@ -28,13 +32,22 @@ def step_table(step: Step, top_k: int = 5) -> Table:
     return table
 
 
+def shell_quote(text: str) -> str:
+    """``text`` as one shell word: in double quotes when that is safe (the usual request), else single-quoted."""
+    return f'"{text}"' if not set(text) & set('"$`\\!') else shlex.quote(text)
+
+
 def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
+    """The plan, whether the goal was reached (or how to pass one), and where the trace is."""
     plan = " ".join(f"{i}. {s.chosen}" + ("" if s.success else " (failed)") for i, s in enumerate(trace.steps, 1))
-    console.print(f"[bold]Plan:[/] {plan}", soft_wrap=True)
+    console.print(f"[bold]Plan:[/] {escape(plan)}", soft_wrap=True)
     if trace.stop_reason != "done":
         console.print(f"[yellow]Stopped after {len(trace.steps)} steps ({trace.stop_reason}) without 'done'[/]")
     if trace.goal is None:
-        console.print("Goal: not known for this instruction (pass goal='[[clean(spill)]]' to check one)")
+        objects = trace.meta.get("scene_def", {}).get("objects") or {"apple": ""}
+        example = f'python -m saycan.run {shell_quote(trace.instruction)} goal="at({next(iter(objects))}, you)"'
+        console.print("Goal: not known for this instruction; to check one, run e.g.", soft_wrap=True)
+        console.print(f"  {example}", markup=False, highlight=False, soft_wrap=True)
     elif trace.goal_reached:
         console.print(f"Goal {trace.goal}: [green]reached[/]")
     else:

@@ -28,9 +28,9 @@ class GenerativeChooser:
 
     def __init__(self, embed: Callable[[Sequence[str]], np.ndarray] | None = None) -> None:
         if embed is None:
-            from saycan.embed import TextEmbedder
+            from saycan.embed import shared_embedder
 
-            embed = TextEmbedder()
+            embed = shared_embedder()
         self.embed = embed
 
     def __call__(

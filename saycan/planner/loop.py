@@ -11,14 +11,15 @@ from dataclasses import replace
 
 from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
-from saycan.errors import ConfigError
+from saycan.errors import ConfigError, warn
 from saycan.llm.base import Scorer
 from saycan.planner.generative import GenerativeChooser
-from saycan.planner.prompt import PromptTemplate
+from saycan.planner.prompt import PromptTemplate, examples_from
 from saycan.planner.retrieval import ExampleRetriever, expand_bank
 from saycan.planner.termination import TerminationCheck, reweight
 from saycan.planner.trace import PlanTrace, ScoredOption, Step, TraceWriter
 from saycan.skill import Option, Skill
+from saycan.world.catalogue import missing_objects
 from saycan.world.predicates import Goal, format_goal, goal_reached
 from saycan.world.state import SymbolicWorld
 
@@ -110,7 +111,10 @@ class SayCanPlanner:
             raise ConfigError(f"skill ids must be unique, got {ids}")
         self.scorer = scorer
         self.skills = {s.id: s for s in skills}
-        self.prompt = prompt
+        # Skills bring their own few-shot examples, so the LLM sees how a new skill is used.
+        own = [(s.id, ex) for s in skills for ex in getattr(s, "examples", ())]
+        bank = [*prompt.bank, *(examples_from([ex], f"skill {sid!r}: examples")[0] for sid, ex in own)]
+        self.prompt = replace(prompt, bank=tuple(bank))
         self.affordance = affordance or StateAffordance()
         self.max_steps = max_steps
         self.score_reduction = score_reduction
@@ -225,6 +229,10 @@ class SayCanPlanner:
         """
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
+        world = env.world
+        for name, alike in missing_objects(instruction, world.objects, world.scene.attributes).items():
+            trace.warnings.append(f"the scene has no {name}; its closest objects: {', '.join(alike)}")
+            warn(trace.warnings[-1])  # the plan goes on with what there is
         if writer:
             writer.header(trace)
         options = self.candidates(env.world)

@@ -33,7 +33,8 @@ class PromptExample:
     holding: str | None = None
 
 
-def _examples(items: Any, key: str) -> tuple[PromptExample, ...]:
+def examples_from(items: Any, key: str) -> tuple[PromptExample, ...]:
+    """Solved instructions from config (``prompt.<key>``) or a skill's ``examples``, checked."""
     examples = []
     for i, ex in enumerate(items or []):
         if not isinstance(ex, Mapping) or not ex.get("instruction") or not ex.get("steps"):
@@ -92,7 +93,7 @@ class PromptTemplate:
         for key in cfg:
             if key not in FIELDS:
                 raise ConfigError(f"prompt.{key} is not a prompt setting; valid: {', '.join(FIELDS)}")
-        lists = {key: _examples(cfg.pop(key, None), key) for key in ("examples", "bank")}
+        lists = {key: examples_from(cfg.pop(key, None), key) for key in ("examples", "bank")}
         retrieve = cfg.pop("retrieve", 0)
         if isinstance(retrieve, bool) or not isinstance(retrieve, int) or retrieve < 0:
             raise ConfigError(f"prompt.retrieve must be an integer >= 0 (0: fixed examples), got {retrieve!r}")

@@ -129,9 +129,9 @@ class ExampleRetriever:
         if not bank:
             raise ConfigError("prompt.retrieve > 0 needs a non-empty prompt.bank of solved instructions")
         if embed is None:
-            from saycan.embed import TextEmbedder
+            from saycan.embed import shared_embedder
 
-            embed = TextEmbedder()
+            embed = shared_embedder()
         self.bank, self.k, self.embed, self.per_group = list(bank), int(k), embed, int(per_group)
         self.groups = list(groups) if groups is not None else list(range(len(self.bank)))
         self.masker = name_pattern(names) if names else None  # scene names, masked for the structure

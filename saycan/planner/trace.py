@@ -68,6 +68,7 @@ class PlanTrace:
     finished: bool = False
     stop_reason: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def plan(self) -> list[str]:
@@ -100,6 +101,7 @@ class TraceWriter:
                 "scene": trace.scene,
                 "goal": trace.goal,
                 "meta": trace.meta,
+                "warnings": trace.warnings,
             }
         )
 
@@ -139,7 +141,11 @@ def read_trace(path: str | Path) -> PlanTrace:
         kind = record.pop("kind", None)
         if kind == "header":
             trace = PlanTrace(
-                record["instruction"], record["scene"], goal=record.get("goal"), meta=record.get("meta", {})
+                record["instruction"],
+                record["scene"],
+                goal=record.get("goal"),
+                meta=record.get("meta", {}),
+                warnings=record.get("warnings", []),
             )
         elif trace is None:
             raise ConfigError(f"{path}:{number}: a trace must start with a header line")

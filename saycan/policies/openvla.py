@@ -14,6 +14,25 @@ MODEL_KEYS = ("AutoModelForVision2Seq", "AutoModelForImageTextToText")  # OpenVL
 DTYPES = ("auto", "bfloat16", "float16", "float32")
 
 
+def check_code_version(root: Path, written_for: str | None) -> None:
+    """Refuse a checkpoint whose own code targets another major transformers version than the installed one.
+
+    OpenVLA's code was written for transformers 4.40 (config.json ``transformers_version``) and uses
+    APIs that 5.x removed; it then fails deep inside its own modules. Such a checkpoint is served
+    from an environment that has its version (OpenVLA's ``vla-scripts/deploy.py``), and planned
+    with ``executor=openvla_server``.
+    """
+    import transformers
+
+    installed = transformers.__version__
+    if written_for and written_for.split(".")[0] != installed.split(".")[0]:
+        raise ConfigError(
+            f"{root}: its own model code was written for transformers {written_for}, and this environment has "
+            f"{installed}, which cannot run it. Serve it from a venv with pip install transformers=={written_for} "
+            "(OpenVLA's vla-scripts/deploy.py) and plan with executor=openvla_server executor.url=http://HOST:8000"
+        )
+
+
 class OpenVLAPolicy:
     """OpenVLA (or any checkpoint with its ``predict_action``) loaded as its authors run it.
 
@@ -54,12 +73,15 @@ class OpenVLAPolicy:
             raise ConfigError(f"executor.device={device!r} but torch sees no CUDA GPU; use device=cpu")
         self.dtype = getattr(torch, dtype if dtype != "auto" else ("bfloat16" if cuda else "float32"))
         quantization = self._quantization(load_in_8bit, load_in_4bit, cuda)
-        auto_map = json.loads((root / "config.json").read_text()).get("auto_map", {})
+        config = json.loads((root / "config.json").read_text())
+        auto_map = config.get("auto_map", {})
         if auto_map and not trust_remote_code:
             raise ConfigError(
                 f"{root} ships its own model code (auto_map in config.json); OpenVLA checkpoints do. "
                 "Set executor.trust_remote_code=true if you trust that code"
             )
+        if auto_map:
+            check_code_version(root, config.get("transformers_version"))
         self.processor = AutoProcessor.from_pretrained(root, trust_remote_code=trust_remote_code, local_files_only=True)
         model_cls = self._model_class(root, auto_map)
         kwargs = {"dtype": self.dtype, "low_cpu_mem_usage": True, "local_files_only": True}

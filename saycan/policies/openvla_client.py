@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import time
 
@@ -32,6 +33,8 @@ class OpenVLAClient:
         read_timeout: Seconds to wait for an action (a 7B model on a GPU: well under 1 s).
         max_retries: Retries after the first attempt.
         backoff: First retry delay in seconds; doubles each retry, capped at 8 s.
+        auth_token_env: Environment variable holding the server's bearer token (`saycan.serve_policy`'s
+            ``auth_token_env``); the token is sent as ``Authorization: Bearer ...`` and never logged.
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class OpenVLAClient:
         read_timeout: float = 30.0,
         max_retries: int = 3,
         backoff: float = 0.25,
+        auth_token_env: str | None = None,
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigError(f"executor.url must be an http(s) URL like http://127.0.0.1:8000, got {url!r}")
@@ -48,8 +52,14 @@ class OpenVLAClient:
             raise ConfigError(f"executor.max_retries must be >= 0, got {max_retries!r}")
         self.url = url.rstrip("/") + "/act"
         self.max_retries, self.backoff = int(max_retries), float(backoff)
+        headers = {"content-type": "application/json"}
+        if auth_token_env:
+            token = os.environ.get(auth_token_env, "")
+            if not token.strip():
+                raise ConfigError(f"executor.auth_token_env={auth_token_env}, but {auth_token_env} is not set")
+            headers["authorization"] = f"Bearer {token}"
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-        self.http = httpx.Client(timeout=timeout)  # no transport retries: every retry is counted here
+        self.http = httpx.Client(timeout=timeout, headers=headers)  # no transport retries: each retry is counted here
 
     @property
     def unnorm_keys(self) -> tuple[str, ...]:
@@ -66,7 +76,7 @@ class OpenVLAClient:
             if attempt:
                 time.sleep(self._delay(attempt, retry_after))
             try:
-                reply = self.http.post(self.url, content=body, headers={"content-type": "application/json"})
+                reply = self.http.post(self.url, content=body)
             except httpx.TransportError as exc:  # refused, reset, dropped, timed out
                 last, retry_after = f"{type(exc).__name__}: {exc}", None
                 continue

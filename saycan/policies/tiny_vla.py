@@ -51,14 +51,14 @@ class TinyVLAPolicy:
     """
 
     def __init__(self, path: str | Path | None = None, device: str = "cpu") -> None:
-        from saycan.embed import TextEmbedder
+        from saycan.embed import shared_embedder
 
         self.model, self.meta, self.stats = load_checkpoint(path)
         self.model.to(device)
         self.device = device
         self.tokenizer = ActionTokenizer(VOCAB_SIZE, bins=self.model.bins)
         self.input_size = int(self.meta["image"]["input_size"])
-        self.embed = TextEmbedder()
+        self.embed = shared_embedder()
 
     @property
     def unnorm_keys(self) -> tuple[str, ...]:

@@ -2,51 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from saycan.errors import ConfigError
 
 LOCATIONS = ("fridge", "pantry", "cupboard", "dish rack", "stove", "island counter", "window sill", "shelf")
 
-OBJECTS = (
-    # fruit
-    "banana", "pear", "peach", "plum", "mango", "kiwi", "lemon", "lime", "grapefruit", "pineapple", "melon",
-    "grapes", "cherries", "strawberries", "blueberries", "raspberries", "apricot", "nectarine", "pomegranate",
-    "papaya", "avocado", "coconut", "fig", "tangerine",
-    # vegetables
-    "carrot", "cucumber", "tomato", "potato", "onion", "garlic", "bell pepper", "zucchini", "eggplant",
-    "broccoli", "cauliflower", "lettuce", "cabbage", "celery", "corn cob", "mushroom", "sweet potato", "radish",
-    "leek", "ginger root",
-    # drinks
-    "pepsi can", "fanta can", "root beer can", "ginger ale can", "iced tea can", "lemonade bottle",
-    "orange juice carton", "apple juice box", "milk carton", "oat milk carton", "soy milk carton",
-    "sparkling water can", "tonic water bottle", "cold brew can", "energy drink can", "sports drink bottle",
-    "kombucha bottle", "coconut water carton", "chocolate milk carton", "beer bottle",
-    # snacks
-    "pretzels", "popcorn bag", "tortilla chips", "potato chips", "kettle chips", "cheese crackers",
-    "graham crackers", "rice cakes", "granola bar", "protein bar", "trail mix", "peanuts", "cashews",
-    "almonds", "pistachios", "gummy bears", "chocolate bar", "cookies", "muffin", "croissant", "bagel",
-    "donut", "cereal box", "oatmeal packet", "fruit cup", "applesauce pouch", "yogurt cup", "pudding cup",
-    "beef jerky", "seaweed snack",
-    # pantry
-    "peanut butter jar", "jam jar", "honey jar", "olive oil bottle", "vinegar bottle", "soy sauce bottle",
-    "ketchup bottle", "mustard bottle", "mayonnaise jar", "salt shaker", "pepper shaker", "sugar bag",
-    "flour bag", "rice bag", "pasta box", "tomato sauce jar", "soup can", "bean can", "tuna can", "coffee bag",
-    "tea box", "cocoa tin", "spice jar", "bread loaf", "tortillas",
-    # kitchenware
-    "plate", "bowl", "mug", "cup", "glass", "fork", "knife", "spoon", "spatula", "ladle", "whisk", "tongs",
-    "cutting board", "frying pan", "saucepan", "pot lid", "kettle", "teapot", "measuring cup", "mixing bowl",
-    "colander", "grater", "peeler", "can opener", "bottle opener", "rolling pin", "oven mitt", "baking tray",
-    "lunch box", "water jug",
-    # cleaning
-    "dish soap", "paper towels", "dish towel", "scrub brush", "trash bag", "spray bottle", "rubber gloves",
-    "steel wool", "napkins", "tissue box",
-    # around the house
-    "keys", "phone", "remote control", "wallet", "sunglasses", "book", "newspaper", "magazine", "pen",
-    "notepad", "charger cable", "headphones", "candle", "flower vase", "toy car", "tennis ball", "glasses case",
-    "hand cream", "lip balm", "medicine bottle",
-)  # fmt: skip
+# Catalogue objects by category: growing a scene gives each new object its category as an attribute, and a
+# request naming a catalogue object the scene lacks is answered with the scene's objects of that category.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "fruit": (
+        "banana", "pear", "peach", "plum", "mango", "kiwi", "lemon", "lime", "grapefruit", "pineapple", "melon",
+        "grapes", "cherries", "strawberries", "blueberries", "raspberries", "apricot", "nectarine", "pomegranate",
+        "papaya", "avocado", "coconut", "fig", "tangerine",
+    ),
+    "vegetable": (
+        "carrot", "cucumber", "tomato", "potato", "onion", "garlic", "bell pepper", "zucchini", "eggplant",
+        "broccoli", "cauliflower", "lettuce", "cabbage", "celery", "corn cob", "mushroom", "sweet potato", "radish",
+        "leek", "ginger root",
+    ),
+    "drink": (
+        "pepsi can", "fanta can", "root beer can", "ginger ale can", "iced tea can", "lemonade bottle",
+        "orange juice carton", "apple juice box", "milk carton", "oat milk carton", "soy milk carton",
+        "sparkling water can", "tonic water bottle", "cold brew can", "energy drink can", "sports drink bottle",
+        "kombucha bottle", "coconut water carton", "chocolate milk carton", "beer bottle",
+    ),
+    "snack": (
+        "pretzels", "popcorn bag", "tortilla chips", "potato chips", "kettle chips", "cheese crackers",
+        "graham crackers", "rice cakes", "granola bar", "protein bar", "trail mix", "peanuts", "cashews", "almonds",
+        "pistachios", "gummy bears", "chocolate bar", "cookies", "muffin", "croissant", "bagel", "donut",
+        "cereal box", "oatmeal packet", "fruit cup", "applesauce pouch", "yogurt cup", "pudding cup", "beef jerky",
+        "seaweed snack",
+    ),
+    "pantry food": (
+        "peanut butter jar", "jam jar", "honey jar", "olive oil bottle", "vinegar bottle", "soy sauce bottle",
+        "ketchup bottle", "mustard bottle", "mayonnaise jar", "salt shaker", "pepper shaker", "sugar bag",
+        "flour bag", "rice bag", "pasta box", "tomato sauce jar", "soup can", "bean can", "tuna can", "coffee bag",
+        "tea box", "cocoa tin", "spice jar", "bread loaf", "tortillas",
+    ),
+    "kitchenware": (
+        "plate", "bowl", "mug", "cup", "glass", "fork", "knife", "spoon", "spatula", "ladle", "whisk", "tongs",
+        "cutting board", "frying pan", "saucepan", "pot lid", "kettle", "teapot", "measuring cup", "mixing bowl",
+        "colander", "grater", "peeler", "can opener", "bottle opener", "rolling pin", "oven mitt", "baking tray",
+        "lunch box", "water jug",
+    ),
+    "cleaning tool": (
+        "dish soap", "paper towels", "dish towel", "scrub brush", "trash bag", "spray bottle", "rubber gloves",
+        "steel wool", "napkins", "tissue box",
+    ),
+    "household item": (
+        "keys", "phone", "remote control", "wallet", "sunglasses", "book", "newspaper", "magazine", "pen",
+        "notepad", "charger cable", "headphones", "candle", "flower vase", "toy car", "tennis ball", "glasses case",
+        "hand cream", "lip balm", "medicine bottle",
+    ),
+}  # fmt: skip
+OBJECTS = tuple(name for names in CATEGORIES.values() for name in names)
+CATEGORY_OF = {name: category for category, names in CATEGORIES.items() for name in names}
 
 FIXED_SKILLS = 2  # "bring it to you" and "done"
 LOCATIONS_PER_25 = 1  # one new location per 25 skills added, so places grow with the objects
@@ -83,7 +97,27 @@ def grow(data: Mapping[str, Any], skills: int, source: str, user: str) -> dict[s
         raise ConfigError(f"{source}: scale={skills} cannot be reached exactly; valid: at most {most}")
     locations = list(data["locations"]) + new_locations[:n_loc]
     shelves = [loc for loc in locations if loc not in (user, "trash can")]
-    objects = dict(data["objects"])
+    objects, attributes = dict(data["objects"]), dict(data.get("attributes") or {})
     for i, obj in enumerate(new_objects[:n_obj]):
         objects[obj] = shelves[i % len(shelves)]
-    return {**data, "locations": locations, "objects": objects}
+        attributes[obj] = [CATEGORY_OF[obj]]
+    return {**data, "locations": locations, "objects": objects, "attributes": attributes}
+
+
+def missing_objects(
+    text: str, objects: Collection[str], attributes: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """Catalogue objects ``text`` names that are not among ``objects`` -> the objects of the same category.
+
+    "bring me the banana" in the kitchen gives ``{"banana": ["apple", "orange"]}`` (the kitchen's
+    fruit, by the scene's ``attributes``); a plural ("bananas") counts. Words the catalogue does not
+    know are not judged.
+    """
+    lowered = f" {text.lower()} "
+    found = {}
+    for name, category in CATEGORY_OF.items():
+        if name in objects or not re.search(rf"\b{re.escape(name)}(?:e?s)?\b", lowered):
+            continue
+        alike = [obj for obj, words in attributes.items() if category in words]
+        found[name] = alike or difflib.get_close_matches(name, list(objects), n=2, cutoff=0.0)
+    return found

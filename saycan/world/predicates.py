@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,9 @@ from saycan.world.state import SymbolicWorld
 
 ARITY = {"at": 2, "holding": 1, "robot_at": 1, "clean": 1}
 _SYNTAX = re.compile(r"^\s*([a-z_]+)\s*\(([^()]*)\)\s*$")
+_PREDICATE = re.compile(r"[A-Za-z_]\w*\s*\([^()]*\)")
+# What may stand between two predicates of a goal written as text, after spaces and quotes are dropped.
+_AND, _OR = ("and", ",", "&", "&&"), ("or", "|", "||", "],[")
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,40 @@ def parse_predicate(text: str, scene: Scene, where: str = "goal") -> Predicate:
 Goal = tuple[tuple[Predicate, ...], ...]  # any one clause; every predicate in a clause
 
 
-def parse_goal(clauses: Sequence[Sequence[str]] | Sequence[str], scene: Scene, where: str = "goal") -> Goal:
-    """Parse a goal: a list of clauses, each a list of predicates (a flat list is one clause)."""
+def goal_clauses(text: str, where: str = "goal") -> list[list[str]]:
+    """A goal written as text, as clauses of predicates.
+
+    ``"at(apple, you) or at(orange, you)"``, ``"clean(spill) and at(sponge, you)"`` and the list
+    form ``"[[at(apple, you)], [at(orange, you)]]"`` all read as written: ``and`` (or ``,``) joins
+    predicates in a clause, ``or`` (or ``], [``) starts the next clause.
+    """
+    found = list(_PREDICATE.finditer(text))
+    example = 'write e.g. goal="at(apple, you) or at(orange, you)"'
+    if not found:
+        raise ConfigError(f"{where}: no predicate in {text!r}; {example}")
+    outside = [text[: found[0].start()], text[found[-1].end() :]]
+    if any(re.sub(r"[\s\[\]'\"]", "", part) for part in outside):
+        raise ConfigError(f"{where}: cannot read {text!r} around its predicates; {example}")
+    clauses = [[found[0].group()]]
+    for before, match in itertools.pairwise(found):
+        joint = re.sub(r"[\s'\"]", "", text[before.end() : match.start()]).lower()
+        if joint in _AND:
+            clauses[-1].append(match.group())
+        elif joint in _OR:
+            clauses.append([match.group()])
+        else:
+            raise ConfigError(
+                f"{where}: {text[before.end() : match.start()].strip()!r} between {before.group()} and "
+                f"{match.group()}: join predicates with 'and' or 'or'"
+            )
+    return clauses
+
+
+def parse_goal(clauses: Sequence[Sequence[str]] | Sequence[str] | str, scene: Scene, where: str = "goal") -> Goal:
+    """A goal from text (`goal_clauses`) or a list of clauses, each a list of predicates (a flat list: one clause)."""
     example = "e.g. [['at(apple, you)'], ['at(orange, you)']]"
     if isinstance(clauses, str):
-        clauses = [[clauses]]
+        clauses = goal_clauses(clauses, where)
     elif isinstance(clauses, list | tuple) and clauses and all(isinstance(c, str) for c in clauses):
         clauses = [list(clauses)]  # type: ignore[list-item]
     if not isinstance(clauses, list | tuple) or not clauses:

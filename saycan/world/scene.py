@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from saycan.errors import ConfigError, choices_hint
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
 ROBOT = "robot"
-TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "description", "scale")
+TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "description", "scale")
 ROBOT_KEYS = ("at", "holding")
 MAX_NAME = 60  # characters in one object, place or spill name
 
@@ -31,6 +31,8 @@ class Scene:
         robot_at: The robot's start location.
         holding: The object in the robot's hand, or None.
         source: Where the scene came from, for error messages.
+        attributes: Object name -> words that describe it (categories and properties such as
+            ``drink``, ``soda``, ``spicy``, ``cleaning tool``): what requests may call it by.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Scene:
     robot_at: str = ""
     holding: str | None = None
     source: str = "<scene>"
+    attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def graph(self) -> nx.DiGraph:
         """The scene graph: nodes carry ``kind``; ``at``/``holding`` edges carry ``relation``."""
@@ -58,6 +61,22 @@ class Scene:
         if self.holding is not None:
             g.add_edge(ROBOT, self.holding, relation="holding")
         return g
+
+    def extend(
+        self,
+        locations: Sequence[str] = (),
+        objects: Mapping[str, str] | None = None,
+        attributes: Mapping[str, Sequence[str]] | None = None,
+    ) -> Scene:
+        """This scene with more places, objects (name -> location) and attributes, checked like a scene file.
+
+        ``kitchen.extend(["microwave"], {"soup": "near counter"}, {"soup": ["food", "soup"]})``
+        """
+        data = scene_definition(self)
+        data["locations"] += [loc for loc in locations if loc not in data["locations"]]
+        data["objects"].update(objects or {})
+        data["attributes"].update({obj: list(words) for obj, words in (attributes or {}).items()})
+        return scene_from_dict(data, source=self.source)
 
     def with_init(self, init: Mapping[str, Any] | None, source: str | None = None) -> Scene:
         """This scene with start-state overrides ``{robot_at, holding, objects}`` applied and checked."""
@@ -161,6 +180,14 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
         if not isinstance(table, Mapping):
             raise ConfigError(f"{source}: {key} must map each name to a location, got {table!r}")
         tables[key] = {_name(k, source, key): _name(v, source, f"{key}.{k}") for k, v in table.items()}
+    attributes = data.get("attributes") or {}
+    if not isinstance(attributes, Mapping):
+        raise ConfigError(f"{source}: attributes must map objects to lists of words, e.g. {{apple: [fruit, red]}}")
+    for obj in attributes:
+        if obj not in tables["objects"]:
+            raise ConfigError(
+                f"{source}: attributes.{obj}: unknown object; {choices_hint(str(obj), tables['objects'])}"
+            )
     robot = data["robot"]
     _check_keys(robot, ROBOT_KEYS, source, "robot")
     if "at" not in robot:
@@ -174,6 +201,7 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
         robot_at=_name(robot["at"], source, "robot.at"),
         holding=None if holding in (None, "", "nothing") else _name(holding, source, "robot.holding"),
         source=source,
+        attributes={obj: _name_list(words, source, f"attributes.{obj}") for obj, words in attributes.items()},
     )
     _validate(scene, source)
     return scene
@@ -187,6 +215,7 @@ def scene_definition(scene: Scene) -> dict[str, Any]:
         "objects": dict(scene.objects),
         "spills": dict(scene.spills),
         "robot": {"at": scene.robot_at, "holding": scene.holding},
+        "attributes": {obj: list(words) for obj, words in scene.attributes.items()},
     }
 
 
@@ -218,6 +247,13 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
 
 
 def load_scene(path: str | Path) -> Scene:
-    """Read and validate a scene YAML file (``defaults`` name other scene files to start from)."""
+    """Read and validate a scene YAML file (``defaults`` name other scene files to start from).
+
+    A bare name (``"kitchen"``) is a scene shipped in conf/scene/.
+    """
     path = Path(path)
+    if not path.suffix and not path.exists():
+        from saycan.storage.resources import conf_dir
+
+        path = conf_dir() / "scene" / f"{path}.yaml"
     return scene_from_dict(_read_yaml(path), source=str(path))

@@ -120,6 +120,20 @@ def test_quantised_loading_without_a_gpu_says_so(checkpoint):
         OpenVLAPolicy(str(checkpoint), trust_remote_code=True, load_in_4bit=True)
 
 
+def test_checkpoint_code_for_another_transformers_major_says_which_version_to_serve_it_with(checkpoint, tmp_path):
+    import shutil
+
+    import transformers
+
+    old = tmp_path / "openvla-7b"
+    shutil.copytree(checkpoint, old)
+    config = json.loads((old / "config.json").read_text())
+    (old / "config.json").write_text(json.dumps({**config, "transformers_version": "4.40.1"}))
+    assert not transformers.__version__.startswith("4.")
+    with pytest.raises(ConfigError, match=r"written for transformers 4.40.1.*pip install transformers==4.40.1"):
+        OpenVLAPolicy(str(old), trust_remote_code=True)
+
+
 def test_missing_checkpoint_directory_names_the_path(tmp_path):
     with pytest.raises(ConfigError, match="not a checkpoint directory"):
         OpenVLAPolicy(str(tmp_path / "openvla-7b"))
