@@ -98,11 +98,13 @@ def planner(
     library: Sequence[Skill] | None = None,
     scorer: Any = None,
     affordance: Any = None,
+    holdout_similarity: float | None = None,
 ) -> Any:
     """The planner the config describes; the LLM loads here, after everything cheaper is checked.
 
     Args:
         held_out: Instructions never shown as few-shot examples (an evaluation's tasks).
+        holdout_similarity: Hold out their near-copies too (`saycan.planner.holdout`).
         library, scorer, affordance: Parts already built, used instead of the config's.
     """
     from saycan.planner.prompt import PromptTemplate
@@ -114,7 +116,10 @@ def planner(
     build = _partial(settings)
     affordance = affordance if affordance is not None else _instantiate(cfg.affordance)
     scorer = scorer if scorer is not None else _instantiate(cfg.llm)
-    return build(scorer=scorer, skills=library, prompt=prompt, affordance=affordance, held_out=held_out)
+    return build(
+        scorer=scorer, skills=library, prompt=prompt, affordance=affordance, held_out=held_out,
+        holdout_similarity=holdout_similarity,
+    )  # fmt: skip
 
 
 def env(cfg: DictConfig, scene: Scene) -> PlanEnv:

@@ -18,10 +18,12 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     from saycan import factory
     from saycan.cli.progress import progress_bar
+    from saycan.embed import shared_embedder
     from saycan.errors import ConfigError
     from saycan.llm.lora import SHIPPED_ADAPTERS, sequences, train_adapter
+    from saycan.planner.holdout import NearCopies
     from saycan.planner.prompt import PromptTemplate, plan_texts
-    from saycan.planner.retrieval import expand_bank
+    from saycan.planner.retrieval import NAME_MASK, expand_bank, name_pattern
     from saycan.storage.resources import suites_dir
     from saycan.world.state import SymbolicWorld
     from saycan.world.suite import load_suite
@@ -35,13 +37,17 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     texts = {o.text for s in factory.skills(cfg) for o in s.options(world)}
     bank, _ = expand_bank(template.bank, world, texts)
     suite = load_suite(Path(cfg.suite) if cfg.suite else suites_dir() / f"{scene.name}.yaml", {scene.name: scene})
-    held_out = {t.instruction.strip().lower() for t in suite.tasks}
-    plans = [ex for ex in bank if ex.instruction.strip().lower() not in held_out]
+    # The suite's requests and their near-copies are no training data (saycan.planner.holdout).
+    pattern = name_pattern([*world.objects, *world.locations, *world.spills])
+    copies = NearCopies([t.instruction for t in suite.tasks], shared_embedder(), lambda t: pattern.sub(NAME_MASK, t),
+                        cfg.holdout_similarity)  # fmt: skip
+    near = copies.near([ex.instruction for ex in bank])
+    plans = [ex for ex, drop in zip(bank, near, strict=True) if not drop]
     if not plans:
-        raise ConfigError("no training plans: prompt.bank is empty or every instruction is in the suite")
+        raise ConfigError("no training plans: prompt.bank is empty or every entry is near a suite instruction")
     scorer = instantiate(cfg.llm)
     data = sequences(scorer.tokenizer, [(t.prompt, t.completion) for t in plan_texts(template, plans)])
-    console.print(f"{len(plans)} training plans ({len(bank) - len(plans)} left out: they are suite instructions)")
+    console.print(f"{len(plans)} training plans ({len(bank) - len(plans)} left out: near suite instructions)")
     losses: list[float] = []
     with progress_bar(console) as progress:
         task = progress.add_task("training (sequences)", total=len(data) * cfg.epochs)

@@ -28,7 +28,9 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     order = [t.id for t in suite.tasks]
     done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
     rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
-    planner = factory.planner(cfg, held_out=[t.instruction for t in suite.tasks])  # no task answers itself
+    # No task is answered by its own wording or a near-copy of it (saycan.planner.holdout).
+    held_out = [t.instruction for t in suite.tasks]
+    planner = factory.planner(cfg, held_out=held_out, holdout_similarity=cfg.eval.holdout_similarity)
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task(f"{suite.name}", total=len(order), completed=len(rows))
         for row in run_suite(suite, planner, lambda t: factory.env(cfg, t.scene), out, True):

@@ -12,25 +12,28 @@ from typing import Any
 from saycan.envs.base import PlanEnv
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
+from saycan.eval.judge import Verdict, judge
 from saycan.planner.loop import SayCanPlanner
 from saycan.planner.trace import PlanTrace, TraceWriter
 from saycan.storage.jsonl import open_for_append, read_rows
-from saycan.world.predicates import goal_reached
 from saycan.world.suite import Suite, Task
 
 TASKS_FILE = "tasks.jsonl"
 
 
-def plan_reaches_goal(planner: SayCanPlanner, task: Task, trace: PlanTrace) -> bool:
-    """Plan success: the plan ends with ``done`` and, executed in the symbolic world, reaches the goal."""
-    if not trace.finished:
-        return False
+def tools(planner: SayCanPlanner) -> set[str]:
+    """Objects the planner's skills use as tools (the wiping tool ``clean`` needs)."""
+    return {str(s.params["tool"]) for s in planner.skills.values() if "tool" in s.params}
+
+
+def judge_plan(planner: SayCanPlanner, task: Task, trace: PlanTrace) -> Verdict:
+    """The plan's steps replayed in the symbolic world from the task's start, judged (`saycan.eval.judge`)."""
     env = SymbolicEnv(task.scene)
     for step in trace.steps:
         if step.success:  # failed attempts had no effect in the world they ran in
             option = next(o for o in planner.candidates(env.world) if o.text == step.chosen)
             env.execute(planner.skills[option.skill], option)
-    return goal_reached(task.goal, env.world)
+    return judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
 
 
 def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], PlanEnv], traces: Path) -> dict[str, Any]:
@@ -42,6 +45,8 @@ def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], Plan
         "instruction": task.instruction,
         "plan": [],
         "plan_success": False,
+        "goal_reached": False,
+        "side_effects": [],
         "execution_success": None,
         "steps": 0,
         "seconds": 0.0,
@@ -53,13 +58,22 @@ def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], Plan
         try:
             writer = TraceWriter(traces / f"{task.id}.jsonl")
             trace = planner.plan(task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer)
-            physical = env.sim is not None  # executed in a simulator: execution success is measured
+            if env.sim is not None:  # executed in a simulator: the same rule on the physical end state
+                executed = judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
+                row["execution_success"] = executed.success
+                row["execution_side_effects"] = executed.side_effects
         finally:
             env.close()
         row["plan"], row["steps"] = trace.plan, len(trace.steps)
-        row["plan_success"] = plan_reaches_goal(planner, task, trace)
-        if physical:
-            row["execution_success"] = bool(trace.finished and trace.goal_reached)
+        first = SymbolicEnv(task.scene).world
+        valid = {o.text for o in planner.candidates(first)}
+        row["nearest_example"], row["similarity"] = planner.few_shot.nearest(task.instruction, first, valid)
+        verdict = judge_plan(planner, task, trace)
+        row["plan_success"], row["goal_reached"], row["side_effects"] = (
+            verdict.success,
+            verdict.goal_reached,
+            verdict.side_effects,
+        )
     except Exception as exc:  # any crash of one task is recorded, and the run goes on
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["traceback"] = traceback.format_exc(limit=5)

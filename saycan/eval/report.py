@@ -10,13 +10,17 @@ from typing import Any
 
 from saycan.world.suite import FAMILIES
 
-ROW_KEYS = ("id", "family", "instruction", "plan", "plan_success", "execution_success", "steps", "seconds", "error")
+ROW_KEYS = (
+    "id", "family", "instruction", "plan", "plan_success", "goal_reached", "side_effects", "execution_success",
+    "nearest_example", "similarity", "steps", "seconds", "error",
+)  # fmt: skip
 
 
 def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     executed = [r["execution_success"] for r in rows if r["execution_success"] is not None]
     return {
         "plan_success": sum(bool(r["plan_success"]) for r in rows) / len(rows) if rows else 0.0,
+        "goal_reached": sum(bool(r.get("goal_reached")) for r in rows) / len(rows) if rows else 0.0,
         "execution_success": sum(executed) / len(executed) if executed else None,
         "n": len(rows),
     }
@@ -33,7 +37,7 @@ def write_results(out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str
     rank = {task_id: i for i, task_id in enumerate(order)}
     tasks = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
     summary = summarize(tasks)
-    data = {"summary": summary, "tasks": [{k: r[k] for k in ROW_KEYS} for r in tasks]}
+    data = {"summary": summary, "tasks": [{k: r.get(k) for k in ROW_KEYS} for r in tasks]}
     tmp = out / "results.json.tmp"
     tmp.write_text(json.dumps(data, indent=2))
     os.replace(tmp, out / "results.json")
@@ -46,12 +50,11 @@ def _pct(value: float | None) -> str:
 
 def write_report(out: Path, summary: dict[str, Any], title: str) -> None:
     """``report.md`` (per-family table) and ``scores.png`` (bar charts of the same numbers)."""
-    lines = [f"# {title}", "", "| family | n | plan success | execution success |", "|---|---:|---:|---:|"]
-    for family, s in summary["by_family"].items():
-        lines.append(f"| {family} | {s['n']} | {_pct(s['plan_success'])} | {_pct(s['execution_success'])} |")
-    lines.append(
-        f"| **all** | {summary['n']} | {_pct(summary['plan_success'])} | {_pct(summary['execution_success'])} |"
-    )
+    head = "| family | n | plan success | goal reached, side effects allowed | execution success |"
+    lines = [f"# {title}", "", head, "|---|---:|---:|---:|---:|"]
+    for family, s in [*summary["by_family"].items(), ("**all**", summary)]:
+        cells = (_pct(s["plan_success"]), _pct(s.get("goal_reached")), _pct(s["execution_success"]))
+        lines.append(f"| {family} | {s['n']} | " + " | ".join(cells) + " |")
     (out / "report.md").write_text("\n".join(lines) + "\n")
 
     import matplotlib

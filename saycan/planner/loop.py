@@ -13,9 +13,9 @@ from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
 from saycan.errors import ConfigError, warn
 from saycan.llm.base import Scorer
+from saycan.planner.examples import FewShot
 from saycan.planner.generative import GenerativeChooser
 from saycan.planner.prompt import PromptTemplate, examples_from
-from saycan.planner.retrieval import ExampleRetriever, expand_bank
 from saycan.planner.termination import TerminationCheck, reweight
 from saycan.planner.trace import PlanTrace, ScoredOption, Step, TraceWriter
 from saycan.skill import Option, Skill
@@ -81,6 +81,8 @@ class SayCanPlanner:
             (`saycan.planner.termination`); ``"none"`` leaves "done" to be scored like any skill.
         held_out: Instructions never shown as retrieved examples (an evaluation's own tasks, so
             the prompt cannot hold the answer); compared lower-cased.
+        holdout_similarity: With ``held_out``, also hold out the bank's near-copies of them
+            (`saycan.planner.examples.FewShot`).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class SayCanPlanner:
         scoring: str = "saycan",
         termination: str = "none",
         held_out: Collection[str] = (),
+        holdout_similarity: float | None = None,
     ) -> None:
         if score_reduction not in REDUCTIONS:
             raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
@@ -122,8 +125,7 @@ class SayCanPlanner:
         self.recovery = recovery
         self.generative = GenerativeChooser() if scoring == "generative" else None
         self.termination = TerminationCheck() if termination == "ask" else None
-        self.held_out = frozenset(text.strip().lower() for text in held_out)
-        self._retriever: tuple[tuple[tuple[str, ...], ...], ExampleRetriever] | None = None
+        self.few_shot = FewShot(self.prompt, held_out, holdout_similarity)
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""
@@ -135,30 +137,8 @@ class SayCanPlanner:
         return options
 
     def prompt_for(self, instruction: str, world: SymbolicWorld, options: Sequence[Option]) -> PromptTemplate:
-        """The prompt template for ``instruction`` from the state in ``world``.
-
-        It says what the robot holds (``prompt.state``) and, when ``prompt.retrieve`` > 0, shows
-        the retrieved examples nearest to the request and that start.
-        """
-        holding = world.holding if self.prompt.state else None
-        if not self.prompt.retrieve:
-            return replace(self.prompt, holding=holding)
-        key = (world.objects, world.locations, world.spills)
-        if self._retriever is None or self._retriever[0] != key:  # built once per scene
-            bank, groups = expand_bank(self.prompt.bank, world, {o.text for o in options})
-            kept = [
-                i
-                for i, ex in enumerate(bank)
-                if ex.instruction.strip().lower() not in self.held_out and (self.prompt.state or ex.holding is None)
-            ]
-            retriever = ExampleRetriever(
-                [bank[i] for i in kept],
-                self.prompt.retrieve,
-                [groups[i] for i in kept],
-                names=[*world.objects, *world.locations, *world.spills] if self.prompt.retrieve_by == "both" else (),
-            )
-            self._retriever = (key, retriever)
-        return replace(self.prompt, examples=self._retriever[1](instruction, holding), holding=holding)
+        """The prompt template for ``instruction`` from the state in ``world`` (see `FewShot.template`)."""
+        return self.few_shot.template(instruction, world, {o.text for o in options})
 
     def score(
         self,

@@ -14,7 +14,7 @@ from saycan.world.predicates import Goal, parse_goal
 from saycan.world.scene import Scene
 
 FAMILIES = ("primitive", "nouns", "verbs", "structured", "embodiment", "crowd", "long_horizon")
-TASK_KEYS = ("id", "family", "instruction", "init", "success")
+TASK_KEYS = ("id", "family", "instruction", "init", "success", "may_move", "plan", "template")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Task:
     scene: Scene
     goal: Goal
     init: dict[str, Any] = field(default_factory=dict)
+    may_move: tuple[str, ...] = ()  # objects the task lets move besides the ones its clauses name
+    plan: tuple[str, ...] = ()  # a known right plan (generated tasks carry the shortest one)
+    template: str = ""  # the generator template a generated task came from
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,18 @@ class Suite:
             if not task.init and key(task.instruction) == key(instruction):
                 return task
         return None
+
+
+def _names(value: Any, valid: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """A list of object names (or nothing), each one of ``valid``."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of object names, got {value!r}")
+    for name in value:
+        if name not in valid:
+            raise ConfigError(f"{where}: unknown object {name!r}; {choices_hint(name, valid)}")
+    return tuple(value)
 
 
 def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
@@ -92,7 +107,13 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
             raise ConfigError(f"{where}: init must be a mapping of robot_at, holding, objects; got {init!r}")
         init = dict(init)
         scene = base.with_init(init, source=where)
+        may_move = _names(raw.get("may_move"), scene.objects, f"{where}: may_move")
+        plan = raw.get("plan") or []
+        if not isinstance(plan, list) or not all(isinstance(s, str) for s in plan):
+            raise ConfigError(f"{where}: plan must be a list of skill texts, got {plan!r}")
+        goal = parse_goal(raw["success"], scene, where)
         tasks.append(
-            Task(task_id, family, str(raw["instruction"]), scene, parse_goal(raw["success"], scene, where), init)
-        )
+            Task(task_id, family, str(raw["instruction"]), scene, goal, init, may_move, tuple(plan),
+                 str(raw.get("template") or ""))
+        )  # fmt: skip
     return Suite(str(data.get("name", path.stem)), scene_name, tuple(tasks), str(path))

@@ -1,0 +1,90 @@
+"""The few-shot examples a request is shown: retrieved from the bank, with the requests being measured held out."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+
+from saycan.planner.holdout import NearCopies
+from saycan.planner.prompt import PromptExample, PromptTemplate
+from saycan.planner.retrieval import NAME_MASK, ExampleRetriever, expand_bank, name_pattern
+from saycan.world.state import SymbolicWorld
+
+
+class FewShot:
+    """Picks each request's examples from ``prompt.bank`` (filled with the scene's names, once per scene).
+
+    Args:
+        prompt: The prompt template; ``prompt.retrieve`` > 0 turns retrieval on.
+        held_out: Requests never answered by their own entry: an evaluation's instructions.
+        holdout_similarity: With ``held_out``, also hold out every bank entry whose cosine to one
+            of them is at least this, plain or with scene names masked, or that is the same text
+            without articles and prepositions (`saycan.planner.holdout`). None: exact text only.
+    """
+
+    def __init__(
+        self, prompt: PromptTemplate, held_out: Collection[str] = (), holdout_similarity: float | None = None
+    ) -> None:
+        self.prompt = prompt
+        self.held_out = list(held_out)
+        self.holdout_similarity = holdout_similarity
+        self._scene: tuple[tuple[str, ...], ...] | None = None
+        self._kept: list[PromptExample] = []
+        self._retriever: ExampleRetriever | None = None
+        self._mask = None
+
+    def _build(self, world: SymbolicWorld, valid_steps: set[str]) -> None:
+        """The bank for this scene: filled in, held-out entries removed, a retriever over the rest."""
+        from saycan.embed import shared_embedder
+
+        bank, groups = expand_bank(self.prompt.bank, world, valid_steps)
+        exact = {text.strip().lower() for text in self.held_out}
+        kept = [
+            i
+            for i, ex in enumerate(bank)
+            if ex.instruction.strip().lower() not in exact and (self.prompt.state or ex.holding is None)
+        ]
+        names = [*world.objects, *world.locations, *world.spills]
+        pattern = name_pattern(names)
+        self._mask = lambda text: pattern.sub(NAME_MASK, text)
+        if self.held_out and self.holdout_similarity is not None and kept:
+            copies = NearCopies(self.held_out, shared_embedder(), self._mask, self.holdout_similarity)
+            near = copies.near([bank[i].instruction for i in kept])
+            kept = [i for i, drop in zip(kept, near, strict=True) if not drop]
+        self._kept = [bank[i] for i in kept]
+        self._retriever = ExampleRetriever(
+            self._kept,
+            self.prompt.retrieve,
+            [groups[i] for i in kept],
+            names=names if self.prompt.retrieve_by == "both" else (),
+        )
+
+    def template(self, instruction: str, world: SymbolicWorld, valid_steps: set[str]) -> PromptTemplate:
+        """The prompt for ``instruction`` from ``world``'s state: the hand (``prompt.state``) and,
+        when ``prompt.retrieve`` > 0, the bank examples nearest to the request that start alike."""
+        holding = world.holding if self.prompt.state else None
+        if not self.prompt.retrieve:
+            return replace(self.prompt, holding=holding)
+        self._ensure(world, valid_steps)
+        assert self._retriever is not None
+        return replace(self.prompt, examples=self._retriever(instruction, holding), holding=holding)
+
+    def nearest(self, instruction: str, world: SymbolicWorld, valid_steps: set[str]) -> tuple[str | None, float]:
+        """The bank entry (after the hold-out) nearest to ``instruction``, and its similarity: plain or
+        masked cosine, 1.0 for the same text. (None, 0.0) when retrieval is off or the bank is empty."""
+        if not self.prompt.retrieve:
+            return None, 0.0
+        self._ensure(world, valid_steps)
+        if not self._kept:
+            return None, 0.0
+        from saycan.embed import shared_embedder
+
+        texts = list(dict.fromkeys(ex.instruction for ex in self._kept))
+        sims, index = NearCopies(texts, shared_embedder(), self._mask).similarity([instruction])
+        return texts[int(index[0])], round(float(sims[0]), 4)
+
+    def _ensure(self, world: SymbolicWorld, valid_steps: set[str]) -> None:
+        key = (world.objects, world.locations, world.spills)
+        if self._scene != key:  # built once per scene
+            self._build(world, valid_steps)
+            self._scene = key

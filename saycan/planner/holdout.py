@@ -1,0 +1,72 @@
+"""Near-copies of the requests being measured, found so they can be held out of the prompt and training data.
+
+A bank entry or a training request is near a measured request when their MiniLM cosine is at least the
+threshold on the plain text or on the text with scene names masked (its shape), or when they are the
+same text once case, punctuation, articles and prepositions are dropped ("put the sponge in the trash
+can" and "put sponge on trash can").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+# Words dropped before comparing texts literally: articles, prepositions, particles.
+FILLER = frozenset(
+    "a an the some to in on at of for from into onto off out up down with by over under near back "
+    "towards toward inside onto upon".split()
+)
+DEFAULT_THRESHOLD = 0.85
+
+
+def normalised(text: str) -> str:
+    """``text`` lower-cased, without punctuation, articles and prepositions."""
+    words = re.findall(r"[\w'-]+", text.lower())
+    return " ".join(w for w in words if w not in FILLER)
+
+
+class NearCopies:
+    """The measured requests, and how near any other text comes to them.
+
+    Args:
+        requests: The texts that must not be answered by a copy (an evaluation's instructions).
+        embed: texts -> (n, d) unit vectors.
+        mask: text -> the text with scene names masked (its shape); None compares plain texts only.
+        threshold: Cosine at or above which a text is near.
+    """
+
+    def __init__(
+        self,
+        requests: Sequence[str],
+        embed: Callable[[Sequence[str]], np.ndarray],
+        mask: Callable[[str], str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.requests, self.embed, self.mask, self.threshold = list(requests), embed, mask, float(threshold)
+        self._plain = embed(self.requests)
+        self._masked = embed([mask(r) for r in self.requests]) if mask else None
+        self._literal = {normalised(r): i for i, r in enumerate(self.requests)}
+
+    def similarity(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For each text: its highest similarity to a request, and that request's index.
+
+        Returns:
+            ((n,) similarity in [-1, 1], 1 for a literal copy; (n,) request index).
+        """
+        if not texts or not self.requests:
+            return np.zeros(len(texts)), np.zeros(len(texts), dtype=int)
+        sims = self.embed(list(texts)) @ self._plain.T
+        if self._masked is not None:
+            assert self.mask is not None
+            sims = np.maximum(sims, self.embed([self.mask(t) for t in texts]) @ self._masked.T)
+        best, index = sims.max(axis=1), sims.argmax(axis=1)
+        for i, text in enumerate(texts):
+            if normalised(text) in self._literal:
+                best[i], index[i] = 1.0, self._literal[normalised(text)]
+        return best, index
+
+    def near(self, texts: Sequence[str]) -> np.ndarray:
+        """(n,) bool: which texts are near a request."""
+        return self.similarity(texts)[0] >= self.threshold

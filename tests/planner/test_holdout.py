@@ -1,0 +1,50 @@
+"""saycan/planner/holdout.py and the evaluation's hold-out: no task is answered by a near-copy of itself."""
+
+import pytest
+
+from saycan.embed import shared_embedder
+from saycan.planner.examples import FewShot
+from saycan.planner.holdout import NearCopies, normalised
+from saycan.planner.prompt import PromptTemplate
+from saycan.planner.retrieval import NAME_MASK, name_pattern
+from saycan.skill import make_library
+from saycan.storage.resources import conf_dir
+from saycan.world.state import SymbolicWorld
+
+
+def test_the_same_text_without_articles_and_prepositions_is_a_copy():
+    assert (
+        normalised("Put the sponge IN the trash can!")
+        == normalised("put sponge on trash can")
+        == "put sponge trash can"
+    )
+    copies = NearCopies(["put the sponge in the trash can"], shared_embedder())
+    sims, index = copies.similarity(["Put sponge on the trash can.", "wipe the table"])
+    assert sims[0] == 1.0 and index[0] == 0 and sims[1] < 0.85
+
+
+def test_masking_the_scene_names_finds_the_same_request_about_another_object(kitchen):
+    pattern = name_pattern([*kitchen.objects, *kitchen.locations])
+    copies = NearCopies(["bring me the apple"], shared_embedder(), lambda t: pattern.sub(NAME_MASK, t))
+    near = copies.near(["bring me the coke can", "throw away the coke can", "clean the spill"])
+    assert near.tolist() == [True, False, False]
+
+
+@pytest.fixture(scope="module")
+def kitchen_prompt():
+    import yaml
+
+    return PromptTemplate.from_config(yaml.safe_load((conf_dir() / "prompt" / "kitchen.yaml").read_text()))
+
+
+def test_a_task_sees_no_near_copy_of_itself_and_reports_its_nearest_example(kitchen, kitchen_prompt):
+    world = SymbolicWorld(kitchen)
+    valid = {o.text for s in make_library(library="skills") for o in s.options(world)}
+    exact = FewShot(kitchen_prompt, held_out=["throw away the coke can"])
+    honest = FewShot(kitchen_prompt, held_out=["throw away the coke can"], holdout_similarity=0.85)
+    shown = [ex.instruction for ex in exact.template("throw away the coke can", world, valid).examples]
+    assert "throw away the coke can" not in shown and "throw away the sprite can" in shown  # only the exact text went
+    shown = [ex.instruction for ex in honest.template("throw away the coke can", world, valid).examples]
+    assert not any(ex.startswith("throw away the") and " and " not in ex for ex in shown), shown
+    nearest, similarity = honest.nearest("throw away the coke can", world, valid)
+    assert nearest and not nearest.startswith("throw away the") and 0 < similarity < 0.85
