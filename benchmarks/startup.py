@@ -26,7 +26,7 @@ import json, sys, time
 t0 = time.perf_counter()
 from hydra import compose, initialize_config_dir
 from saycan import factory
-from saycan.planner.loop import clean_instruction
+from saycan.planner.settings import clean_instruction
 from saycan.storage.resources import conf_dir
 import torch, transformers  # what the command imports before it plans
 t1 = time.perf_counter()

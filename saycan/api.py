@@ -17,7 +17,7 @@ from typing import Any
 
 from saycan.envs.base import PlanEnv
 from saycan.errors import ConfigError
-from saycan.planner.trace import PlanTrace, Step
+from saycan.planner.trace import PlanTrace, Question, ScoredOption, Step
 from saycan.skill import Skill, make, register
 from saycan.world.scene import Scene
 
@@ -37,6 +37,7 @@ class PlanResult:
         finished: The plan ended with ``done``.
         trace_path: The JSON-lines trace written as the plan ran.
         warnings: E.g. a request naming an object the scene does not have.
+        questions: With ``planner.ask=conformal``: every question asked, its options and the answer.
     """
 
     instruction: str
@@ -48,12 +49,13 @@ class PlanResult:
     stop_reason: str
     trace_path: Path
     warnings: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
 
     @classmethod
     def from_trace(cls, trace: PlanTrace, path: Path) -> PlanResult:
         return cls(
             trace.instruction, trace.plan, trace.steps, trace.goal, trace.goal_reached, trace.finished,
-            trace.stop_reason, path, list(trace.warnings),
+            trace.stop_reason, path, list(trace.warnings), list(trace.questions),
         )  # fmt: skip
 
 
@@ -124,6 +126,7 @@ class Planner:
         env: str | PlanEnv | None = None,
         trace_path: str | Path | None = None,
         on_step: Callable[[Step], None] | None = None,
+        ask: Callable[[list[ScoredOption]], ScoredOption | str | None] | None = None,
     ) -> PlanResult:
         """Plan and execute ``instruction``; the trace is written step by step.
 
@@ -133,9 +136,11 @@ class Planner:
             env: ``"symbolic"``, ``"pybullet"``, or a `PlanEnv` (default: the config's ``env``).
             trace_path: Where to write the trace (default: a new directory under ``trace_dir``).
             on_step: Called with each `Step` as it finishes.
+            ask: With ``planner.ask=conformal``: answers a question with one of the options it gets
+                (best first), or None for "none of these"; None: ``planner.ask_fallback`` decides.
         """
         from saycan import factory
-        from saycan.planner.loop import clean_instruction
+        from saycan.planner.settings import clean_instruction
         from saycan.planner.trace import TraceWriter
         from saycan.world.predicates import parse_goal
         from saycan.world.scene import scene_definition
@@ -151,7 +156,7 @@ class Planner:
         try:
             trace = self.planner.plan(
                 instruction, plan_env, goal=checked, scene=self.scene.name, writer=writer, on_step=on_step,
-                meta={"skills_library": self.cfg.skills.library, "scene_def": scene_definition(self.scene)},
+                ask=ask, meta={"skills_library": self.cfg.skills.library, "scene_def": scene_definition(self.scene)},
             )  # fmt: skip
         finally:
             writer.close()

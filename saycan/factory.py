@@ -37,11 +37,12 @@ def check_ids(cfg: DictConfig) -> None:
 
     Runs before any model loads, so ``llm.id=gpt9`` is one line at once, not after loading the rest.
     """
-    from saycan import affordance, envs, executors, llm, planner
+    from saycan import affordance, envs, executors, llm, pay, planner
 
     for group, registry in (
         ("llm", llm.registry),
         ("affordance", affordance.registry),
+        ("pay", pay.registry),
         ("env", envs.registry),
         ("planner", planner.registry),
     ):
@@ -115,10 +116,11 @@ def planner(
     settings = OmegaConf.masked_copy(cfg.planner, [k for k in cfg.planner if k not in DISPLAY_KEYS])
     build = _partial(settings)
     affordance = affordance if affordance is not None else _instantiate(cfg.affordance)
+    pay = _instantiate(cfg.pay) if "pay" in cfg else None
     scorer = scorer if scorer is not None else _instantiate(cfg.llm)
     return build(
         scorer=scorer, skills=library, prompt=prompt, affordance=affordance, held_out=held_out,
-        holdout_similarity=holdout_similarity,
+        holdout_similarity=holdout_similarity, pay=pay,
     )  # fmt: skip
 
 

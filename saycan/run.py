@@ -14,8 +14,8 @@ MISSING_INSTRUCTION = 'no instruction: pass one, e.g. python -m saycan.run "clea
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Plan and execute ``cfg.instruction``; the trace goes to Hydra's run directory."""
     from saycan import factory
-    from saycan.planner.display import print_summary, step_table
-    from saycan.planner.loop import clean_instruction
+    from saycan.planner.display import print_summary, step_table, terminal_answer
+    from saycan.planner.settings import clean_instruction
     from saycan.planner.trace import TraceWriter
     from saycan.world.scene import scene_definition
 
@@ -34,6 +34,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             scene=scene.name,
             writer=writer,
             on_step=lambda step: ctx.console.print(step_table(step, cfg.planner.print_top_k)),
+            ask=terminal_answer(ctx.console),
             meta={
                 "llm": cfg.llm.id,
                 "affordance": cfg.affordance.id,

@@ -262,7 +262,7 @@ def test_any_override_builds_or_is_one_config_error(tiny_model_dir, key, value):
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("planner.foo=1", "error: unknown key 'planner.foo'; valid: 'planner.id', 'planner.max_attempts', "),
+        ("planner.foo=1", "error: unknown key 'planner.foo'; valid: 'planner.ask', 'planner.ask_fallback', "),
         ("planer.max_steps=3", "error: unknown key 'planer.max_steps'; did you mean 'planner.max_steps'?"),
         ("+planer.max_steps=3", "error: unknown key 'planer.max_steps' (+ adds keys only under scene.objects"),
         ("llm=nope", "error: unknown choice llm=nope; valid: 'embedded', 'hf', 'openai'."),
@@ -337,3 +337,31 @@ def test_an_empty_instruction_is_refused_before_any_model_loads(tmp_path):
     assert out.returncode == 2 and not out.stdout
     assert out.stderr == 'error: instruction is empty; pass one, e.g. instruction="clean the spill"\n'
     assert time.monotonic() - started < 8
+
+
+def ask_run(tmp_path, tiny_model_dir, stdin, *overrides):
+    (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400}')  # every option: always ask
+    cmd = [sys.executable, "-m", "saycan.run", "bring me a soda", f"hydra.run.dir={tmp_path}", "llm=hf",
+           f"llm.path={tiny_model_dir}", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}",
+           "planner.max_steps=2", *overrides]  # fmt: skip
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+
+
+def test_terminal_question_is_answered_through_stdin(tmp_path, tiny_model_dir):
+    out = ask_run(tmp_path, tiny_model_dir, "2\n0\n")  # step 1: the second option; step 2: none of these
+    assert out.returncode == 0, out.stderr
+    assert "Which one?" in out.stdout and "0. none of these" in out.stdout and "stopped_by_person" in out.stdout
+    lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
+    questions = [x for x in lines if x["kind"] == "question"]
+    assert [q["by"] for q in questions] == ["person", "person"] and questions[1]["answer"] is None
+    steps = [x for x in lines if x["kind"] == "step"]
+    assert len(steps) == 1 and steps[0]["chosen"] == questions[0]["options"][1] == questions[0]["answer"]
+    assert steps[0]["chosen_by"] == "person" and lines[-1]["stop_reason"] == "stopped_by_person"
+
+
+@pytest.mark.parametrize(("fallback", "reason"), [("top", "max_steps"), ("stop", "needs_help")])
+def test_without_a_terminal_the_fallback_decides(tmp_path, tiny_model_dir, fallback, reason):
+    out = ask_run(tmp_path, tiny_model_dir, "", f"planner.ask_fallback={fallback}")  # stdin at its end
+    assert out.returncode == 0, out.stderr
+    end = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[-1])
+    assert end["stop_reason"] in ((reason, "done") if fallback == "top" else (reason,))

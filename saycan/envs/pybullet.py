@@ -137,10 +137,7 @@ class KitchenEnv(gym.Env):
         robot_at = sim.robot_station() or self.world.robot_at
         scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held)
         world = SymbolicWorld(scene)
-        for node, attrs in self.world.graph.nodes(data=True):  # flags custom skills set (e.g. "heated")
-            for key, value in attrs.items():
-                if key not in ("kind", "clean"):
-                    world.graph.nodes[node][key] = value
+        world.set_flags(self.world.flags())  # flags custom skills set (e.g. "heated")
         for spill, state in sim.spills.items():
             if state.body is None:
                 world.clean(spill)

@@ -13,6 +13,7 @@ from saycan.envs.base import PlanEnv
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
 from saycan.eval.judge import Verdict, judge
+from saycan.eval.person import SimulatedPerson
 from saycan.planner.loop import SayCanPlanner
 from saycan.planner.trace import PlanTrace, TraceWriter
 from saycan.storage.jsonl import open_for_append, read_rows
@@ -57,7 +58,10 @@ def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], Plan
         env = make_env(task)
         try:
             writer = TraceWriter(traces / f"{task.id}.jsonl")
-            trace = planner.plan(task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer)
+            person = SimulatedPerson(task, planner, env) if planner.help is not None else None
+            trace = planner.plan(
+                task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer, ask=person
+            )  # fmt: skip
             if env.sim is not None:  # executed in a simulator: the same rule on the physical end state
                 executed = judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
                 row["execution_success"] = executed.success
@@ -65,9 +69,16 @@ def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], Plan
         finally:
             env.close()
         row["plan"], row["steps"] = trace.plan, len(trace.steps)
+        if planner.help is not None:  # planner.ask=conformal: how often it asked, and how large its sets were
+            sizes = [s.timings["set_size"] for s in trace.steps if "set_size" in s.timings]
+            row["questions"] = sum(len(q.options) > 1 for q in trace.questions)
+            row["set_size"] = sum(sizes) / len(sizes) if sizes else None
+            row["stop_reason"] = trace.stop_reason
         first = SymbolicEnv(task.scene).world
         valid = {o.text for o in planner.candidates(first)}
         row["nearest_example"], row["similarity"] = planner.few_shot.nearest(task.instruction, first, valid)
+        if planner.pay is not None:  # how near Pay's training requests came to this task
+            row["nearest_training"], row["training_similarity"] = planner.pay.nearest_training(task.instruction)
         verdict = judge_plan(planner, task, trace)
         row["plan_success"], row["goal_reached"], row["side_effects"] = (
             verdict.success,

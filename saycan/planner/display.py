@@ -6,13 +6,14 @@ import shlex
 
 from rich.console import Console
 from rich.markup import escape
+from rich.prompt import IntPrompt
 from rich.table import Table
 
-from saycan.planner.trace import PlanTrace, Step
+from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
 def step_table(step: Step, top_k: int = 5) -> Table:
-    """The step's top-k candidates by combined score, with LLM, affordance and combined columns."""
+    """The step's top-k candidates by combined score, with LLM, affordance, pay (when used) and combined columns."""
     status = "[green]ok[/]" if step.success else f"[red]failed[/] ({escape(step.message)})"
     retry = " (retry)" if step.chosen_by == "retry" else ""
     title = f"Step {step.index}: {escape(step.chosen)}{retry} -> {status}"
@@ -20,21 +21,47 @@ def step_table(step: Step, top_k: int = 5) -> Table:
     table.add_column("skill")
     table.add_column("LLM score", justify="right")
     table.add_column("affordance", justify="right")
+    with_pay = any(o.pay != 1.0 for o in step.options)
+    if with_pay:
+        table.add_column("pay", justify="right")
     table.add_column("combined", justify="right")
     for option in sorted(step.options, key=lambda o: -o.combined)[:top_k]:
         style = "bold" if option.text == step.chosen else ""
-        table.add_row(
-            escape(option.text), f"{option.llm:.3f}", f"{option.affordance:.2f}", f"{option.combined:.3f}", style=style
-        )
+        pay = [f"{option.pay:.3f}"] if with_pay else []
+        cells = [escape(option.text), f"{option.llm:.3f}", f"{option.affordance:.2f}", *pay, f"{option.combined:.3f}"]
+        table.add_row(*cells, style=style)
     llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
     sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
     table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s{sim}"
     return table
 
 
+def terminal_answer(console: Console):
+    """An ``ask`` callback (`saycan.planner.ask.Answer`) that shows the set as a numbered list and reads
+    the choice from stdin; at end of input it raises EOFError (nobody to ask: ``planner.ask_fallback``)."""
+
+    def answer(options: list[ScoredOption]) -> ScoredOption | None:
+        console.print("[bold]I am not sure which step is right. Which one?[/]")
+        for i, option in enumerate(options, 1):
+            console.print(f"  {i}. {escape(option.text)}  (score {option.combined:.2f})")
+        console.print("  0. none of these: stop")
+        choices = [str(i) for i in range(len(options) + 1)]
+        picked = IntPrompt.ask("Your choice", console=console, choices=choices, show_choices=False)
+        return options[picked - 1] if picked else None
+
+    return answer
+
+
 def shell_quote(text: str) -> str:
     """``text`` as one shell word: in double quotes when that is safe (the usual request), else single-quoted."""
     return f'"{text}"' if not set(text) & set('"$`\\!') else shlex.quote(text)
+
+
+STOPS = {  # stop reasons of planner.ask=conformal, in words
+    "unsure": "No next step was likely enough to be right (an empty prediction set), so the robot stopped.",
+    "stopped_by_person": "You chose 'none of these'.",
+    "needs_help": "Several steps could be right and nobody was there to ask (planner.ask_fallback=stop).",
+}
 
 
 def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
@@ -43,6 +70,9 @@ def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
     console.print(f"[bold]Plan:[/] {escape(plan)}", soft_wrap=True)
     if trace.stop_reason != "done":
         console.print(f"[yellow]Stopped after {len(trace.steps)} steps ({trace.stop_reason}) without 'done'[/]")
+        why = STOPS.get(trace.stop_reason)
+        if why:
+            console.print(f"[yellow]{why}[/]")
     if trace.goal is None:
         objects = trace.meta.get("scene_def", {}).get("objects") or {"apple": ""}
         example = f'python -m saycan.run {shell_quote(trace.instruction)} goal="at({next(iter(objects))}, you)"'

@@ -30,6 +30,7 @@ class FewShot:
         self.holdout_similarity = holdout_similarity
         self._scene: tuple[tuple[str, ...], ...] | None = None
         self._kept: list[PromptExample] = []
+        self._fixed: tuple[PromptExample, ...] = ()
         self._retriever: ExampleRetriever | None = None
         self._mask = None
 
@@ -47,17 +48,24 @@ class FewShot:
         names = [*world.objects, *world.locations, *world.spills]
         pattern = name_pattern(names)
         self._mask = lambda text: pattern.sub(NAME_MASK, text)
-        if self.held_out and self.holdout_similarity is not None and kept:
+        fixed = list(self.prompt.examples)
+        if self.held_out and self.holdout_similarity is not None:
             copies = NearCopies(self.held_out, shared_embedder(), self._mask, self.holdout_similarity)
-            near = copies.near([bank[i].instruction for i in kept])
-            kept = [i for i, drop in zip(kept, near, strict=True) if not drop]
-        self._kept = [bank[i] for i in kept]
-        self._retriever = ExampleRetriever(
-            self._kept,
-            self.prompt.retrieve,
-            [groups[i] for i in kept],
-            names=names if self.prompt.retrieve_by == "both" else (),
-        )
+            kept = [
+                i for i, drop in zip(kept, copies.near([bank[i].instruction for i in kept]), strict=True) if not drop
+            ]
+            fixed = [
+                ex for ex, drop in zip(fixed, copies.near([ex.instruction for ex in fixed]), strict=True) if not drop
+            ]
+        self._kept, self._fixed = [bank[i] for i in kept], tuple(fixed)
+        self._retriever = None
+        if self._kept:  # else: the fixed examples that survived the hold-out
+            self._retriever = ExampleRetriever(
+                self._kept,
+                self.prompt.retrieve,
+                [groups[i] for i in kept],
+                names=names if self.prompt.retrieve_by == "both" else (),
+            )
 
     def template(self, instruction: str, world: SymbolicWorld, valid_steps: set[str]) -> PromptTemplate:
         """The prompt for ``instruction`` from ``world``'s state: the hand (``prompt.state``) and,
@@ -66,12 +74,12 @@ class FewShot:
         if not self.prompt.retrieve:
             return replace(self.prompt, holding=holding)
         self._ensure(world, valid_steps)
-        assert self._retriever is not None
-        return replace(self.prompt, examples=self._retriever(instruction, holding), holding=holding)
+        examples = self._retriever(instruction, holding) if self._retriever else self._fixed
+        return replace(self.prompt, examples=examples, holding=holding)
 
     def nearest(self, instruction: str, world: SymbolicWorld, valid_steps: set[str]) -> tuple[str | None, float]:
-        """The bank entry (after the hold-out) nearest to ``instruction``, and its similarity: plain or
-        masked cosine, 1.0 for the same text. (None, 0.0) when retrieval is off or the bank is empty."""
+        """The bank entry (after the hold-out) nearest to ``instruction``, and its similarity as the hold-out
+        measures it (`NearCopies.nearest_to`). (None, 0.0) when retrieval is off or the bank is empty."""
         if not self.prompt.retrieve:
             return None, 0.0
         self._ensure(world, valid_steps)
@@ -80,8 +88,8 @@ class FewShot:
         from saycan.embed import shared_embedder
 
         texts = list(dict.fromkeys(ex.instruction for ex in self._kept))
-        sims, index = NearCopies(texts, shared_embedder(), self._mask).similarity([instruction])
-        return texts[int(index[0])], round(float(sims[0]), 4)
+        index, similarity = NearCopies(texts, shared_embedder(), self._mask).nearest_to(instruction)
+        return texts[index], round(similarity, 4)
 
     def _ensure(self, world: SymbolicWorld, valid_steps: set[str]) -> None:
         key = (world.objects, world.locations, world.spills)

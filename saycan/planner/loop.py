@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
+from typing import Any
 
 from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
 from saycan.errors import ConfigError, warn
 from saycan.llm.base import Scorer
+from saycan.planner.ask import ASKS, FALLBACKS, Answer, HelpPolicy
 from saycan.planner.examples import FewShot
 from saycan.planner.generative import GenerativeChooser
 from saycan.planner.prompt import PromptTemplate, examples_from
+from saycan.planner.say import normalise, option_logprobs
+from saycan.planner.search import BeamSearch, PlannedStep
+from saycan.planner.settings import (
+    RECOVERIES,
+    REDUCTIONS,
+    SCORINGS,
+    SEARCHES,
+    TERMINATIONS,
+    choice,
+    clean_instruction,
+    count,
+    weight,
+)  # fmt: skip
 from saycan.planner.termination import TerminationCheck, reweight
 from saycan.planner.trace import PlanTrace, ScoredOption, Step, TraceWriter
 from saycan.skill import Option, Skill
@@ -23,40 +36,9 @@ from saycan.world.catalogue import missing_objects
 from saycan.world.predicates import Goal, format_goal, goal_reached
 from saycan.world.state import SymbolicWorld
 
-REDUCTIONS = ("sum", "mean")
-RECOVERIES = ("retry", "replan")
-SCORINGS = ("saycan", "generative")
-TERMINATIONS = ("none", "ask")
-MAX_INSTRUCTION_CHARS = 2000
-
-
-def clean_instruction(text: object) -> str:
-    """The instruction on one line, without control characters; empty or huge ones are refused."""
-    if not isinstance(text, str):
-        raise ConfigError(f"instruction must be text, got {type(text).__name__} {text!r}")
-    cleaned = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
-    if not cleaned:
-        raise ConfigError('instruction is empty; pass one, e.g. instruction="clean the spill"')
-    if len(cleaned) > MAX_INSTRUCTION_CHARS:
-        raise ConfigError(f"instruction has {len(cleaned)} characters; the limit is {MAX_INSTRUCTION_CHARS}")
-    return cleaned
-
-
-def _count(key: str, value: object) -> int:
-    """A planner setting that counts something: an integer >= 1."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
-        raise ConfigError(f"planner.{key} must be an integer >= 1, got {value!r}")
-    if int(value) < 1:
-        raise ConfigError(f"planner.{key} must be >= 1, got {value!r}")
-    return int(value)
-
-
-def normalise(logprobs: Sequence[float]) -> list[float]:
-    """Softmax over the candidates: p_LLM(option) / sum over all options, in [0, 1]."""
-    top = max(logprobs)
-    weights = [math.exp(lp - top) for lp in logprobs]
-    total = sum(weights)
-    return [w / total for w in weights]
+# Pay is duck-typed here (a `saycan.pay.pay.PayPlan`: called with the world, the options and which are
+# terminal): saycan.pay builds on the planner's parts, so the planner does not import it.
+PayPlan = Any
 
 
 class SayCanPlanner:
@@ -83,6 +65,18 @@ class SayCanPlanner:
             the prompt cannot hold the answer); compared lower-cased.
         holdout_similarity: With ``held_out``, also hold out the bank's near-copies of them
             (`saycan.planner.examples.FewShot`).
+        pay: Pay (`saycan.pay`): p(a step brings the request closer to done), multiplied into
+            every option's score; None or `NoPay` leaves SayCan's say x can.
+        search: ``"greedy"`` runs the top option at each step (SayCan); ``"beam"`` searches whole plans
+            in the symbolic model first (`saycan.planner.search`, SayCanPay's planner).
+        beam_width: Partial plans kept per depth with ``search="beam"``.
+        llm_weight: w in ``p_LLM^w x value x pay``: how far the LLM's preference counts against Pay's
+            (1: SayCan's product; below 1 flattens the LLM's often near-certain copy of an example).
+            Only with Pay: where Pay abstains (``pay=none``, a custom skill's request) w is 1.
+        ask: ``"conformal"`` asks the person when several options are in KnowNo's prediction set and
+            stops when none is (`saycan.planner.ask`); ``"none"`` always acts on the top option.
+        calibration: With ``ask="conformal"``: the q_hat file of ``saycan.calibrate`` (None: the shipped one).
+        ask_fallback: With nobody to answer (no terminal): ``"top"`` acts on the best option, ``"stop"`` stops.
     """
 
     def __init__(
@@ -99,16 +93,24 @@ class SayCanPlanner:
         termination: str = "none",
         held_out: Collection[str] = (),
         holdout_similarity: float | None = None,
+        pay: Any = None,
+        search: str = "greedy",
+        beam_width: int = 3,
+        llm_weight: float = 1.0,
+        ask: str = "none",
+        calibration: Any = None,
+        ask_fallback: str = "top",
     ) -> None:
-        if score_reduction not in REDUCTIONS:
-            raise ConfigError(f"planner.score_reduction={score_reduction!r}; valid: {', '.join(REDUCTIONS)}")
-        max_steps, max_attempts = _count("max_steps", max_steps), _count("max_attempts", max_attempts)
-        if recovery not in RECOVERIES:
-            raise ConfigError(f"planner.recovery={recovery!r}; valid: {', '.join(RECOVERIES)}")
-        if scoring not in SCORINGS:
-            raise ConfigError(f"planner.scoring={scoring!r}; valid: {', '.join(SCORINGS)}")
-        if termination not in TERMINATIONS:
-            raise ConfigError(f"planner.termination={termination!r}; valid: {', '.join(TERMINATIONS)}")
+        score_reduction = choice("score_reduction", score_reduction, REDUCTIONS)
+        max_steps, max_attempts = count("max_steps", max_steps), count("max_attempts", max_attempts)
+        recovery = choice("recovery", recovery, RECOVERIES)
+        scoring = choice("scoring", scoring, SCORINGS)
+        termination = choice("termination", termination, TERMINATIONS)
+        search, beam_width = choice("search", search, SEARCHES), count("beam_width", beam_width)
+        ask, ask_fallback = choice("ask", ask, ASKS), choice("ask_fallback", ask_fallback, FALLBACKS)
+        self.llm_weight = weight("llm_weight", llm_weight)
+        if ask == "conformal" and search != "greedy":
+            raise ConfigError("planner.ask=conformal asks at each greedy step; use it with planner.search=greedy")
         ids = [s.id for s in skills]
         if len(set(ids)) != len(ids):
             raise ConfigError(f"skill ids must be unique, got {ids}")
@@ -126,6 +128,9 @@ class SayCanPlanner:
         self.generative = GenerativeChooser() if scoring == "generative" else None
         self.termination = TerminationCheck() if termination == "ask" else None
         self.few_shot = FewShot(self.prompt, held_out, holdout_similarity)
+        self.pay = pay if getattr(pay, "trained", None) else None  # NoPay trained on nothing: no Pay
+        self.beam = BeamSearch(self.skills, beam_width, max_steps) if search == "beam" else None
+        self.help = HelpPolicy(calibration, ask_fallback) if ask == "conformal" else None
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""
@@ -148,11 +153,13 @@ class SayCanPlanner:
         options: Sequence[Option],
         failures: Counter[str] | None = None,
         template: PromptTemplate | None = None,
+        pay: PayPlan | None = None,
     ) -> tuple[str, list[ScoredOption], dict[str, float], str | None]:
-        """Score every option for the next step.
+        """Score every option for the next step: p_LLM x value x pay.
 
         Args:
             template: The prompt for this instruction (default: ``self.prompt``; see `prompt_for`).
+            pay: This request's Pay (`saycan.pay.pay.PayPlan`); None: every pay is 1.
 
         Returns:
             (prompt, (n_options,) scored options in candidate order, timings in seconds plus
@@ -162,34 +169,57 @@ class SayCanPlanner:
         world = env.world
         prompt = (template or self.prompt).render(instruction, history, world.objects, world.locations)
         t0 = time.perf_counter()
-        info: dict[str, float] = {"tokens": 0.0}
-        generated = None
-        if self.generative:
-            stops = [(template or self.prompt).separator, "\n"]
-            generated, lps = self.generative(self.scorer, prompt, [o.text for o in options], stops)
-        else:
-            scores = self.scorer.score(prompt, [self.prompt.option_prefix + o.text for o in options])
-            lps, info["tokens"] = scores.logprobs, float(scores.tokens_evaluated)
-            if self.score_reduction == "mean":
-                lps = [lp / max(n, 1) for lp, n in zip(lps, scores.n_tokens, strict=True)]
-        bad = [o.text for o, lp in zip(options, lps, strict=True) if not math.isfinite(lp)]
-        if bad:
-            raise ConfigError(f"the LLM gave non-finite scores for {bad[:3]}; check llm settings")
+        stops = [(template or self.prompt).separator, "\n"]
+        lps, tokens, generated = option_logprobs(
+            self.scorer, prompt, [o.text for o in options], self.prompt.option_prefix, self.score_reduction,
+            self.generative, stops,
+        )  # fmt: skip
+        info: dict[str, float] = {"tokens": tokens}
         p_llm = normalise(lps)
         if self.termination:
             info["p_complete"] = self.termination.p_complete(self.scorer, instruction, [t for t, ok in history if ok])
             p_llm = reweight(p_llm, [self.skills[o.skill].terminal for o in options], info["p_complete"])
         t1 = time.perf_counter()
         affordances = self.affordance(env, self.skills, options)
-        info.update(llm_s=t1 - t0, affordance_s=time.perf_counter() - t1)
+        t2 = time.perf_counter()
+        pays = [1.0] * len(options)
+        if pay is not None:
+            pays = pay(world, options, [self.skills[o.skill].terminal for o in options])
+            info.update({k: v for k, v in pay.info.items() if isinstance(v, float)})
+        info.update(llm_s=t1 - t0, affordance_s=t2 - t1, pay_s=time.perf_counter() - t2)
         failures = failures or Counter()
+        w = self.llm_weight if pay is not None else 1.0  # without Pay: SayCan's own product
         scored = []
-        for option, lp, p, aff in zip(options, lps, p_llm, affordances, strict=True):
+        for option, lp, p, aff, pv in zip(options, lps, p_llm, affordances, pays, strict=True):
             if failures[option.text] >= self.max_attempts:
                 aff = 0.0  # retry limit reached: stop proposing a skill that keeps failing
-            # SayCan: pi = argmax_pi p(c_pi | s, l_pi) * p(l_pi | i), with p_LLM normalised over Pi.
-            scored.append(ScoredOption(option.text, option.skill, lp, p, aff, p * aff))
+            # SayCan: pi = argmax_pi p(c_pi | s, l_pi) * p(l_pi | i), with p_LLM normalised over Pi;
+            # SayCanPay multiplies in pay(pi): how far the step brings the request towards done.
+            # p_LLM^w with w = llm_weight (1: the papers' product).
+            say = p**w if p > 0 else 0.0
+            scored.append(ScoredOption(option.text, option.skill, lp, p, aff, say * aff * pv, pv))
         return prompt, scored, info, generated
+
+    def _choose(self, scored: list[ScoredOption], history: Sequence[tuple[str, bool]]) -> tuple[ScoredOption, str]:
+        """The top option (first of equals: candidate order), or the failed one again (``recovery=retry``)."""
+        best = max(scored, key=lambda s: s.combined)
+        if self.recovery == "retry" and history and not history[-1][1]:
+            again = next(s for s in scored if s.text == history[-1][0])
+            if again.affordance > 0:  # still feasible and under max_attempts: try it again
+                return again, "retry"
+        return best, "saycan"
+
+    def begin_pay(
+        self, instruction: str, world: SymbolicWorld, template: PromptTemplate, by_text: dict[str, Option]
+    ) -> PayPlan | None:
+        """This request's Pay, or None: with ``pay=none``, or when the request's nearest example uses a
+        skill Pay was not trained on (a custom skill: Pay cannot know its goals, so it abstains)."""
+        if self.pay is None:
+            return None
+        nearest = template.examples[-1].steps if template.examples else ()
+        if any(by_text[s].skill not in self.pay.trained for s in nearest if s in by_text and s != "done"):
+            return None
+        return self.pay.begin(instruction, world, self.skills)
 
     def plan(
         self,
@@ -201,11 +231,13 @@ class SayCanPlanner:
         writer: TraceWriter | None = None,
         on_step: Callable[[Step], None] | None = None,
         meta: dict[str, object] | None = None,
+        ask: Answer | None = None,
     ) -> PlanTrace:
         """Plan and execute ``instruction`` in ``env`` until "done" wins or ``max_steps``.
 
         Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan
-        (as in Inner Monologue); each step is written to ``writer`` as it finishes.
+        (as in Inner Monologue); each step is written to ``writer`` as it finishes. With
+        ``planner.ask=conformal``, ``ask(options)`` answers the questions (None: ``ask_fallback``).
         """
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
@@ -213,22 +245,46 @@ class SayCanPlanner:
         for name, alike in missing_objects(instruction, world.objects, world.scene.attributes).items():
             trace.warnings.append(f"the scene has no {name}; its closest objects: {', '.join(alike)}")
             warn(trace.warnings[-1])  # the plan goes on with what there is
-        if writer:
-            writer.header(trace)
         options = self.candidates(env.world)
         template = self.prompt_for(instruction, env.world, options)
         by_text = {o.text: o for o in options}
+        pay = self.begin_pay(instruction, env.world, template, by_text)
+        trace.meta["pay"] = [g.text for g, _ in pay.goals[:3]] if pay else None  # the request's likeliest goals
+        if writer:
+            writer.header(trace)
         history: list[tuple[str, bool]] = []
         failures: Counter[str] = Counter()
         trace.stop_reason = "max_steps"
+        planned: list[PlannedStep] = []  # with planner.search=beam: the rest of the searched plan
         for index in range(1, self.max_steps + 1):
-            prompt, scored, timings, generated = self.score(instruction, env, history, options, failures, template)
-            best = max(scored, key=lambda s: s.combined)  # first of equals: candidate order
-            chosen_by = "saycan"
-            if self.recovery == "retry" and history and not history[-1][1]:
-                again = next(s for s in scored if s.text == history[-1][0])
-                if again.affordance > 0:  # still feasible and under max_attempts: try it again
-                    best, chosen_by = again, "retry"
+            if self.beam is not None and not planned:
+                t0 = time.perf_counter()
+                planned = self.beam.plan(
+                    env, history, options,
+                    lambda view, hist: self.score(instruction, view, hist, options, failures, template, pay),
+                )  # fmt: skip
+                search_s = time.perf_counter() - t0
+            if planned:
+                step_plan = planned.pop(0)
+                prompt, scored, generated = step_plan.prompt, step_plan.scored, step_plan.generated
+                timings = {**step_plan.info, "search_s": search_s}
+                best, chosen_by, search_s = next(s for s in scored if s.text == step_plan.choice), "search", 0.0
+            else:
+                prompt, scored, timings, generated = self.score(
+                    instruction, env, history, options, failures, template, pay
+                )
+                best, chosen_by = self._choose(scored, history)
+                if self.help is not None and chosen_by == "saycan":
+                    decision = self.help.decide(index, scored, ask)
+                    timings["set_size"] = decision.set_size
+                    if decision.question is not None:
+                        trace.questions.append(decision.question)
+                        if writer:
+                            writer.question(decision.question)
+                    if decision.option is None:
+                        trace.stop_reason = self.help.stop_reason(decision.question)
+                        break
+                    best, chosen_by = decision.option, decision.chosen_by
             option = by_text[best.text]
             skill = self.skills[option.skill]
             t0 = time.perf_counter()
@@ -237,6 +293,8 @@ class SayCanPlanner:
             timings.update(result.info)
             if not result.success:
                 failures[option.text] += 1
+            if planned and (not result.success or env.world.key() != step_plan.expected):
+                planned = []  # not as the search expected: search again from the real state
             history.append((option.text, result.success))
             step = Step(
                 index,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from saycan.errors import ConfigError
@@ -20,8 +21,10 @@ FIELDS = (
     "retrieve",
     "retrieve_by",
     "bank",
+    "bank_tasks",
 )
 RETRIEVE_BY = ("text", "both")
+SHIPPED_TASKS = Path(__file__).resolve().parents[1] / "tasks"  # prompt.bank_tasks names files here
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,32 @@ def examples_from(items: Any, key: str) -> tuple[PromptExample, ...]:
             raise ConfigError(f"prompt.{key}[{i}].holding must be an object name or left out, got {holding!r}")
         examples.append(PromptExample(str(ex["instruction"]), tuple(str(s) for s in ex["steps"]), holding))
     return tuple(examples)
+
+
+def tasks_as_examples(files: Sequence[str]) -> tuple[PromptExample, ...]:
+    """Solved requests from task files (``saycan.generate_tasks`` writes them: each task's ``plan``).
+
+    A bare name is a file shipped in ``saycan/tasks/`` (``kitchen_bank``). Tasks that start with more
+    changed than the hand (the prompt can only say what the robot holds) are left out.
+    """
+    import yaml
+
+    examples = []
+    for name in files:
+        path = Path(name) if Path(name).suffix else SHIPPED_TASKS / f"{name}.yaml"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"prompt.bank_tasks: cannot read {str(path)!r}: {exc}") from None
+        for i, task in enumerate(data.get("tasks") or []):
+            init = task.get("init") or {}
+            if not isinstance(task.get("plan"), list):
+                raise ConfigError(f"prompt.bank_tasks: {path} task {i}: needs a plan (a list of skill texts)")
+            if not set(init) - {"holding", "robot_at"}:
+                examples.append(
+                    {"instruction": task["instruction"], "steps": task["plan"], "holding": init.get("holding")}
+                )
+    return examples_from([{k: v for k, v in ex.items() if v is not None} for ex in examples], "bank_tasks")
 
 
 @dataclass(frozen=True)
@@ -94,6 +123,7 @@ class PromptTemplate:
             if key not in FIELDS:
                 raise ConfigError(f"prompt.{key} is not a prompt setting; valid: {', '.join(FIELDS)}")
         lists = {key: examples_from(cfg.pop(key, None), key) for key in ("examples", "bank")}
+        lists["bank"] += tasks_as_examples(cfg.pop("bank_tasks", None) or ())
         retrieve = cfg.pop("retrieve", 0)
         if isinstance(retrieve, bool) or not isinstance(retrieve, int) or retrieve < 0:
             raise ConfigError(f"prompt.retrieve must be an integer >= 0 (0: fixed examples), got {retrieve!r}")

@@ -21,7 +21,9 @@ class ScoredOption:
         llm_logprob: log p_LLM(text | prompt), summed or averaged over tokens (``planner.score_reduction``).
         llm: p_LLM normalised over this step's candidates, in [0, 1].
         affordance: p(success | state) from the value function, in [0, 1].
-        combined: ``llm * affordance``, the SayCan score.
+        combined: ``llm * affordance * pay``, the SayCan(Pay) score.
+        pay: p(the step brings the request closer to done), in [0, 1]; 1 without Pay
+            (traces before 0.2 have none).
     """
 
     text: str
@@ -30,6 +32,7 @@ class ScoredOption:
     llm: float
     affordance: float
     combined: float
+    pay: float = 1.0
 
 
 @dataclass
@@ -57,6 +60,20 @@ class Step:
 
 
 @dataclass
+class Question:
+    """A question the planner asked (``planner.ask=conformal``): the step, the prediction set, the answer.
+
+    ``answer`` is the chosen option's text, or None ("none of these", or an empty set); ``by`` says who
+    answered: ``"person"``, ``"fallback"`` (no terminal: ``planner.ask_fallback``) or ``"empty"``.
+    """
+
+    step: int
+    options: list[str]
+    answer: str | None
+    by: str
+
+
+@dataclass
 class PlanTrace:
     """A whole plan: the header, every step, and the outcome."""
 
@@ -69,6 +86,7 @@ class PlanTrace:
     stop_reason: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
 
     @property
     def plan(self) -> list[str]:
@@ -80,7 +98,8 @@ class TraceWriter:
     """Appends a trace to a JSON-lines file, one line per record, flushed to disk as it goes.
 
     Lines: ``{"kind": "header", ...}``, one ``{"kind": "step", ...}`` per step, and
-    ``{"kind": "end", ...}``; a killed run leaves every finished step readable.
+    ``{"kind": "end", ...}``, with a ``{"kind": "question", ...}`` line before the step it chose;
+    a killed run leaves every finished step readable.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -107,6 +126,9 @@ class TraceWriter:
 
     def step(self, step: Step) -> None:
         self._write({"kind": "step", **asdict(step)})
+
+    def question(self, question: Question) -> None:
+        self._write({"kind": "question", **asdict(question)})
 
     def end(self, trace: PlanTrace) -> None:
         self._write(
@@ -154,6 +176,8 @@ def read_trace(path: str | Path) -> PlanTrace:
             if "policy" in record:  # the field's name before 0.2
                 record["chosen_by"] = record.pop("policy")
             trace.steps.append(Step(**record))
+        elif kind == "question":
+            trace.questions.append(Question(**record))
         elif kind == "end":
             trace.goal_reached, trace.finished = record.get("goal_reached"), record.get("finished", False)
             trace.stop_reason = record.get("stop_reason", "")

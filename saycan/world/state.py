@@ -1,10 +1,17 @@
-"""The symbolic world: a scene graph whose state skills read and change."""
+"""The symbolic world: the kitchen's state that skills read and change, as plain relations and a scene graph."""
 
 from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import replace
+from typing import Any
 
 import networkx as nx
 
 from saycan.world.scene import ROBOT, Scene
+
+# Node attributes the world itself keeps; any other (e.g. a custom skill's "heated") is a flag.
+OWN_ATTRIBUTES = ("kind", "clean")
 
 
 class SkillFailure(RuntimeError):
@@ -12,15 +19,24 @@ class SkillFailure(RuntimeError):
 
 
 class SymbolicWorld:
-    """The kitchen as a scene graph, with the queries and changes skills need.
+    """The kitchen's state, with the queries and changes skills need.
 
-    Every object and spill has one ``at`` edge to a location, except the object in the
-    robot's hand, which has a ``holding`` edge from the robot instead.
+    Relations are kept in plain dicts, so a planner can copy a world and key its state in
+    microseconds (`copy`, `key`). ``graph`` is the same state as a scene graph: every object and
+    spill has one ``at`` edge to a location, except the object in the robot's hand, which has a
+    ``holding`` edge from the robot; skills may keep their own flags on its nodes
+    (``world.graph.nodes["soup"]["heated"] = True``), and copies and keys include them.
     """
 
     def __init__(self, scene: Scene) -> None:
         self.scene = scene
-        self.graph: nx.DiGraph = scene.graph()
+        self._robot_at = scene.robot_at
+        self._holding = scene.holding
+        self._where = {obj: loc for obj, loc in scene.objects.items() if obj != scene.holding}
+        self._where.update(scene.spills)
+        self._clean = dict.fromkeys(scene.spills, False)
+        self._graph: nx.DiGraph | None = None  # built when first asked for
+        self._flags: dict[str, dict[str, Any]] = {}  # node -> flags, while no graph is built
 
     # -- queries ---------------------------------------------------------------
     @property
@@ -35,56 +51,98 @@ class SymbolicWorld:
     def spills(self) -> tuple[str, ...]:
         return tuple(self.scene.spills)
 
-    def _at(self, node: str) -> str | None:
-        for _, dst, rel in self.graph.out_edges(node, data="relation"):
-            if rel == "at":
-                return dst
-        return None
-
     @property
     def robot_at(self) -> str:
-        loc = self._at(ROBOT)
-        assert loc is not None, "the robot always has a location"
-        return loc
+        return self._robot_at
 
     @property
     def holding(self) -> str | None:
-        for _, dst, rel in self.graph.out_edges(ROBOT, data="relation"):
-            if rel == "holding":
-                return dst
-        return None
+        return self._holding
 
     def location_of(self, thing: str) -> str | None:
         """Where an object or spill is; None for the object in the robot's hand."""
-        if thing not in self.graph:
+        if thing not in self.scene.objects and thing not in self.scene.spills:
             raise KeyError(f"unknown object {thing!r}")
-        return self._at(thing)
+        return self._where.get(thing)
 
     def is_clean(self, spill: str) -> bool:
-        return bool(self.graph.nodes[spill]["clean"])
+        return self._clean[spill]
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The state as a scene graph (nodes carry ``kind``; edges carry ``relation``), kept in step."""
+        if self._graph is None:
+            self._graph = self.scene.graph()
+            for node, flags in self._flags.items():
+                self._graph.nodes[node].update(flags)
+        g = self._graph
+        g.remove_edges_from(list(g.edges))
+        for thing, loc in self._where.items():
+            g.add_edge(thing, loc, relation="at")
+        g.add_edge(ROBOT, self._robot_at, relation="at")
+        if self._holding is not None:
+            g.add_edge(ROBOT, self._holding, relation="holding")
+        for spill, clean in self._clean.items():
+            g.nodes[spill]["clean"] = clean
+        return g
+
+    def flags(self) -> dict[str, dict[str, Any]]:
+        """Node -> the flags skills set on it (attributes other than the world's own)."""
+        if self._graph is None:
+            return {node: dict(f) for node, f in self._flags.items() if f}
+        return {
+            node: {k: v for k, v in attrs.items() if k not in OWN_ATTRIBUTES}
+            for node, attrs in self._graph.nodes(data=True)
+            if any(k not in OWN_ATTRIBUTES for k in attrs)
+        }
+
+    def set_flags(self, flags: dict[str, dict[str, Any]]) -> None:
+        """Set skills' flags on nodes (see `flags`), e.g. to carry them into a world read back from a sim."""
+        for node, values in flags.items():
+            if self._graph is None:
+                self._flags.setdefault(node, {}).update(values)
+            else:
+                self._graph.nodes[node].update(values)
+
+    def key(self) -> Hashable:
+        """The state as a hashable value: equal keys, equal states (flags included)."""
+        flags = tuple(sorted((n, k, repr(v)) for n, f in self.flags().items() for k, v in f.items()))
+        return self._robot_at, self._holding, tuple(sorted(self._where.items())), tuple(self._clean.values()), flags
+
+    def as_scene(self) -> Scene:
+        """The current state as a `Scene` (a held object is placed where the robot is, as scenes do)."""
+        objects = {obj: self._where.get(obj) or self._robot_at for obj in self.scene.objects}
+        return replace(self.scene, objects=objects, robot_at=self._robot_at, holding=self._holding)
+
+    def copy(self) -> SymbolicWorld:
+        """An independent world in the same state (for planning ahead without acting)."""
+        new = SymbolicWorld.__new__(SymbolicWorld)
+        new.scene, new._robot_at, new._holding = self.scene, self._robot_at, self._holding
+        new._where, new._clean, new._graph = dict(self._where), dict(self._clean), None
+        new._flags = self.flags()
+        return new
 
     # -- changes ---------------------------------------------------------------
     def move_robot(self, location: str) -> None:
-        self.graph.remove_edge(ROBOT, self.robot_at)
-        self.graph.add_edge(ROBOT, location, relation="at")
+        self._robot_at = location
 
     def grasp(self, obj: str) -> None:
-        if self.holding is not None:
-            raise SkillFailure(f"cannot pick up the {obj}: already holding the {self.holding}")
+        if self._holding is not None:
+            raise SkillFailure(f"cannot pick up the {obj}: already holding the {self._holding}")
         loc = self.location_of(obj)
-        if loc != self.robot_at:
-            raise SkillFailure(f"cannot pick up the {obj}: it is at the {loc}, the robot is at the {self.robot_at}")
-        self.graph.remove_edge(obj, loc)
-        self.graph.add_edge(ROBOT, obj, relation="holding")
+        if loc != self._robot_at:
+            raise SkillFailure(f"cannot pick up the {obj}: it is at the {loc}, the robot is at the {self._robot_at}")
+        del self._where[obj]
+        self._holding = obj
 
     def release(self, obj: str) -> None:
-        if self.holding != obj:
-            raise SkillFailure(f"cannot put down the {obj}: not holding it (holding: {self.holding or 'nothing'})")
-        self.graph.remove_edge(ROBOT, obj)
-        self.graph.add_edge(obj, self.robot_at, relation="at")
+        if self._holding != obj:
+            raise SkillFailure(f"cannot put down the {obj}: not holding it (holding: {self._holding or 'nothing'})")
+        self._holding = None
+        self._where[obj] = self._robot_at
 
     def clean(self, spill: str) -> None:
-        self.graph.nodes[spill]["clean"] = True
+        self._clean[spill] = True
 
     def snapshot(self) -> dict[str, object]:
         """A JSON-able summary of the state, for traces."""

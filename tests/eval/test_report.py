@@ -33,7 +33,7 @@ def test_results_report_and_plot_files(tmp_path):
     assert [t["id"] for t in data["tasks"]] == ["a", "b"] and data["summary"] == summary
     assert set(data["tasks"][0]) == {
         "id", "family", "instruction", "plan", "plan_success", "goal_reached", "side_effects", "execution_success",
-        "nearest_example", "similarity", "steps", "seconds", "error",
+        "nearest_example", "similarity", "nearest_training", "training_similarity", "steps", "seconds", "error",
     }  # fmt: skip
     write_report(tmp_path, summary, "mini")
     assert "| primitive | 1 | 100% | 100% | n/a |" in (tmp_path / "report.md").read_text()

@@ -23,6 +23,13 @@ def test_the_same_text_without_articles_and_prepositions_is_a_copy():
     assert sims[0] == 1.0 and index[0] == 0 and sims[1] < 0.85
 
 
+def test_a_request_wrapped_in_more_words_is_a_copy_but_a_word_inside_one_is_not():
+    copies = NearCopies(["throw away the water bottle", "go to the sink"], shared_embedder())
+    sims, index = copies.similarity(["When you have a moment, throw away the water bottle", "undergo sinking"])
+    assert sims[0] == 1.0 and index[0] == 0  # its cosine alone is just under the threshold
+    assert sims[1] < 0.85  # whole words only
+
+
 def test_masking_the_scene_names_finds_the_same_request_about_another_object(kitchen):
     pattern = name_pattern([*kitchen.objects, *kitchen.locations])
     copies = NearCopies(["bring me the apple"], shared_embedder(), lambda t: pattern.sub(NAME_MASK, t))
@@ -48,3 +55,12 @@ def test_a_task_sees_no_near_copy_of_itself_and_reports_its_nearest_example(kitc
     assert not any(ex.startswith("throw away the") and " and " not in ex for ex in shown), shown
     nearest, similarity = honest.nearest("throw away the coke can", world, valid)
     assert nearest and not nearest.startswith("throw away the") and 0 < similarity < 0.85
+
+
+def test_nearest_to_measures_the_way_the_hold_out_does():
+    # "Grab a water" is shorter than the task: it does not hold the task's words, so it is no copy;
+    # a bank entry that wraps the task in more words is.
+    copies = NearCopies(["Grab a water", "When you have a moment, throw away the water bottle"], shared_embedder())
+    index, sim = copies.nearest_to("grab the water bottle")
+    assert index == 0 and sim < 0.85
+    assert copies.nearest_to("throw away the water bottle") == (1, 1.0)

@@ -247,3 +247,16 @@ def test_a_robot_starting_with_a_full_hand_says_so_and_sees_plans_that_start_ful
     assert query == ["Human: bring me the apple", "Robot: I am holding the orange. 1."]
     planner.plan("bring me the apple", SymbolicEnv(kitchen))
     assert scorer.prompts[-1].split("\n")[1].startswith("Robot: 1. find the ")
+
+
+def test_llm_weight_applies_only_with_pay(kitchen):
+    # Without Pay the score is SayCan's own product, whatever planner.llm_weight says.
+    trace = _planner(PreferenceScorer(["done"]), llm_weight=0.3, max_steps=1).plan("x", SymbolicEnv(kitchen))
+    best = max(trace.steps[0].options, key=lambda o: o.combined)
+    assert best.combined == pytest.approx(best.llm * best.affordance)
+
+
+@pytest.mark.parametrize("bad", [0, -1, "heavy", True, float("inf")])
+def test_llm_weight_must_be_a_positive_number(bad):
+    with pytest.raises(ConfigError, match="planner.llm_weight must be a number > 0"):
+        _planner(PreferenceScorer(["done"]), llm_weight=bad)

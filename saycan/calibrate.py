@@ -1,0 +1,84 @@
+"""`python -m saycan.calibrate out=PATH`: KnowNo's q_hat for the planner's scores, on generated tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from saycan.cli import Context, command
+from saycan.world.search import PlanSearch
+from saycan.world.suite import Task
+
+MISSING_OUT = "no out: pass the file to write, e.g. python -m saycan.calibrate out=calibration.json"
+
+
+@command("calibrate", text_keys=("out", "tasks"), hints={"out": MISSING_OUT})
+def main(cfg: DictConfig, ctx: Context) -> None:
+    """Score every gold step of n + n_test tasks; q_hat from the first n, coverage on the rest."""
+    from saycan import factory
+    from saycan.cli.progress import progress_bar
+    from saycan.errors import ConfigError
+    from saycan.planner.conformal import ConformalCalibration, coverage, quantile
+    from saycan.tasks.suite_file import tasks_for
+
+    if not 0 < float(cfg.epsilon) < 1:
+        raise ConfigError(f"epsilon={cfg.epsilon!r}: must be in (0, 1), e.g. epsilon=0.15")
+    if int(cfg.n) < 1 or int(cfg.n_test) < 0:
+        raise ConfigError(f"n={cfg.n!r}, n_test={cfg.n_test!r}: need n >= 1 and n_test >= 0")
+    out = Path(cfg.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scene = factory.scene(cfg)
+    skills = {s.id: s for s in factory.skills(cfg)}
+    total = int(cfg.n) + int(cfg.n_test)
+    tasks = tasks_for(cfg.tasks, out.with_suffix(".tasks.yaml"), total, int(cfg.seed), "all", scene, skills)[:total]
+    planner = factory.planner(cfg, held_out=[t.instruction for t in tasks], holdout_similarity=cfg.holdout_similarity)
+    search = PlanSearch(planner.skills)
+    scores = []
+    with progress_bar(ctx.console) as progress:
+        bar = progress.add_task("scoring gold steps (tasks)", total=len(tasks))
+        for task in tasks:
+            scores.append(task_score(planner, task, search))
+            progress.update(bar, advance=1)
+    n = min(int(cfg.n), len(tasks) - int(cfg.n_test)) if cfg.n_test else len(tasks)
+    qhat = quantile([1 - s for s in scores[:n]], float(cfg.epsilon))
+    held = scores[n:]
+    parts = ("llm", "prompt", "planner", "affordance", "pay")
+    settings = {name: OmegaConf.to_container(cfg[name], resolve=True) for name in parts}
+    settings.update(scene=scene.name, seed=int(cfg.seed), tasks=cfg.tasks, n_test=len(held))
+    cal = ConformalCalibration(float(cfg.epsilon), qhat, n, coverage(held, qhat) if held else None, settings)
+    cal.save(out)
+    cov = f"{cal.coverage:.3f} on {len(held)} held-out tasks" if held else "not measured (n_test=0)"
+    ctx.console.print(f"q_hat {qhat:.4f} from {n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
+
+
+def task_score(planner: Any, task: Task, search: PlanSearch) -> float:
+    """The task's lowest step score: at each state of its gold plan, the best normalised combined score of
+    a right option (one that starts a shortest plan to a success clause, or ``done`` once one holds)."""
+    from saycan.planner.conformal import normalised
+
+    goal = search.undisturbed(task.goal, task.scene)
+    states = search.along(task.scene, task.plan[:-1])
+    options = planner.candidates(states[0])
+    by_text = {o.text: o for o in options}
+    template = planner.prompt_for(task.instruction, states[0], options)
+    pay = planner.begin_pay(task.instruction, states[0], template, by_text)
+    lowest = 1.0
+    for i, world in enumerate(states):
+        history = [(text, True) for text in task.plan[:i]]
+        view = SimpleNamespace(world=world, sim=None)
+        _, scored, _, _ = planner.score(task.instruction, view, history, options, None, template, pay)
+        progress = search.progress(world, goal)
+        p = normalised([s.combined for s in scored])
+        if progress.distance == 0:  # the goal holds: done is right
+            right = [p[j] for j, s in enumerate(scored) if planner.skills[s.skill].terminal]
+        else:
+            right = [p[j] for j, s in enumerate(scored) if s.text in progress.steps]
+        lowest = min(lowest, max(right, default=0.0))
+    return lowest
+
+
+if __name__ == "__main__":
+    main()

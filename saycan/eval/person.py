@@ -1,0 +1,51 @@
+"""The simulated person who answers the planner's questions in ``saycan.eval`` (``planner.ask=conformal``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saycan.envs.base import PlanEnv
+from saycan.planner.trace import ScoredOption
+from saycan.world.search import PlanSearch
+from saycan.world.state import SkillFailure
+from saycan.world.suite import Task
+
+
+class SimulatedPerson:
+    """Knows the task's goal: picks the option of the set that starts a shortest plan to it (``done`` once
+    it holds), else the one after which it is nearest, and answers "none of these" when the goal is
+    reachable after none of them.
+
+    Args:
+        task: The task being planned (its success clauses and start state).
+        planner: The planner asking (its skills give each option's symbolic effect).
+        env: The env the plan runs in; the person looks at its world when asked.
+    """
+
+    def __init__(self, task: Task, planner: Any, env: PlanEnv) -> None:
+        self.planner, self.env = planner, env
+        self.search = PlanSearch(planner.skills)
+        self.goal = self.search.undisturbed(task.goal, task.scene)  # right means no side effects either
+
+    def __call__(self, options: list[ScoredOption]) -> ScoredOption | None:
+        world = self.env.world
+        now = self.search.progress(world, self.goal)
+        by_text = {o.text: o for o in self.planner.candidates(world)}
+        best: tuple[tuple[int, int], ScoredOption] | None = None
+        for scored in options:  # best score first: ties go to the planner's favourite
+            skill = self.planner.skills[scored.skill]
+            if skill.terminal:
+                distance = -1 if now.distance == 0 else None
+            else:
+                after = world.copy()
+                try:
+                    skill.apply(after, **by_text[scored.text].kwargs)
+                except SkillFailure:
+                    continue
+                distance = self.search.progress(after, self.goal).distance
+            if distance is None:
+                continue
+            rank = (0 if scored.text in now.steps or distance < 0 else 1, distance)  # a shortest plan's step first
+            if best is None or rank < best[0]:
+                best = (rank, scored)
+        return best[1] if best else None

@@ -1,0 +1,100 @@
+"""Training data for Pay from generated tasks: what a request asks for, and which steps are progress.
+
+Goal examples: a request with the kinds of goal, the objects and the places its success clauses name.
+Step examples: for states along each gold plan (and after a wrong step, to learn recovery), every
+afforded option labelled positive when it starts a shortest plan to a success clause, and ``done``
+positive only once a clause holds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from saycan.pay.goals import Candidate, pairs, singles
+from saycan.skill import Skill
+from saycan.world.predicates import Goal
+from saycan.world.search import PlanSearch
+from saycan.world.state import SymbolicWorld
+from saycan.world.suite import Task
+
+
+@dataclass(frozen=True)
+class GoalExample:
+    """One request in its start scene, with what a parse of it should find.
+
+    Attributes:
+        kinds: The kinds of goal asked for (`saycan.pay.goals.KINDS`), from the right goals' parts.
+        count: 1 or 2 parts.
+        objects, places: The objects and places the right goals name.
+        right: The right goals' predicate sets (any one will do).
+        object_kinds: (object, the kinds of goal asked of it) for each object named.
+    """
+
+    request: str
+    task: Task
+    kinds: frozenset[str]
+    count: int
+    objects: frozenset[str]
+    places: frozenset[str]
+    right: frozenset[frozenset]
+    object_kinds: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+def parts_of(task: Task) -> list[Candidate]:
+    """The one-predicate goals that are part of one of ``task``'s clauses."""
+    clauses = [frozenset(c) for c in task.goal]
+    return [c for c in singles(task.scene) if any(c.predicates <= clause for clause in clauses)]
+
+
+def goal_example(task: Task) -> GoalExample | None:
+    """What ``task``'s request asks for, read from its success clauses (None when no candidate goal is one)."""
+    clauses = {frozenset(c) for c in task.goal}
+    right = [c for c in singles(task.scene) + pairs(parts_of(task)) if c.predicates in clauses]
+    if not right:
+        return None
+    parts = [p for c in right for p in c.parts]
+    return GoalExample(
+        task.instruction,
+        task,
+        frozenset(p.kind for p in parts),
+        len(right[0].parts),
+        frozenset(p.object for p in parts if p.object is not None),
+        frozenset(p.location for p in parts if p.location is not None),
+        frozenset(c.predicates for c in right),
+        tuple(
+            (o, frozenset(p.kind for p in parts if p.object == o)) for o in sorted({p.object for p in parts} - {None})
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StepExample:
+    """One decision: the options afforded in a state, which start a shortest plan, and whether ``done`` is right."""
+
+    task: Task
+    world: SymbolicWorld
+    options: tuple[str, ...]
+    progress: frozenset[str]
+    done: bool
+
+
+def step_examples(task: Task, skills: Mapping[str, Skill], rng: random.Random, detours: int = 1) -> list[StepExample]:
+    """Decisions along the task's gold plan, and ``detours`` states reached by a wrong step from it."""
+    search = PlanSearch(skills)
+    goal: Goal = search.undisturbed(task.goal, task.scene)
+    out: list[StepExample] = []
+    states = search.along(task.scene, task.plan[:-1])
+    for _ in range(detours):
+        here = rng.choice(states[:-1]) if len(states) > 1 else states[0]
+        wrong = list(search.successors(here, set(here.objects)))
+        if wrong:
+            states.append(rng.choice(wrong)[1])
+    for state in states:
+        progress = search.progress(state, goal)
+        if progress.distance is None:
+            continue
+        afforded = tuple(o.text for o in search.options(state) if skills[o.skill].value(state, **o.kwargs) > 0)
+        out.append(StepExample(task, state, afforded, progress.steps, progress.distance == 0))
+    return out

@@ -1,0 +1,171 @@
+"""`GoalScorer`: which goal a request asks for, read as a small semantic parse over MiniLM's token vectors.
+
+MiniLM (all-MiniLM-L6-v2, offline, frozen) turns the request and each object's and place's description
+into contextual token vectors, each computed once. Small trained heads then read:
+
+- the request as a whole: which kinds of goal it asks for (bring, trash, place, put down, hold, go,
+  clean) and how many (one or two);
+- each object's description attending over the request's tokens: whether the request refers to it
+  ("isn't" before "soda" reaches the coke through the token "soda");
+- each place's name the same way.
+
+A goal's score adds its parts' log-probabilities (`score_goals`); a two-object goal whose objects attend
+to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the heads are trained
+(`saycan.pay.train`) and saved: about 0.3 M parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+from torch import nn
+
+DIM = 384  # MiniLM's token vectors
+MAX_TOKENS = 64
+
+if TYPE_CHECKING:
+    from saycan.pay.goals import Candidate
+
+
+class TokenStates:
+    """Contextual MiniLM token vectors of texts, each text computed once (frozen, no training)."""
+
+    def __init__(self) -> None:
+        from saycan.embed import shared_embedder
+
+        embedder = shared_embedder()
+        self.tokenizer, self.model = embedder.tokenizer, embedder.model
+        self._cache: dict[str, torch.Tensor] = {}
+
+    @torch.no_grad()  # not inference_mode: the small network trains on these tensors
+    def __call__(self, texts: Sequence[str]) -> list[torch.Tensor]:
+        """One (tokens, 384) tensor per text (special tokens dropped)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for start in range(0, len(missing), 64):
+            part = missing[start : start + 64]
+            batch = self.tokenizer(part, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+            hidden = self.model(**batch).last_hidden_state
+            for i, text in enumerate(part):
+                n = int(batch["attention_mask"][i].sum())
+                self._cache[text] = hidden[i, 1 : n - 1].clone()  # without [CLS] and [SEP]
+        return [self._cache[t] for t in texts]
+
+
+class Refer(nn.Module):
+    """How much a request refers to a thing: the thing's description attends over the request's tokens."""
+
+    def __init__(self, width: int, heads: int) -> None:
+        super().__init__()
+        self.heads, self.width = heads, width
+        self.query, self.key, self.value = nn.Linear(DIM, width), nn.Linear(DIM, width), nn.Linear(DIM, width)
+        self.describe = nn.Linear(DIM, width)
+        self.mlp = nn.Sequential(nn.Linear(3 * width, width), nn.ReLU(), nn.Linear(width, 1))
+
+    def forward(
+        self, request: torch.Tensor, things: Sequence[torch.Tensor]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """((T,) logits, (T, n) attention over the request's n tokens, (T, width) what each thing read there)
+        for T things' token tensors."""
+        desc = torch.stack([t.mean(0) for t in things])  # (T, 384)
+        h, d = self.heads, self.width // self.heads
+        q = self.query(desc).view(-1, h, d)  # (T, h, d)
+        k, v = self.key(request).view(-1, h, d), self.value(request).view(-1, h, d)  # (n, h, d)
+        attention = torch.einsum("thd,nhd->thn", q, k).div(d**0.5).softmax(-1)  # (T, h, n)
+        context = torch.einsum("thn,nhd->thd", attention, v).reshape(len(things), -1)
+        described = self.describe(desc)
+        logits = self.mlp(torch.cat([context, described, context * described], -1)).squeeze(-1)
+        return logits, attention.mean(1), context
+
+
+class GoalScorer(nn.Module):
+    """The heads of the parse (see the module doc).
+
+    Args:
+        width: Width of every head.
+        heads: Attention heads of `Refer`.
+    """
+
+    def __init__(self, width: int = 128, heads: int = 4) -> None:
+        super().__init__()
+        from saycan.pay.goals import KINDS
+
+        self.width, self.heads, self.kinds = width, heads, KINDS
+        self.read = nn.Sequential(nn.Linear(DIM, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU())
+        self.kind = nn.Linear(width, len(KINDS))  # each kind asked for or not (a request may join two)
+        self.object_kind = nn.Linear(2 * width, len(KINDS))  # the kind asked of one object, from its phrase
+        self.count = nn.Linear(width, 2)  # one part or two
+        self.objects, self.places = Refer(width, heads), Refer(width, heads)
+        self.overlap = nn.Parameter(torch.tensor(1.0))  # penalty weight (softplus) for two parts on one phrase
+        self.distance = nn.Parameter(torch.tensor(1.0))  # weight (softplus) of an object's distance to its place
+
+    @property
+    def config(self) -> dict[str, int]:
+        return {"width": self.width, "heads": self.heads}
+
+    def forward(self, request: torch.Tensor, objects: Sequence[torch.Tensor], places: Sequence[torch.Tensor]) -> Parse:
+        """Read one request (its (n, 384) tokens) against a scene's objects and places (token tensors)."""
+        hidden = self.read(request.mean(0))
+        obj, obj_focus, obj_context = self.objects(request, objects)
+        place, place_focus, _ = self.places(request, places)
+        position = torch.linspace(0, 1, len(request))  # where in the request each token is
+        return Parse(
+            kind=self.kind(hidden),
+            object_kinds=self.object_kind(torch.cat([obj_context, hidden.expand(len(objects), -1)], -1)),
+            count=self.count(hidden).log_softmax(-1),
+            objects=obj,
+            object_focus=obj_focus,
+            places=place,
+            apart=(obj_focus @ position)[:, None].sub(place_focus @ position).abs(),
+            overlap=nn.functional.softplus(self.overlap),
+            distance=nn.functional.softplus(self.distance),
+        )
+
+
+@dataclass
+class Parse:
+    """One request read against a scene: log p(kind asked), log p(1 or 2 parts), and per object and place
+    the logit that the request refers to it (with where in the request each object looks)."""
+
+    kind: torch.Tensor  # (n_kinds,) logits: kinds asked of the request as a whole (goals with no object)
+    object_kinds: torch.Tensor  # (n_objects, n_kinds) logits: the kind asked of each object
+    count: torch.Tensor  # (2,) log-probabilities
+    objects: torch.Tensor  # (n_objects,) logits
+    object_focus: torch.Tensor  # (n_objects, n_tokens) attention
+    places: torch.Tensor  # (n_places,) logits
+    apart: torch.Tensor  # (n_objects, n_places) how far apart in the request an object's and a place's words are
+    overlap: torch.Tensor  # () penalty weight
+    distance: torch.Tensor  # () weight of ``apart`` for a place goal
+
+
+def score_goals(
+    parse: Parse, goals: Sequence[Candidate], objects: Sequence[str], places: Sequence[str], kinds: Sequence[str]
+) -> torch.Tensor:
+    """(n_goals,) scores: each part's log p(its object) + log p(the kind asked of it) + log p(its place)
+    (minus how far apart the object's and the place's words are), + log p(how many parts), - the penalty
+    for two objects that attend to the same words."""
+    obj_index, place_index = {o: i for i, o in enumerate(objects)}, {p: i for i, p in enumerate(places)}
+    kind_index = {k: i for i, k in enumerate(kinds)}
+    log_obj, log_place = nn.functional.logsigmoid(parse.objects), nn.functional.logsigmoid(parse.places)
+    log_kind, log_obj_kind = nn.functional.logsigmoid(parse.kind), nn.functional.logsigmoid(parse.object_kinds)
+    scores = []
+    for goal in goals:
+        total = parse.count[min(len(goal.parts), 2) - 1]
+        for part in goal.parts:
+            k = kind_index[part.kind]
+            if part.object is None:
+                total = total + log_kind[k]
+            else:
+                o = obj_index[part.object]
+                total = total + log_obj_kind[o, k] + log_obj[o]
+            if part.location is not None:
+                total = total + log_place[place_index[part.location]]
+                if part.object is not None:  # "put the X on the L": X's and L's words should be near
+                    total = total - parse.distance * parse.apart[obj_index[part.object], place_index[part.location]]
+        named = [obj_index[p.object] for p in goal.parts if p.object is not None]
+        if len(named) == 2:
+            total = total - parse.overlap * (parse.object_focus[named[0]] * parse.object_focus[named[1]]).sum()
+        scores.append(total)
+    return torch.stack(scores)

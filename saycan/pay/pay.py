@@ -1,0 +1,168 @@
+"""Pay (SayCanPay, Hazra et al. 2024) at planning time: p(a step brings the request closer to done).
+
+At the start of a plan the request's goal is inferred: the `GoalScorer` parses the request against the
+scene and scores its candidate goals (one predicate, then pairs of the best). At every step, a goal g
+gets the weight
+
+    q(g | request, state)  ∝  exp(rho * score(request, g) - beta * distance(state, g))
+
+(the nearest of equally likely goals is the one being pursued), and each option gets
+
+    pay(option) = eps + (1 - eps) * sum_g q(g) [option starts a shortest plan to g]
+    pay(done)   = eps + (1 - eps) * sum_g q(g) [g holds]
+
+where plans are searched in the symbolic world and leave everything else where it was
+(`saycan.world.search`). ``rho``, ``beta`` and ``eps`` are fitted on generated tasks' steps (gold
+next steps positive, every other afforded option negative). The planner never sees a task's success
+clauses: the goal is inferred from the request and the start state only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from saycan.pay.goals import Candidate
+from saycan.skill import Option, Skill
+from saycan.world.scene import Scene
+from saycan.world.search import PlanSearch
+from saycan.world.state import SymbolicWorld
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How goal scores and distances become step probabilities (fitted by ``saycan.train_pay``)."""
+
+    rho: float = 1.0
+    beta: float = 1.0
+    eps: float = 0.02
+
+
+@dataclass
+class PayPlan:
+    """Pay for one request: its inferred goals, then a value per option at each state.
+
+    Attributes:
+        goals: (goal, score) of the goals kept, best first.
+        info: What the last call found (the most likely goal and its weight), for the trace.
+    """
+
+    goals: list[tuple[Candidate, float]]
+    start: Scene
+    search: PlanSearch
+    calibration: Calibration
+    trained: frozenset[str]
+    info: dict[str, float | str] = field(default_factory=dict)
+
+    def per_goal(self, world: SymbolicWorld) -> list[GoalState]:
+        """(score, distance, first steps of its shortest plans, holds) of each goal reachable from ``world``."""
+        rows = []
+        for goal, score in self.goals:
+            progress = self.search.progress(world, self.search.undisturbed((goal.clause,), self.start))
+            if progress.distance is not None:
+                rows.append(GoalState(goal.text, score, progress.distance, progress.steps, progress.distance == 0))
+        return rows
+
+    def __call__(self, world: SymbolicWorld, options: Sequence[Option], terminal: Sequence[bool]) -> list[float]:
+        """(n_options,) pay in [eps, 1]; options of skills Pay was not trained on get 1 (no opinion)."""
+        rows = self.per_goal(world)
+        values, q = pay_of([o.text for o in options], terminal, rows, self.calibration)
+        for i, option in enumerate(options):
+            if option.skill not in self.trained and not terminal[i]:
+                values[i] = 1.0
+        if rows:
+            best = int(np.argmax(q))
+            done = sum(qi for qi, r in zip(q, rows, strict=True) if r.holds)
+            self.info = {"pay_goal": rows[best].text, "pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
+        return values
+
+
+@dataclass(frozen=True)
+class GoalState:
+    """One goal seen from a state: its score, how far it is, which steps start a shortest plan, whether it holds."""
+
+    text: str
+    score: float
+    distance: int
+    steps: frozenset[str]
+    holds: bool
+
+
+def pay_of(
+    options: Sequence[str], terminal: Sequence[bool], rows: Sequence[GoalState], c: Calibration
+) -> tuple[list[float], list[float]]:
+    """((n_options,) pay, (n_goals,) q) for options in a state whose goals are ``rows`` (see the module doc)."""
+    if not rows:
+        return [c.eps] * len(options), []
+    logits = [c.rho * r.score - c.beta * r.distance for r in rows]
+    top = max(logits)
+    mass = [math.exp(x - top) for x in logits]
+    q = [m / sum(mass) for m in mass]
+    done = sum(qi for qi, r in zip(q, rows, strict=True) if r.holds)
+    values = []
+    for text, is_done in zip(options, terminal, strict=True):
+        p = done if is_done else sum(qi for qi, r in zip(q, rows, strict=True) if text in r.steps)
+        values.append(c.eps + (1 - c.eps) * p)
+    return values, q
+
+
+class LearnedPay:
+    """The trained Pay model (default: the checkpoint shipped with saycan).
+
+    Args:
+        checkpoint_path: Path stem of ``.safetensors`` + ``.json``; None for the shipped one.
+        max_goals: Goals kept per request (the rest carry negligible weight).
+    """
+
+    def __init__(self, checkpoint_path: str | Path | None = None, max_goals: int = 6) -> None:
+        from saycan.pay.checkpoint import load
+        from saycan.pay.model import TokenStates
+
+        self.scorer, self.meta = load(checkpoint_path)
+        self.states = TokenStates()
+        self.calibration = Calibration(**self.meta.get("calibration", {}))
+        self.trained = frozenset(self.meta.get("skills", ()))
+        self.max_goals = int(max_goals)
+        self._training: Any = None  # the training requests' embeddings, made when first asked
+        self._searches: dict[tuple[int, ...], PlanSearch] = {}
+
+    def goals(self, instruction: str, scene: Scene) -> list[tuple[Candidate, float]]:
+        """The request's most likely goals in ``scene`` with their scores, best first."""
+        from saycan.pay.train import infer_goals
+
+        return infer_goals(self.scorer, self.states, instruction, scene, self.max_goals)
+
+    def nearest_training(self, text: str) -> tuple[str | None, float]:
+        """The training request nearest to ``text`` as the hold-out measures it (MiniLM cosine, 1 for a
+        request holding ``text``'s words in a row), for honest reports: (None, 0.0) when none are listed."""
+        requests = self.meta.get("training_requests") or []
+        if not requests:
+            return None, 0.0
+        if self._training is None:
+            from saycan.embed import shared_embedder
+            from saycan.planner.holdout import NearCopies
+
+            self._training = NearCopies(requests, shared_embedder())
+        index, similarity = self._training.nearest_to(text)
+        return requests[index], round(similarity, 4)
+
+    def begin(self, instruction: str, world: SymbolicWorld, skills: Mapping[str, Skill]) -> PayPlan:
+        """Infer the request's goals from the state the plan starts in."""
+        start = world.as_scene()
+        key = tuple(sorted(id(s) for s in skills.values()))
+        search = self._searches.setdefault(key, PlanSearch(skills))
+        return PayPlan(self.goals(instruction, start), start, search, self.calibration, self.trained)
+
+
+class NoPay:
+    """``pay=none``: SayCan without Pay (every option's pay is 1)."""
+
+    trained: frozenset[str] = frozenset()
+
+    def begin(self, instruction: str, world: SymbolicWorld, skills: Mapping[str, Skill]) -> None:
+        return None

@@ -1,0 +1,79 @@
+"""Asking for help when unsure (``planner.ask=conformal``): act on one option, ask about several, stop on none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from saycan.planner.conformal import ConformalCalibration
+from saycan.planner.trace import Question, ScoredOption
+
+ASKS = ("none", "conformal")
+FALLBACKS = ("top", "stop")
+SHIPPED = Path(__file__).with_name("kitchen_conformal.json")  # `python -m saycan.calibrate` for the defaults
+
+# The person: gets the prediction set (best first) and returns one of its options (or its text), or None
+# ("none of these"); raising EOFError means nobody is there to answer (``ask_fallback`` decides).
+Answer = Callable[[list[ScoredOption]], "ScoredOption | str | None"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one step's prediction set led to: the option to run (None: stop), how it was chosen
+    (``"saycan"``, ``"person"`` or ``"fallback"``), the question asked (None when the set held one
+    option) and the set's size."""
+
+    option: ScoredOption | None
+    chosen_by: str
+    question: Question | None
+    set_size: int
+
+
+class HelpPolicy:
+    """KnowNo at one step: the options whose normalised score clears ``1 - q_hat`` (`saycan.planner.conformal`).
+
+    Args:
+        calibration: The fitted q_hat (a `ConformalCalibration` or its JSON file; None: the shipped one).
+        fallback: With several options and no one to ask: ``"top"`` acts on the best, ``"stop"`` stops.
+    """
+
+    def __init__(self, calibration: ConformalCalibration | str | Path | None, fallback: str) -> None:
+        if not isinstance(calibration, ConformalCalibration):
+            calibration = ConformalCalibration.load(calibration or SHIPPED)
+        self.calibration, self.fallback = calibration, fallback
+
+    def decide(self, index: int, scored: Sequence[ScoredOption], answer: Answer | None) -> Decision:
+        """Act on a one-option set, ask ``answer`` about a larger one, stop on an empty one."""
+        in_set = [scored[i] for i in self.calibration.prediction_set([s.combined for s in scored])]
+        texts = [s.text for s in in_set]
+        if len(in_set) == 1:
+            return Decision(in_set[0], "saycan", None, 1)
+        if not in_set:  # no option is likely enough to be right: say so rather than guess
+            return Decision(None, "saycan", Question(index, [], None, "empty"), 0)
+        answered, reply = heard(answer, in_set)
+        if not answered:
+            chosen = in_set[0] if self.fallback == "top" else None
+            return Decision(chosen, "fallback", Question(index, texts, chosen and chosen.text, "fallback"), len(texts))
+        text = reply.text if isinstance(reply, ScoredOption) else reply
+        chosen = next((s for s in in_set if s.text == text), None)
+        if text is not None and chosen is None:
+            raise ValueError(f"the answer {text!r} is not one of the options asked about: {texts}")
+        return Decision(chosen, "person", Question(index, texts, text, "person"), len(texts))
+
+    @staticmethod
+    def stop_reason(question: Question) -> str:
+        """The trace's stop reason when ``question`` ended the plan."""
+        if question.by == "empty":
+            return "unsure"  # an empty prediction set
+        return "needs_help" if question.by == "fallback" else "stopped_by_person"
+
+
+def heard(answer: Answer | None, options: list[ScoredOption]) -> tuple[bool, ScoredOption | str | None]:
+    """(whether someone answered, their reply): no callback or EOFError means nobody is there."""
+    if answer is None:
+        return False, None
+    try:
+        return True, answer(list(options))
+    except EOFError:
+        return False, None

@@ -1,0 +1,189 @@
+"""SayCan's seven task families, generated: which request, which start state, and a shortest gold plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from saycan.tasks.generator import TRASH, Reference, Request, TaskGenerator, conjoin, task_row
+from saycan.world.predicates import Goal, Predicate
+from saycan.world.scene import USER
+from saycan.world.state import SymbolicWorld
+from saycan.world.suite import FAMILIES
+
+NOT_STARTED_AT = (USER, TRASH)  # objects never start in the user's hand or the bin
+
+
+@dataclass
+class Draft:
+    """A task before its gold plan: the instruction, start-state overrides, the goal, what made it."""
+
+    instruction: str
+    goal: Goal
+    template: str
+    init: dict[str, Any] = field(default_factory=dict)
+
+
+class Families:
+    """Drafts of each family from a `TaskGenerator`."""
+
+    def __init__(self, gen: TaskGenerator) -> None:
+        self.g, self.rng = gen, gen.rng
+        self.makers: dict[str, Callable[[], Draft | None]] = {f: getattr(self, f) for f in FAMILIES}
+        self.spots = [p for p in gen.places if p not in NOT_STARTED_AT]
+
+    def _request(self, verbs: Sequence[str], single: bool) -> Request | None:
+        verb = self.rng.choice(list(verbs))
+        ref = None if verb in ("clean", "goto") else self.g.reference(single=single or verb in ("find", "hold"))
+        return self.g.request(verb, ref)
+
+    def _spill(self) -> tuple[str, str] | None:
+        spills = sorted(self.g.scene.spills)
+        if not spills:
+            return None
+        spill = self.rng.choice(spills)
+        return spill, self.g.scene.spills[spill]
+
+    def primitive(self) -> Draft | None:
+        verb = self.rng.choice(("hold", "goto", "find", "putdown"))
+        if verb != "putdown":
+            req = self.g.request(verb, self.g.reference(single=True) if verb != "goto" else None)
+            return Draft(self.g.frame(req.text), req.goal, f"primitive:{verb}") if req else None
+        obj, at = self.rng.choice(list(self.g.scene.objects)), self.rng.choice(self.spots)
+        ref = self.g.reference([obj], single=True)
+        text = self.rng.choice(self.g.p["verbs"]["putdown"]).format(ref=ref.text) if ref else ""
+        goal = ((Predicate("at", (obj, at)),),)
+        return Draft(self.g.frame(text), goal, "primitive:putdown", {"holding": obj, "robot_at": at}) if ref else None
+
+    def nouns(self) -> Draft | None:
+        ref = next((r for r in (self.g.reference() for _ in range(10)) if r and r.kind != "name"), None)
+        req = self.g.request(self.rng.choice(("bring", "bring", "trash", "hold")), ref) if ref else None
+        return Draft(self.g.frame(req.text), req.goal, f"nouns:{req.kind}:{ref.kind}") if req and ref else None
+
+    def verbs(self) -> Draft | None:
+        req = self._request(("bring", "trash", "place", "clean"), single=True)
+        return Draft(self.g.frame(req.text), req.goal, f"verbs:{req.kind}") if req else None
+
+    def structured(self) -> Draft | None:
+        entry = self.rng.choice(self.g.p["structured"])
+        if entry["to"] == "clean":
+            spill = self._spill()
+            text = entry["text"].format(spill=spill[0], spill_loc=spill[1]) if spill else ""
+            return (
+                Draft(self.g.frame(text), ((Predicate("clean", (spill[0],)),),), "structured:clean") if spill else None
+            )
+        ref = self.g.reference(single=True)
+        if ref is None:
+            return None
+        (obj,) = ref.objects
+        start = self.g.scene.objects[obj]
+        loc = self.rng.choice([p for p in self.g.places if p not in (start, TRASH)])
+        target = {"user": USER, "trash": TRASH}.get(entry["to"], loc)
+        text = entry["text"].format(ref=ref.text, loc=loc, **{"from": start})
+        return Draft(self.g.frame(text), ((Predicate("at", (obj, target)),),), f"structured:{entry['to']}")
+
+    def embodiment(self) -> Draft | None:
+        """A request whose obvious first step is wrong: the hand is full, or a thing is not where it was."""
+        req = self._request(("bring", "trash", "place", "clean", "hold"), single=self.rng.random() < 0.6)
+        if req is None:
+            return None
+        kind = self.rng.choice(("holding", "moved", "elsewhere"))
+        if kind == "holding":
+            others = [o for o in self.g.scene.objects if o not in req.objects]
+            init: dict[str, Any] = {"holding": self.rng.choice(others), "robot_at": self.rng.choice(self.spots)}
+        elif kind == "moved":
+            thing = self.rng.choice(sorted(req.objects) or sorted(self.g.search.tools) or [""])
+            if thing not in self.g.scene.objects:
+                return None
+            init = {"objects": {thing: self.rng.choice([p for p in self.spots if p != self.g.scene.objects[thing]])}}
+        else:
+            init = {"robot_at": self.rng.choice([p for p in self.spots if p != self.g.scene.robot_at])}
+        return Draft(self.g.frame(req.text), req.goal, f"embodiment:{kind}:{req.kind}", init)
+
+    def crowd(self) -> Draft | None:
+        need = self.rng.choice(self.g.p["needs"])
+        phrase = self.rng.choice(need["phrases"])
+        if need["kind"] == "clean":
+            spill = self._spill()
+            text = phrase.format(spill_loc=spill[1]) if spill else ""
+            return (
+                Draft(self.g.frame_need(text), ((Predicate("clean", (spill[0],)),),), "crowd:clean") if spill else None
+            )
+        if need["kind"] == "trash":
+            ref = self.g.reference(single=True)
+            req = self.g.request("trash", ref) if ref else None
+            return (
+                Draft(self.g.frame_need(phrase.format(ref=ref.text)), req.goal, "crowd:trash") if req and ref else None
+            )
+        objects = {o for w in need.get("any", []) for o in self.g.having([w])} & self.g.having(need.get("all", []))
+        goal = tuple((Predicate("at", (o, USER)),) for o in sorted(objects))
+        return Draft(self.g.frame_need(phrase), goal, f"crowd:{'+'.join(need['any'])}") if goal else None
+
+    def long_horizon(self) -> Draft | None:
+        if self.rng.random() < 0.5:
+            return self._two_objects()
+        a = self._request(("bring", "trash", "place", "clean"), single=True)
+        b = self._request(("bring", "trash", "place", "clean", "goto"), single=True)
+        if a is None or b is None or a.kind == b.kind == "clean":
+            return None
+        goal = conjoin(a.goal, b.goal)
+        text = self.rng.choice(self.g.p["joins"]).format(a=a.text, b=b.text)
+        return Draft(self.g.frame(text), goal, f"long_horizon:join:{a.kind}+{b.kind}") if goal else None
+
+    def _two_objects(self) -> Draft | None:
+        """One verb, two objects. The second is read as a different kind from the first when it can be
+        ("a fruit and a snack": not a second fruit)."""
+        verb = self.rng.choice(("bring", "trash", "place"))
+        first = self.g.reference()
+        second = self.g.reference([o for o in self.g.scene.objects if first and o not in first.objects])
+        if first is None or second is None or not second.objects - first.objects:
+            return None
+        second = replace(second, objects=second.objects - first.objects)
+        text = self.rng.choice(self.g.p["pairs"]).format(ref=first.text, ref2=second.text)
+        both = self.g.request(verb, Reference(text, first.objects | second.objects, "pair"))
+        loc = next((p.args[1] for c in both.goal for p in c if p.name == "at"), None) if both else None
+        one, two = self.g.request(verb, first, loc), self.g.request(verb, second, loc)
+        if both is None or one is None or two is None:
+            return None
+        return Draft(self.g.frame(both.text), conjoin(one.goal, two.goal), f"long_horizon:pair:{verb}")
+
+    def drafts(self) -> Iterator[tuple[str, Draft]]:
+        """Drafts without end, the families in turn."""
+        while True:
+            for family in FAMILIES:
+                draft = self.makers[family]()
+                if draft is not None and draft.goal:
+                    yield family, draft
+
+
+def generate(gen: TaskGenerator, n: int, avoid: Any = None, max_tries: int = 50) -> list[dict[str, Any]]:
+    """``n`` distinct tasks as suite rows, each with its shortest gold plan.
+
+    Args:
+        avoid: A `saycan.planner.holdout.NearCopies` of requests no task may come near (the suites).
+        max_tries: Drafts tried per task kept, at most, before giving up with fewer.
+    """
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    drafts = Families(gen).drafts()
+    for _ in range(n * max_tries):
+        if len(rows) == n:
+            break
+        family, draft = next(drafts)
+        key = f"{draft.instruction.lower()}|{sorted(draft.init.items())}"
+        if key in seen or (avoid is not None and avoid.near([draft.instruction])[0]):
+            continue
+        scene = gen.scene.with_init(draft.init)
+        plan = shortest(gen, scene, draft.goal)
+        if not plan:  # unreachable, or already true at the start: not a task
+            continue
+        seen.add(key)
+        rows.append(task_row(f"g{len(rows) + 1:05d}", family, draft.instruction, draft.init, draft.goal, plan,
+                             draft.template))  # fmt: skip
+    return rows
+
+
+def shortest(gen: TaskGenerator, scene: Any, goal: Goal) -> list[str] | None:
+    """The shortest plan in ``scene`` that reaches a clause of ``goal`` and leaves the rest undisturbed."""
+    return gen.search.shortest_plan(SymbolicWorld(scene), gen.search.undisturbed(goal, scene))

@@ -1,0 +1,256 @@
+"""Kitchen tasks generated from a scene, its object attributes and phrase lists, each with a shortest gold plan.
+
+Every task is (instruction, start state, success clauses, gold plan) in one of SayCan's seven families.
+A reference ("a drink that isn't soda") resolves to the set of objects whose attributes fit, and the
+success clauses are every way to satisfy the request with them. Phrase lists are split into a train and
+a dev part (every fifth phrase of a list is dev), so a model can be measured on wordings it never saw.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from saycan.skill import Skill
+from saycan.world.predicates import Goal, Predicate
+from saycan.world.scene import USER, Scene
+from saycan.world.search import PlanSearch
+
+PHRASES = Path(__file__).with_name("phrases.yaml")
+SPLITS = ("train", "dev", "all")
+SHARED = ("nouns", "uses")  # phrase-file keys that are vocabulary, not wordings
+TRASH = "trash can"
+MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
+
+
+def phrase_split(items: Sequence[Any], split: str) -> list[Any]:
+    """The phrases of ``split``: every fifth (from the third) is dev, the rest train; short lists are shared."""
+    if split == "all" or len(items) < 3:
+        return list(items)
+    return [x for i, x in enumerate(items) if (i % 5 == 2) == (split == "dev")]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Words for objects: ``text`` ("a drink that isn't soda") means any one of ``objects``."""
+
+    text: str
+    objects: frozenset[str]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """A core request (no framing yet), the goal it sets and what it is about."""
+
+    text: str
+    goal: Goal
+    kind: str
+    objects: frozenset[str] = frozenset()
+
+
+class TaskGenerator:
+    """Writes tasks for ``scene`` with ``skills``.
+
+    Args:
+        scene: The scene; its ``attributes`` give what objects can be called.
+        skills: Skill id -> skill (gold plans are searched over these).
+        seed: Seeds every choice.
+        split: ``train``, ``dev`` or ``all`` phrases (`phrase_split`).
+        phrases: The phrase lists (default: the shipped ``phrases.yaml``).
+    """
+
+    def __init__(
+        self,
+        scene: Scene,
+        skills: Mapping[str, Skill],
+        seed: int = 0,
+        split: str = "train",
+        phrases: Mapping[str, Any] | None = None,
+    ) -> None:
+        data = dict(phrases) if phrases is not None else yaml.safe_load(PHRASES.read_text())
+        # Only wordings are split; the attribute vocabulary (nouns, uses, what a need asks for) is shared.
+        self.p = {key: value if key in SHARED else _split_all(value, split) for key, value in data.items()}
+        self.scene, self.rng = scene, random.Random(seed)
+        self.search = PlanSearch(skills)
+        self.nouns, self.uses = set(data["nouns"]), dict(data["uses"])
+        self.places = [loc for loc in scene.locations if loc != USER]
+
+    # -- references ----------------------------------------------------------------------
+    def having(self, words: Sequence[str] = (), without: Sequence[str] = (), pool: Sequence[str] = ()) -> set[str]:
+        """Objects (of ``pool``, default all) whose attributes include every word and none of ``without``."""
+        attrs = self.scene.attributes
+        objs = pool or list(self.scene.objects)
+        return {
+            o for o in objs if all(w in attrs.get(o, ()) for w in words) and not set(without) & set(attrs.get(o, ()))
+        }
+
+    def reference(self, objects: Sequence[str] | None = None, single: bool = False) -> Reference | None:
+        """A reference to some of ``objects`` (default: every object); ``single``: by name or a unique description."""
+        objects = list(objects or self.scene.objects)
+        kinds = ["name"] * 3 + ([] if single else ["noun", "adjective", "adjective_noun", "negated", "except"])
+        for _ in range(20):
+            kind = self.rng.choice(kinds)
+            ref = getattr(self, f"_ref_{kind}")(objects)
+            if ref is not None and (not single or len(ref.objects) == 1):
+                return ref
+        return None
+
+    def _words(self, objects: Sequence[str], nouns: bool) -> list[str]:
+        return sorted({w for o in objects for w in self.scene.attributes.get(o, ()) if (w in self.nouns) == nouns})
+
+    def _ref_name(self, objects: Sequence[str]) -> Reference:
+        name = self.rng.choice(objects)
+        return Reference(self.rng.choice(self.p["references"]["name"]).format(name=name), frozenset([name]), "name")
+
+    def _ref_noun(self, objects: Sequence[str]) -> Reference | None:
+        nouns = self._words(objects, nouns=True)
+        if not nouns:
+            return None
+        noun = self.rng.choice(nouns)
+        return Reference(
+            self.rng.choice(self.p["references"]["noun"]).format(noun=noun), frozenset(self.having([noun])), "noun"
+        )
+
+    def _ref_adjective(self, objects: Sequence[str]) -> Reference | None:
+        adjs = self._words(objects, nouns=False)
+        if not adjs:
+            return None
+        adj = self.rng.choice(adjs)
+        text = self.rng.choice(self.p["references"]["adjective"]).format(adj=adj)
+        return Reference(text, frozenset(self.having([adj])), "adjective")
+
+    def _ref_adjective_noun(self, objects: Sequence[str]) -> Reference | None:
+        obj = self.rng.choice(objects)
+        attrs = self.scene.attributes.get(obj, ())
+        nouns, adjs = [w for w in attrs if w in self.nouns], [w for w in attrs if w not in self.nouns]
+        if not nouns or not adjs:
+            return None
+        noun, adj = self.rng.choice(nouns), self.rng.choice(adjs)
+        phrases = [t for t in self.p["references"]["adjective_noun"] if "{use}" not in t or noun in self.uses]
+        if not phrases:
+            return None
+        text = self.rng.choice(phrases).format(adj=adj, noun=noun, use=self.uses.get(noun, ""))
+        return Reference(text, frozenset(self.having([noun, adj])), "adjective_noun")
+
+    def _noun_group(self, objects: Sequence[str]) -> tuple[str, set[str]] | None:
+        """A noun one of ``objects`` is described by, and every object it describes (None: no noun)."""
+        obj = self.rng.choice(objects)
+        nouns = [w for w in self.scene.attributes.get(obj, ()) if w in self.nouns]
+        if not nouns:
+            return None
+        noun = self.rng.choice(nouns)
+        return noun, self.having([noun])
+
+    def _ref_negated(self, objects: Sequence[str]) -> Reference | None:
+        picked = self._noun_group(objects)
+        if picked is None:
+            return None
+        noun, group = picked
+        adjs = sorted({w for o in group for w in self.scene.attributes.get(o, ()) if w not in (noun,)} - {noun})
+        adjs = [a for a in adjs if self.having([noun], [a]) and self.having([noun], [a]) != group]
+        if not adjs:
+            return None
+        adj = self.rng.choice(adjs)
+        phrases = self.p["references"]["negated"]
+        if adj in self.nouns:  # "a drink that isn't soda" reads; "a non-soda drink" does too
+            phrases = [t for t in phrases if "anything" not in t]
+        text = self.rng.choice(phrases).format(noun=noun, adj=adj)
+        return Reference(text, frozenset(self.having([noun], [adj])), "negated")
+
+    def _ref_except(self, objects: Sequence[str]) -> Reference | None:
+        picked = self._noun_group(objects)
+        if picked is None or len(picked[1]) < 2:
+            return None
+        noun, group = picked
+        name = self.rng.choice(sorted(group))
+        text = self.rng.choice(self.p["references"]["except"]).format(noun=noun, name=name)
+        return Reference(text, frozenset(group - {name}), "except")
+
+    # -- requests --------------------------------------------------------------------------
+    def request(self, verb: str, ref: Reference | None = None, loc: str | None = None) -> Request | None:
+        """A core request with ``verb`` (a key of ``verbs``) about ``ref`` (and a place)."""
+        phrase = self.rng.choice(self.p["verbs"][verb])
+        spills = list(self.scene.spills)
+        if verb == "clean":
+            spill = self.rng.choice(spills) if spills else None
+            if spill is None:
+                return None
+            text = phrase.format(spill=spill, spill_loc=self.scene.spills[spill])
+            return Request(text, ((Predicate("clean", (spill,)),),), verb)
+        if verb == "goto":
+            loc = loc or self.rng.choice(self.places)
+            return Request(phrase.format(loc=loc), ((Predicate("robot_at", (loc,)),),), verb)
+        if ref is None:
+            return None
+        if verb == "place":
+            loc = loc or self.rng.choice([p for p in self.places if p != TRASH])
+            if any(self.scene.objects[o] == loc for o in ref.objects):
+                return None  # already there: not a request anyone makes
+        objects = sorted(ref.objects)
+        target = {"bring": USER, "trash": TRASH, "place": loc}.get(verb)
+        if target is not None:
+            clauses = tuple((Predicate("at", (o, target)),) for o in objects)
+        elif verb == "hold":
+            clauses = tuple((Predicate("holding", (o,)),) for o in objects)
+        elif verb == "find":
+            clauses = tuple((Predicate("robot_at", (self.scene.objects[o],)),) for o in objects)
+        else:  # putdown: where the robot stands
+            clauses = tuple((Predicate("at", (o, self.scene.robot_at)),) for o in objects)
+        return Request(phrase.format(ref=ref.text, loc=loc), clauses, verb, ref.objects)
+
+    def frame(self, core: str) -> str:
+        """A request said one of the `framings` ways (a statement: `statement_framings`), capitalised."""
+        statement = core.startswith(("I ", "I'")) or not core.split(" ", 1)[0].isalpha() or " goes " in core
+        framings = self.p["statement_framings" if statement or " belongs " in core else "framings"]
+        return _capital(self.rng.choice(framings).format(request=core))
+
+    def frame_need(self, need: str) -> str:
+        """A need voiced one of the `need_framings` ways, capitalised."""
+        return _capital(self.rng.choice(self.p["need_framings"]).format(need=need))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _split_all(value: Any, split: str) -> Any:
+    """``value`` with every phrase list cut to ``split`` (mappings and need entries recursed into)."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return phrase_split(value, split)
+    if isinstance(value, list) and all(isinstance(v, dict) and "phrases" in v for v in value):  # needs
+        return [{**v, "phrases": phrase_split(v["phrases"], split)} for v in value]
+    if isinstance(value, list):
+        return phrase_split(value, split)
+    if isinstance(value, dict):
+        return {k: _split_all(v, split) for k, v in value.items()}
+    return value
+
+
+def conjoin(a: Goal, b: Goal) -> Goal:
+    """Every way to satisfy both goals (clause pairs that name different objects), at most `MAX_CLAUSES`."""
+    out = []
+    for x, y in itertools.product(a, b):
+        named_x = {p.args[0] for p in x if p.name in ("at", "holding")}
+        named_y = {p.args[0] for p in y if p.name in ("at", "holding")}
+        if not named_x & named_y:
+            out.append((*x, *y))
+    return tuple(out[:MAX_CLAUSES])
+
+
+def task_row(task_id: str, family: str, instruction: str, init: Mapping[str, Any], goal: Goal, plan: Sequence[str],
+             template: str) -> dict[str, Any]:  # fmt: skip
+    """A task as a suite file holds it."""
+    row: dict[str, Any] = {"id": task_id, "family": family, "instruction": instruction}
+    if init:
+        row["init"] = dict(init)
+    row["success"] = [[str(p) for p in clause] for clause in goal]
+    row["plan"] = [*plan, "done"]
+    row["template"] = template
+    return row

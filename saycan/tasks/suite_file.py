@@ -1,0 +1,34 @@
+"""Generated tasks as suite files (written once, read back as tasks), kept away from the shipped suites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from saycan.storage.resources import suites_dir
+from saycan.tasks.families import generate
+from saycan.tasks.generator import TaskGenerator
+from saycan.world.suite import Task, load_suite
+
+
+def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any:
+    """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite)."""
+    from saycan.embed import shared_embedder
+    from saycan.planner.holdout import NearCopies
+    from saycan.planner.retrieval import NAME_MASK, name_pattern
+
+    files = [Path(p) for p in paths] if paths else sorted(suites_dir().glob("*.yaml"))
+    requests = [t.instruction for f in files for t in load_suite(f, {scene.name: scene}).tasks]
+    pattern = name_pattern([*scene.objects, *scene.locations, *scene.spills])
+    return NearCopies(requests, shared_embedder(), lambda t: pattern.sub(NAME_MASK, t), threshold)
+
+
+def tasks_for(given: Any, path: Path, n: int, seed: int, split: str, scene: Any, skills: Any) -> list[Task]:
+    """The tasks of the suite file ``given``, or ``n`` freshly generated ones (also written to ``path``)."""
+    if not given:
+        rows = generate(TaskGenerator(scene, skills, seed=seed, split=split), n, suite_requests(None, scene, 0.85))
+        path.write_text(yaml.safe_dump({"name": path.stem, "scene": scene.name, "tasks": rows}, sort_keys=False))
+        given = path
+    return list(load_suite(given, {scene.name: scene}).tasks)

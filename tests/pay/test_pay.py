@@ -1,0 +1,53 @@
+"""saycan/pay/pay.py: Pay's value of each option, from the request's goals and the plan search."""
+
+import pytest
+
+from saycan.pay.goals import singles
+from saycan.pay.pay import Calibration, GoalState, PayPlan, pay_of
+from saycan.skill import make_library
+from saycan.world.search import PlanSearch
+from saycan.world.state import SymbolicWorld
+
+SKILLS = {s.id: s for s in make_library(library="skills")}
+C = Calibration(rho=1.0, beta=1.0, eps=0.1)
+
+
+def test_weights_follow_score_and_distance_and_done_follows_the_goals_that_hold():
+    near = GoalState("bring the apple", 0.0, 0, frozenset(), True)
+    far = GoalState("bring the orange", 0.0, 2, frozenset({"find the orange"}), False)
+    values, q = pay_of(["find the orange", "done", "go to the sink"], [False, True, False], [near, far], C)
+    e2 = pytest.approx(1 / (1 + 2.718281828**-2), rel=1e-6)
+    assert q[0] == e2 and q[0] + q[1] == pytest.approx(1.0)
+    assert values[1] == pytest.approx(0.1 + 0.9 * q[0]) and values[0] == pytest.approx(0.1 + 0.9 * q[1])
+    assert values[2] == pytest.approx(0.1)  # no progress towards any goal: eps
+    assert pay_of(["done"], [True], [], C) == ([0.1], [])
+
+
+@pytest.fixture
+def throw_chips(kitchen):
+    goal = next(c for c in singles(kitchen) if c.text.startswith("throw the jalapeno chips"))
+    other = next(c for c in singles(kitchen) if c.text.startswith("throw the rice chips"))
+    return PayPlan([(goal, 3.0), (other, -3.0)], kitchen, PlanSearch(SKILLS), C, frozenset(SKILLS))
+
+
+def test_pay_leads_to_the_goal_then_to_done_and_not_on(kitchen, throw_chips):
+    world = SymbolicWorld(kitchen)
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    terminal = [SKILLS[o.skill].terminal for o in options]
+    plan = ["pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips"]
+    for text in plan:
+        pay = dict(zip([o.text for o in options], throw_chips(world, options, terminal), strict=True))
+        assert max(pay, key=pay.get) == text and pay["done"] < 0.2
+        option = next(o for o in options if o.text == text)
+        SKILLS[option.skill].apply(world, **option.kwargs)
+    pay = dict(zip([o.text for o in options], throw_chips(world, options, terminal), strict=True))
+    assert pay["done"] > 0.9 and pay["find the rice chips"] < 0.2  # the request is done: don't run on
+    assert throw_chips.info["pay_goal"].startswith("throw the jalapeno chips")
+
+
+def test_options_of_skills_pay_was_not_trained_on_get_no_opinion(kitchen, throw_chips):
+    throw_chips.trained = frozenset(s for s in SKILLS if s != "wipe")
+    world = SymbolicWorld(kitchen)
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    values = throw_chips(world, options, [SKILLS[o.skill].terminal for o in options])
+    assert values[[o.text for o in options].index("wipe the spill")] == 1.0

@@ -1,0 +1,76 @@
+"""planner.ask=conformal: act on a one-option set, ask about several, stop on none; every question traced."""
+
+import pytest
+
+import skills
+from saycan.envs.symbolic import SymbolicEnv
+from saycan.errors import ConfigError
+from saycan.planner.conformal import ConformalCalibration
+from saycan.planner.loop import SayCanPlanner
+from saycan.planner.prompt import PromptTemplate
+from saycan.planner.trace import TraceWriter, read_trace
+from tests.scorers import PreferenceScorer
+
+DRINKS = ("find the coke can", "find the water bottle")  # equally likely at step 1
+KEEP_ABOVE_03 = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400)  # sets keep normalised scores >= 0.3
+
+
+def planner(wishes, calibration=KEEP_ABOVE_03, **kwargs):
+    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
+    return SayCanPlanner(
+        PreferenceScorer(wishes), skills.make_library(), prompt, ask="conformal", calibration=calibration, **kwargs
+    )
+
+
+def test_person_picks_from_the_set_and_the_plan_goes_on(kitchen, tmp_path):
+    asked = []
+
+    def person(options):
+        asked.append([o.text for o in options])
+        return "find the water bottle"
+
+    writer = TraceWriter(tmp_path / "t.jsonl")
+    trace = planner([DRINKS, "done"]).plan("bring me a drink", SymbolicEnv(kitchen), writer=writer, ask=person)
+    writer.close()
+    assert sorted(asked[0]) == sorted(DRINKS) and len(asked) == 1  # step 2's "done" is alone in its set
+    assert trace.plan == ["find the water bottle", "done"] and trace.steps[0].chosen_by == "person"
+    saved = read_trace(tmp_path / "t.jsonl")
+    assert [(q.step, q.answer, q.by) for q in saved.questions] == [(1, "find the water bottle", "person")]
+
+
+def test_none_of_these_stops_cleanly(kitchen):
+    trace = planner([DRINKS, "done"]).plan("bring me a drink", SymbolicEnv(kitchen), ask=lambda options: None)
+    assert trace.steps == [] and trace.stop_reason == "stopped_by_person" and not trace.finished
+
+
+@pytest.mark.parametrize(("fallback", "plan", "reason"), [("top", ["find the coke can", "done"], "done"),
+                                                           ("stop", [], "needs_help")])  # fmt: skip
+def test_without_anyone_to_ask_the_fallback_decides(kitchen, fallback, plan, reason):
+    def no_terminal(options):
+        raise EOFError
+
+    trace = planner([DRINKS, "done"], ask_fallback=fallback).plan("a drink", SymbolicEnv(kitchen), ask=no_terminal)
+    assert trace.plan == plan and trace.stop_reason == reason
+    assert trace.questions[0].by == "fallback" and len(trace.questions[0].options) == 2
+
+
+def test_empty_set_says_so_and_stops(kitchen):
+    strict = ConformalCalibration(epsilon=0.15, qhat=0.2, n=400)  # keep >= 0.8: neither drink (about 0.45)
+    trace = planner([DRINKS, "done"], calibration=strict).plan("a drink", SymbolicEnv(kitchen), ask=lambda o: o[0])
+    assert trace.stop_reason == "unsure" and trace.questions[0].options == [] and trace.steps == []
+
+
+def test_a_confident_step_is_not_asked_about(kitchen):
+    trace = planner(["find the sponge", "done"]).plan("x", SymbolicEnv(kitchen), ask=pytest.fail)
+    assert trace.plan == ["find the sponge", "done"] and trace.questions == []
+
+
+def test_conformal_with_beam_search_is_refused(kitchen):
+    with pytest.raises(ConfigError, match="planner.search=greedy"):
+        planner(["done"], search="beam")
+
+
+def test_bad_ask_setting_names_the_choices():
+    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
+    with pytest.raises(ConfigError, match="planner.ask='always'; valid: none, conformal"):
+        SayCanPlanner(PreferenceScorer(["done"]), skills.make_library(), prompt, ask="always")

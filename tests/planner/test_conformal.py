@@ -1,0 +1,47 @@
+"""KnowNo's quantile, prediction sets and coverage on synthetic scores with known answers."""
+
+import random
+
+import pytest
+
+from saycan.errors import ConfigError
+from saycan.planner.conformal import ConformalCalibration, coverage, quantile
+
+
+def test_quantile_is_the_ceil_n_plus_one_rank():
+    # N = 9, epsilon = 0.2: ceil(10 * 0.8) = 8th smallest of 0.1 .. 0.9
+    assert quantile([i / 10 for i in range(9, 0, -1)], 0.2) == pytest.approx(0.8)
+
+
+def test_quantile_with_too_few_tasks_keeps_every_option():
+    assert quantile([0.1, 0.2], 0.1) == 1.0
+
+
+def test_quantile_rejects_epsilon_outside_unit_interval():
+    with pytest.raises(ConfigError, match="epsilon"):
+        quantile([0.1], 1.5)
+
+
+def test_coverage_on_fresh_tasks_is_at_least_one_minus_epsilon():
+    rng = random.Random(0)
+    draw = lambda n: [rng.betavariate(5, 2) for _ in range(n)]  # noqa: E731 - a task's lowest right score
+    calib, test = draw(400), draw(4000)
+    qhat = quantile([1 - s for s in calib], 0.15)
+    assert 0.82 <= coverage(test, qhat) <= 0.90  # 0.85 within sampling error (N = 400)
+
+
+def test_prediction_set_orders_by_score_and_drops_below_threshold():
+    cal = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400)  # keep normalised scores >= 0.3
+    assert cal.prediction_set([0.1, 0.5, 0.4, 0.0]) == [1, 2]
+    assert cal.prediction_set([0.9, 0.05, 0.05]) == [0]
+    assert ConformalCalibration(0.15, 0.2, 400).prediction_set([0.5, 0.5]) == []
+
+
+def test_calibration_round_trips_and_bad_files_name_the_fix(tmp_path):
+    cal = ConformalCalibration(0.15, 0.6, 400, 0.86, {"llm": "embedded"})
+    assert ConformalCalibration.load(cal.save(tmp_path / "c.json")) == cal
+    with pytest.raises(ConfigError, match="saycan.calibrate"):
+        ConformalCalibration.load(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text('{"epsilon": 0.1}')
+    with pytest.raises(ConfigError, match="qhat"):
+        ConformalCalibration.load(tmp_path / "bad.json")

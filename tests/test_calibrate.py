@@ -1,0 +1,33 @@
+"""`python -m saycan.calibrate`: q_hat and coverage from gold steps, written as the JSON planner.ask reads."""
+
+import json
+import subprocess
+import sys
+
+from saycan.planner.conformal import ConformalCalibration
+
+
+def calibrate(tmp_path, *overrides):
+    cmd = [sys.executable, "-m", "saycan.calibrate", *overrides]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+
+
+def test_writes_qhat_coverage_and_settings(tmp_path, tiny_model_dir):
+    out = calibrate(tmp_path, "out=sub/cal.json", "n=4", "n_test=2", "llm=hf", f"llm.path={tiny_model_dir}")
+    assert out.returncode == 0, out.stderr
+    data = json.loads((tmp_path / "sub" / "cal.json").read_text())
+    assert data["n"] == 4 and data["epsilon"] == 0.15 and data["settings"]["n_test"] == 2
+    assert data["settings"]["llm"]["id"] == "hf" and data["settings"]["scene"] == "kitchen"
+    assert 0 <= data["qhat"] <= 1 and data["coverage"] in (0.0, 0.5, 1.0)
+    # n = 4 at epsilon 0.15: ceil(5 * 0.85) = 5 > 4, too few tasks, so every option stays in the set
+    assert data["qhat"] == 1.0
+    cal = ConformalCalibration.load(tmp_path / "sub" / "cal.json")
+    assert cal.prediction_set([0.2, 0.0, 0.8]) == [2, 0]
+    assert (tmp_path / "sub" / "cal.tasks.yaml").exists()  # the generated tasks it was computed on
+
+
+def test_missing_out_and_bad_epsilon_are_one_line_errors(tmp_path):
+    out = calibrate(tmp_path)
+    assert out.returncode == 2 and "out=calibration.json" in out.stderr and "Traceback" not in out.stderr
+    out = calibrate(tmp_path, "out=c.json", "epsilon=1.5")
+    assert out.returncode == 2 and "epsilon=1.5" in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,47 @@
+"""saycan/world/search.py: shortest plans over the skill library, leaving everything else where it was."""
+
+import pytest
+
+from saycan.skill import make_library
+from saycan.world.predicates import parse_goal
+from saycan.world.search import PlanSearch
+from saycan.world.state import SymbolicWorld
+
+SKILLS = {s.id: s for s in make_library(library="skills")}
+
+
+@pytest.fixture
+def search():
+    return PlanSearch(SKILLS)
+
+
+def test_progress_is_the_distance_and_every_first_step_of_a_shortest_plan(kitchen, search):
+    progress = search.progress(SymbolicWorld(kitchen), parse_goal("clean(spill)", kitchen))
+    assert progress.distance == 4 and progress.steps == {"find the sponge", "go to the sink"}
+    assert search.progress(SymbolicWorld(kitchen), parse_goal("robot_at(near counter)", kitchen)).distance == 0
+
+
+def test_either_clause_counts_and_no_op_steps_are_no_progress(kitchen, search):
+    progress = search.progress(SymbolicWorld(kitchen), parse_goal("at(apple, you) or at(orange, you)", kitchen))
+    assert progress.distance == 3 and progress.steps == {"pick up the apple", "pick up the orange"}
+    assert "find the apple" not in progress.steps  # the robot already stands at the apple
+
+
+def test_a_held_object_is_put_back_where_the_robot_stood_not_carried_along(kitchen, search):
+    scene = kitchen.with_init({"holding": "orange", "robot_at": "table"})
+    goal = search.undisturbed(parse_goal("at(apple, you)", scene), scene)
+    plan = search.shortest_plan(SymbolicWorld(scene), goal)
+    assert plan == [
+        "put down the orange",
+        "find the apple",
+        "pick up the apple",
+        "bring it to you",
+        "put down the apple",
+    ]
+    assert search.undisturbed(parse_goal("at(orange, you)", scene), scene) == parse_goal("at(orange, you)", scene)
+
+
+def test_an_unreachable_goal_has_no_distance(kitchen):
+    no_bring = {k: v for k, v in SKILLS.items() if k != "bring"}  # nothing else reaches the user
+    progress = PlanSearch(no_bring).progress(SymbolicWorld(kitchen), parse_goal("at(apple, you)", kitchen))
+    assert progress.distance is None and not progress.steps
