@@ -39,9 +39,11 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     scores = []
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task("scoring gold steps (tasks)", total=len(tasks))
-        for task in tasks:
+        for i, task in enumerate(tasks, 1):
             scores.append(task_score(planner, task, search))
             progress.update(bar, advance=1)
+            if i % 50 == 0:  # also in a log file, where the bar is not drawn
+                progress.console.print(f"{i}/{len(tasks)} tasks scored")
     n = min(int(cfg.n), len(tasks) - int(cfg.n_test)) if cfg.n_test else len(tasks)
     qhat = quantile([1 - s for s in scores[:n]], float(cfg.epsilon))
     held = scores[n:]

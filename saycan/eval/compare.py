@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     runs = {str(p.parent): json.loads(p.read_text())["summary"] for p in paths}
     families = list(dict.fromkeys(f for s in runs.values() for f in s["by_family"]))
-    table = Table(title="plan success (execution success)")
+    table = Table(title="plan success (execution success) [help rate, with planner.ask=conformal]")
     for column in ("run", "n", "all", *families):
         table.add_column(column, justify="left" if column == "run" else "right")
 
@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         if not s:
             return "-"
         execution = "" if s["execution_success"] is None else f" ({s['execution_success']:.0%})"
-        return f"{s['plan_success']:.0%}{execution}"
+        helped = f" [{s['help_rate']:.0%}]" if "help_rate" in s else ""  # success against how often it asked
+        return f"{s['plan_success']:.0%}{execution}{helped}"
 
     for run, s in runs.items():
         table.add_row(run, str(s["n"]), cell(s), *(cell(s["by_family"].get(f)) for f in families))

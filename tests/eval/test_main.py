@@ -74,3 +74,18 @@ def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path,
         return sorted(tasks), data["summary"]
 
     assert outcome("cut") == outcome("whole")
+
+
+def test_eval_with_questions_reports_help_and_compare_shows_it(tmp_path, tiny_model_dir, mini_suite_path):
+    (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400}')  # every option: always ask
+    args = [f"suite={mini_suite_path}", f"out={tmp_path / 'run'}", "llm=hf", f"llm.path={tiny_model_dir}",
+            "planner.max_steps=3", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}"]  # fmt: skip
+    out = evaluate(tmp_path, *args)
+    assert out.returncode == 0, out.stdout + out.stderr
+    data = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert data["summary"]["help_rate"] == 1.0 and data["summary"]["questions_per_task"] >= 1
+    assert all(t["questions"] >= 1 and t["set_size"] > 1 for t in data["tasks"])
+    assert "help rate" in (tmp_path / "run" / "report.md").read_text()
+    table = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path / "run")],
+                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert table.returncode == 0 and "[100%]" in table.stdout
