@@ -59,10 +59,7 @@ class NearCopies:
         """
         if not texts or not self.requests:
             return np.zeros(len(texts)), np.zeros(len(texts), dtype=int)
-        sims = self.embed(list(texts)) @ self._plain.T
-        if self._masked is not None:
-            assert self.mask is not None
-            sims = np.maximum(sims, self.embed([self.mask(t) for t in texts]) @ self._masked.T)
+        sims = self._cosines(texts)
         best, index = sims.max(axis=1), sims.argmax(axis=1)
         for i, text in enumerate(texts):
             words = f" {normalised(text)} "
@@ -76,16 +73,21 @@ class NearCopies:
         ``text`` would hold it out: cosine, or 1.0 when the request holds ``text``'s words in a row)."""
         if not self.requests:
             return 0, 0.0
-        sims = (self.embed([text]) @ self._plain.T)[0]
-        if self._masked is not None:
-            assert self.mask is not None
-            sims = np.maximum(sims, (self.embed([self.mask(text)]) @ self._masked.T)[0])
+        sims = self._cosines([text])[0]
         words = f" {normalised(text)} "
         for padded, j in self._literal.items():
             if words.strip() and words in padded:
                 sims[j] = 1.0
         best = int(np.argmax(sims))
         return best, float(sims[best])
+
+    def _cosines(self, texts: Sequence[str]) -> np.ndarray:
+        """(n_texts, n_requests) MiniLM cosine, the higher of plain and name-masked."""
+        sims = self.embed(list(texts)) @ self._plain.T
+        if self._masked is not None:
+            assert self.mask is not None
+            sims = np.maximum(sims, self.embed([self.mask(t) for t in texts]) @ self._masked.T)
+        return sims
 
     def near(self, texts: Sequence[str]) -> np.ndarray:
         """(n,) bool: which texts are near a request."""
