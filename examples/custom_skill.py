@@ -5,10 +5,11 @@ import sys
 import saycan
 
 MICROWAVE = "microwave"
-EXAMPLES = [  # how the skill is used: shown to the LLM among the few-shot examples
-    {"instruction": "heat up the {object} for me", "steps": ["find the {object}", "pick up the {object}",
-     "go to the microwave", "heat the {object}", "bring it to you", "put down the {object}", "done"]},
-]  # fmt: skip
+STEPS = ["find the {object}", "pick up the {object}", "go to the microwave", "heat the {object}",
+         "bring it to you", "put down the {object}", "done"]  # fmt: skip
+# how the skill is used, shown to the LLM among the few-shot examples (three wordings: a 270M model needs them)
+EXAMPLES = [{"instruction": text, "steps": STEPS} for text in
+            ("heat up the {object} for me", "I'd like my {object} warm", "can you warm the {object} up?")]  # fmt: skip
 
 
 def heat_value(world, object):  # "can": p(success | state), in [0, 1]

@@ -25,7 +25,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
-    rollouts = collect(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, cfg.workers)
+    scene = scene_definition(factory.scene(cfg))
+    rollouts = collect(scene, data, cfg.episodes, cfg.seed, cfg.workers)
     track(console, "rollouts (episodes)", rollouts, cfg.episodes, len(done_episodes(data)))
     rows = read_rows(data)
     train_rows, val_rows, unseen_rows = split(rows, list(cfg.holdout_objects), cfg.val_fraction, cfg.seed)
@@ -53,6 +54,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "episodes": cfg.episodes,
         "seed": cfg.seed,
         "skills": sorted({r["skill"] for r in rows}),
+        # the names it was trained on; LearnedAffordance leaves options naming others to their own value
+        "entities": sorted({*scene["locations"], *scene["objects"], *scene["spills"]}),
     }
     weights = checkpoint.save(model, out / "kitchen_value", meta)
     console.print(f"Checkpoint: {weights} (+ .json)   Reliability plot: {plot}", soft_wrap=True)

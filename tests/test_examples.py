@@ -17,7 +17,6 @@ def test_the_custom_skill_example_is_short_and_uses_only_the_public_api():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="plan quality: the planner stops before putting the soup down (issue 16)")
 def test_custom_skill_example_heats_and_brings_the_soup_in_both_worlds():
     out = subprocess.run(
         [sys.executable, "examples/custom_skill.py"], capture_output=True, text=True, timeout=900, cwd=REPO

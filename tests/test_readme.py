@@ -39,7 +39,6 @@ def test_the_error_shown_is_the_error_printed(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="plan quality: the planner stops before putting the soup down (issue 16)")
 def test_the_custom_skill_recipe_plans_the_microwave_example(tmp_path):
     import shlex
 

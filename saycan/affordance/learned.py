@@ -19,7 +19,10 @@ class LearnedAffordance:
 
     The state comes from the simulator whenever the env has one (``env=pybullet``, with any
     executor) and from the scene graph in the symbolic world. Skills the checkpoint was not trained
-    on (custom skills, ``done``) keep their own value function.
+    on (custom skills, ``done``) keep their own value function, and so do options naming an object,
+    location or spill outside the scene it was trained on (the checkpoint's ``entities``): the
+    network never saw such a text and scores it near 0 ("pick up the soup": 0.01 where the soup
+    is in reach), so it would veto every skill on a new object.
 
     Args:
         checkpoint: Path stem of ``.safetensors`` + ``.json``; None for the shipped checkpoint.
@@ -28,12 +31,13 @@ class LearnedAffordance:
     def __init__(self, checkpoint_path: str | Path | None = None) -> None:
         self.model, self.meta = checkpoint.load(checkpoint_path)
         self.trained = set(self.meta.get("skills", []))
+        self.entities = set(self.meta.get("entities", []))  # empty (older checkpoints): trust every name
         self.embed = shared_embedder()
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        learned = [i for i, o in enumerate(options) if o.skill in self.trained]
-        own = [i for i, o in enumerate(options) if o.skill not in self.trained]
+        learned = [i for i, o in enumerate(options) if self._knows(o)]
+        own = [i for i, o in enumerate(options) if not self._knows(o)]
         values = [0.0] * len(options)
         for i, value in zip(own, self.own_value(env, skills, [options[i] for i in own]), strict=True):
             values[i] = value
@@ -46,3 +50,8 @@ class LearnedAffordance:
             for i, p in zip(learned, predict(self.model, batch_tensors(rows, self.embed)), strict=True):
                 values[i] = float(p)
         return values
+
+    def _knows(self, option: Option) -> bool:
+        """Was the checkpoint trained on this skill, and on every name the option binds?"""
+        names_known = not self.entities or all(value in self.entities for _, value in option.args)
+        return option.skill in self.trained and names_known

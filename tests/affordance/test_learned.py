@@ -40,6 +40,19 @@ def test_skills_it_was_not_trained_on_keep_their_own_value(kitchen, learned):
     assert learned(env, {"done": done}, done.options(env.world)) == [1.0]
 
 
+def test_options_naming_an_object_it_was_not_trained_on_keep_their_own_value(kitchen, learned):
+    """A new object in reach: the network alone scores "pick up the soup" near 0, its own value does not."""
+    from saycan.envs.symbolic import SymbolicEnv
+
+    env = SymbolicEnv(kitchen.extend([], {"soup": kitchen.robot_at}, {"soup": ["food"]}))
+    library = {s.id: s for s in skills.make_library()}
+    options = [o for o in library["pick_up"].options(env.world) if o.text in ("pick up the soup", "pick up the apple")]
+    own = library["pick_up"].value(env.world, object="soup")
+    assert learned.entities and "soup" not in learned.entities and len(options) == 2
+    soup, apple = (learned(env, library, [o])[0] for o in sorted(options, key=lambda o: o.text != "pick up the soup"))
+    assert soup == pytest.approx(own) and soup > 0.5 and apple > 0.9
+
+
 def test_reads_the_sim_under_a_policy_executor_not_the_scene_graph(kitchen, learned):
     """executor=tiny_vla wraps the kitchen in a PolicyExecutor: the value must still come from the sim."""
     import types
