@@ -21,7 +21,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan import factory
     from saycan.cli.progress import progress_bar
     from saycan.errors import ConfigError
-    from saycan.planner.conformal import ConformalCalibration, coverage, quantile
+    from saycan.planner.conformal import ConformalCalibration
     from saycan.tasks.suite_file import tasks_for
 
     if not 0 < float(cfg.epsilon) < 1:
@@ -45,15 +45,14 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             if i % 50 == 0:  # also in a log file, where the bar is not drawn
                 progress.console.print(f"{i}/{len(tasks)} tasks scored")
     n = min(int(cfg.n), len(tasks) - int(cfg.n_test)) if cfg.n_test else len(tasks)
-    qhat = quantile([1 - s for s in scores[:n]], float(cfg.epsilon))
     held = scores[n:]
     parts = ("llm", "prompt", "planner", "affordance", "pay")
     settings = {name: OmegaConf.to_container(cfg[name], resolve=True) for name in parts}
     settings.update(scene=scene.name, seed=int(cfg.seed), tasks=cfg.tasks, n_test=len(held))
-    cal = ConformalCalibration(float(cfg.epsilon), qhat, n, coverage(held, qhat) if held else None, settings)
+    cal = ConformalCalibration.fit(scores[:n], held, float(cfg.epsilon), settings)
     cal.save(out)
     cov = f"{cal.coverage:.3f} on {len(held)} held-out tasks" if held else "not measured (n_test=0)"
-    ctx.console.print(f"q_hat {qhat:.4f} from {n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
+    ctx.console.print(f"q_hat {cal.qhat:.4f} from {n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
 
 
 def task_score(planner: Any, task: Task, search: PlanSearch) -> float:

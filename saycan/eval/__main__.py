@@ -31,6 +31,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     # No task is answered by its own wording or a near-copy of it (saycan.planner.holdout).
     held_out = [t.instruction for t in suite.tasks]
     planner = factory.planner(cfg, held_out=held_out, holdout_similarity=cfg.eval.holdout_similarity)
+    cal = planner.help.calibration if planner.help else None
+    ask = {"epsilon": cal.epsilon, "qhat": cal.qhat} if cal else None
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task(f"{suite.name}", total=len(order), completed=len(rows))
         for row in run_suite(suite, planner, lambda t: factory.env(cfg, t.scene), out, True):
@@ -39,8 +41,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             progress.console.print(f"{row['id']:>6s} {row['family']:12s} {status}  {row['instruction']}")
             rate = sum(bool(r["plan_success"]) for r in rows) / len(rows)
             progress.update(bar, advance=1, description=f"{suite.name}: plan success {rate:.0%}")
-            write_results(out, rows, order)
-    summary = write_results(out, rows, order)
+            write_results(out, rows, order, ask)
+    summary = write_results(out, rows, order, ask)
     write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     execution = summary["execution_success"]
     ctx.console.print(

@@ -1,10 +1,17 @@
-"""`python -m saycan.eval.compare DIR...`: one table of several eval runs (e.g. a Hydra multirun's jobs)."""
+"""`python -m saycan.eval.compare DIR... [--out DIR]`: one table of several eval runs, plus success against help rate.
+
+A Hydra multirun's jobs (pass the sweep directory) or any eval output directories. Runs made with
+``planner.ask=conformal`` also go on a success-against-help-rate curve, one point per epsilon
+(KnowNo's figure): ``report.md`` and ``scores.png`` in ``--out`` (default: the runs' common parent).
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+import os
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -21,30 +28,87 @@ def find_results(paths: list[str]) -> list[Path]:
     return found
 
 
+def cell(s: dict[str, Any] | None) -> str:
+    """``93% (90%) [12%]``: plan success, execution success, help rate (when asked)."""
+    if not s:
+        return "-"
+    execution = "" if s["execution_success"] is None else f" ({s['execution_success']:.0%})"
+    helped = f" [{s['help_rate']:.0%}]" if "help_rate" in s else ""  # success against how often it asked
+    return f"{s['plan_success']:.0%}{execution}{helped}"
+
+
+def asking_curve(runs: dict[str, dict[str, Any]]) -> list[tuple[float, float, float, str]]:
+    """(epsilon, help rate, plan success with help, run) of the runs made with planner.ask=conformal, by epsilon."""
+    points = [(s["epsilon"], s["help_rate"], s["plan_success"], run) for run, s in runs.items() if "epsilon" in s]
+    return sorted(points)
+
+
+def write_report(out: Path, runs: dict[str, dict[str, Any]], families: list[str]) -> list[Path]:
+    """``report.md`` (the table, and the epsilon sweep) and, when runs asked, ``scores.png`` (the curve)."""
+    lines = ["# Eval runs compared", "", "plan success (execution success) [help rate]", ""]
+    lines += ["| run | n | all | " + " | ".join(families) + " |", "|---|---:|---:|" + "---:|" * len(families)]
+    for run, s in runs.items():
+        by_family = " | ".join(cell(s["by_family"].get(f)) for f in families)
+        lines.append(f"| {run} | {s['n']} | {cell(s)} | {by_family} |")
+    curve = asking_curve(runs)
+    written = [out / "report.md"]
+    if curve:
+        lines += ["", "## Asking for help across epsilon (planner.ask=conformal)", ""]
+        lines += ["| epsilon | help rate | plan success with help | run |", "|---:|---:|---:|---|"]
+        lines += [f"| {e:g} | {h:.0%} | {p:.0%} | {run} |" for e, h, p, run in curve]
+        written.append(_plot(out / "scores.png", curve, runs))
+    (out / "report.md").write_text("\n".join(lines) + "\n")
+    return written
+
+
+def _plot(path: Path, curve: list[tuple[float, float, float, str]], runs: dict[str, dict[str, Any]]) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot([h for _, h, _, _ in curve], [p for _, _, p, _ in curve], "o-", label="planner.ask=conformal")
+    for e, h, p, _ in curve:
+        ax.annotate(f"ε={e:g}", (h, p), textcoords="offset points", xytext=(5, -12))
+    never = [s["plan_success"] for s in runs.values() if "help_rate" not in s]
+    if never:  # runs that never ask sit at help rate 0
+        ax.plot([0] * len(never), never, "s", label="planner.ask=none")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("help rate (tasks with a question)")
+    ax.set_ylabel("plan success")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m saycan.eval.compare", description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="*", help="eval output directories (out=DIR), or a multirun sweep directory")
+    parser.add_argument("--out", default=None, help="where report.md and scores.png go (default: the runs' parent)")
+    args = parser.parse_args(argv)
     console = Console()
-    paths = find_results(sys.argv[1:] if argv is None else argv)
+    paths = find_results(args.runs)
     if not paths:
-        console.print("error: no results.json in the given directories; pass eval output dirs (out=DIR)")
+        Console(stderr=True).print("error: no results.json in the given directories; pass eval output dirs (out=DIR)")
         return 2
     runs = {str(p.parent): json.loads(p.read_text())["summary"] for p in paths}
     families = list(dict.fromkeys(f for s in runs.values() for f in s["by_family"]))
     table = Table(title="plan success (execution success) [help rate, with planner.ask=conformal]")
     for column in ("run", "n", "all", *families):
         table.add_column(column, justify="left" if column == "run" else "right")
-
-    def cell(s: dict | None) -> str:
-        if not s:
-            return "-"
-        execution = "" if s["execution_success"] is None else f" ({s['execution_success']:.0%})"
-        helped = f" [{s['help_rate']:.0%}]" if "help_rate" in s else ""  # success against how often it asked
-        return f"{s['plan_success']:.0%}{execution}{helped}"
-
     for run, s in runs.items():
         table.add_row(run, str(s["n"]), cell(s), *(cell(s["by_family"].get(f)) for f in families))
     console.print(table)
+    out = Path(args.out) if args.out else Path(os.path.commonpath([p.parent.parent for p in paths]))
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_report(out, runs, families)
+    console.print("Written: " + ", ".join(map(str, written)), soft_wrap=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -40,11 +40,18 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {**_rates(rows), "by_family": {f: _rates([r for r in rows if r["family"] == f]) for f in families}}
 
 
-def write_results(out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str]) -> dict[str, Any]:
-    """Write ``results.json`` (tasks in suite order), atomically; returns the summary."""
+def write_results(
+    out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str], ask: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Write ``results.json`` (tasks in suite order), atomically; returns the summary.
+
+    Args:
+        ask: With ``planner.ask=conformal``: the ``epsilon`` and ``qhat`` the sets were made with,
+            kept in the summary so `saycan.eval.compare` can draw success against help rate across epsilon.
+    """
     rank = {task_id: i for i, task_id in enumerate(order)}
     tasks = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
-    summary = summarize(tasks)
+    summary = {**summarize(tasks), **(ask or {})}
     keys = ROW_KEYS + tuple(k for k in ASK_KEYS if any(k in r for r in tasks))
     data = {"summary": summary, "tasks": [{k: r.get(k) for k in keys} for r in tasks]}
     tmp = out / "results.json.tmp"

@@ -36,11 +36,17 @@ class HelpPolicy:
     Args:
         calibration: The fitted q_hat (a `ConformalCalibration` or its JSON file; None: the shipped one).
         fallback: With several options and no one to ask: ``"top"`` acts on the best, ``"stop"`` stops.
+        epsilon: Another target error rate than the calibration's: q_hat refitted from its stored task
+            scores (`ConformalCalibration.at_epsilon`); None keeps the file's.
     """
 
-    def __init__(self, calibration: ConformalCalibration | str | Path | None, fallback: str) -> None:
+    def __init__(
+        self, calibration: ConformalCalibration | str | Path | None, fallback: str, epsilon: float | None = None
+    ) -> None:
         if not isinstance(calibration, ConformalCalibration):
             calibration = ConformalCalibration.load(calibration or SHIPPED)
+        if epsilon is not None:
+            calibration = calibration.at_epsilon(float(epsilon))
         self.calibration, self.fallback = calibration, fallback
 
     def decide(self, index: int, scored: Sequence[ScoredOption], answer: Answer | None) -> Decision:

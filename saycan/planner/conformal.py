@@ -26,7 +26,7 @@ from saycan.errors import ConfigError
 def quantile(nonconformity: Sequence[float], epsilon: float) -> float:
     """KnowNo's q_hat: the ceil((N + 1)(1 - epsilon)) / N empirical quantile (1.0 when N is too small)."""
     if not 0 < epsilon < 1:
-        raise ConfigError(f"epsilon must be in (0, 1), got {epsilon!r}")
+        raise ConfigError(f"epsilon={epsilon!r}: must be in (0, 1), e.g. 0.15")
     if not nonconformity:
         raise ConfigError("conformal calibration needs at least one task, got none")
     ordered = sorted(nonconformity)
@@ -56,6 +56,9 @@ class ConformalCalibration:
         n: Calibration tasks.
         coverage: Empirical coverage on held-out tasks, None when not measured.
         settings: The model, scene and planner settings the scores came from.
+        scores: (n,) the calibration tasks' scores (lowest normalised score of a right option), so that
+            `at_epsilon` can refit q_hat for another epsilon without scoring again; empty in older files.
+        test_scores: The held-out tasks' scores, for coverage at another epsilon.
     """
 
     epsilon: float
@@ -63,6 +66,28 @@ class ConformalCalibration:
     n: int
     coverage: float | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    scores: list[float] = field(default_factory=list)
+    test_scores: list[float] = field(default_factory=list)
+
+    @classmethod
+    def fit(
+        cls, scores: Sequence[float], test_scores: Sequence[float], epsilon: float, settings: dict[str, Any]
+    ) -> ConformalCalibration:
+        """q_hat from the calibration tasks' scores; coverage on the held-out ones (None if there are none)."""
+        qhat = quantile([1 - s for s in scores], epsilon)
+        held = coverage(test_scores, qhat) if test_scores else None
+        return cls(epsilon, qhat, len(scores), held, settings, list(scores), list(test_scores))
+
+    def at_epsilon(self, epsilon: float) -> ConformalCalibration:
+        """The same scores refitted for another target error rate (``planner.epsilon``)."""
+        if epsilon == self.epsilon:
+            return self
+        if not self.scores:
+            raise ConfigError(
+                f"planner.epsilon={epsilon!r}: the calibration file holds no task scores to refit q_hat "
+                f"(it was made for epsilon={self.epsilon}); re-run `python -m saycan.calibrate out=PATH`"
+            )
+        return ConformalCalibration.fit(self.scores, self.test_scores, epsilon, self.settings)
 
     def prediction_set(self, scores: Sequence[float]) -> list[int]:
         """Indices of the options in the set, highest score first (``scores``: (n_options,) combined)."""
@@ -90,5 +115,6 @@ class ConformalCalibration:
         missing = [k for k in ("epsilon", "qhat", "n") if k not in data]
         if missing:
             raise ConfigError(f"planner.calibration: {str(path)!r} lacks {missing}; {fix}")
-        known = {k: data[k] for k in ("epsilon", "qhat", "n", "coverage", "settings") if k in data}
+        fields = ("epsilon", "qhat", "n", "coverage", "settings", "scores", "test_scores")
+        known = {k: data[k] for k in fields if k in data}
         return cls(**known)

@@ -77,6 +77,8 @@ class SayCanPlanner:
             stops when none is (`saycan.planner.ask`); ``"none"`` always acts on the top option.
         calibration: With ``ask="conformal"``: the q_hat file of ``saycan.calibrate`` (None: the shipped one).
         ask_fallback: With nobody to answer (no terminal): ``"top"`` acts on the best option, ``"stop"`` stops.
+        epsilon: With ``ask="conformal"``: KnowNo's target error rate, q_hat refitted from the
+            calibration's task scores (None: the calibration's own epsilon).
     """
 
     def __init__(
@@ -100,6 +102,7 @@ class SayCanPlanner:
         ask: str = "none",
         calibration: Any = None,
         ask_fallback: str = "top",
+        epsilon: float | None = None,
     ) -> None:
         score_reduction = choice("score_reduction", score_reduction, REDUCTIONS)
         max_steps, max_attempts = count("max_steps", max_steps), count("max_attempts", max_attempts)
@@ -130,7 +133,7 @@ class SayCanPlanner:
         self.few_shot = FewShot(self.prompt, held_out, holdout_similarity)
         self.pay = pay if getattr(pay, "trained", None) else None  # NoPay trained on nothing: no Pay
         self.beam = BeamSearch(self.skills, beam_width, max_steps) if search == "beam" else None
-        self.help = HelpPolicy(calibration, ask_fallback) if ask == "conformal" else None
+        self.help = HelpPolicy(calibration, ask_fallback, epsilon) if ask == "conformal" else None
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import yaml
 
 from saycan.storage.jsonl import read_rows
@@ -44,7 +45,7 @@ def test_a_bad_suite_is_rejected_before_anything_runs(tmp_path, mini_suite_path)
 
 def test_compare_without_results_says_what_to_pass(tmp_path):
     out = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path)], capture_output=True, text=True)
-    assert out.returncode == 2 and "results.json" in out.stdout
+    assert out.returncode == 2 and "results.json" in out.stderr
 
 
 def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path, tiny_model_dir, mini_suite_path):
@@ -76,8 +77,12 @@ def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path,
     assert outcome("cut") == outcome("whole")
 
 
-def test_eval_with_questions_reports_help_and_compare_shows_it(tmp_path, tiny_model_dir, mini_suite_path):
-    (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400}')  # every option: always ask
+def test_eval_with_questions_reports_help_and_compare_draws_it_across_epsilon(
+    tmp_path, tiny_model_dir, mini_suite_path
+):
+    # q_hat 1 at epsilon 0.15 (every option: always ask); refitted at 0.5 from the scores: 0.01, never ask
+    cal = {"epsilon": 0.15, "qhat": 1.0, "n": 4, "scores": [0.99, 0.99, 0.99, 0.0], "test_scores": [0.99]}
+    (tmp_path / "cal.json").write_text(json.dumps(cal))
     args = [f"suite={mini_suite_path}", f"out={tmp_path / 'run'}", "llm=hf", f"llm.path={tiny_model_dir}",
             "planner.max_steps=3", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}"]  # fmt: skip
     out = evaluate(tmp_path, *args)
@@ -86,6 +91,12 @@ def test_eval_with_questions_reports_help_and_compare_shows_it(tmp_path, tiny_mo
     assert data["summary"]["help_rate"] == 1.0 and data["summary"]["questions_per_task"] >= 1
     assert all(t["questions"] >= 1 and t["set_size"] > 1 for t in data["tasks"])
     assert "help rate" in (tmp_path / "run" / "report.md").read_text()
-    table = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path / "run")],
+    assert data["summary"]["epsilon"] == 0.15 and data["summary"]["qhat"] == 1.0
+    assert evaluate(tmp_path, *args, f"out={tmp_path / 'eps'}", "planner.epsilon=0.5").returncode == 0
+    assert json.loads((tmp_path / "eps" / "results.json").read_text())["summary"]["qhat"] == pytest.approx(0.01)
+    runs = [str(tmp_path / "run"), str(tmp_path / "eps")]
+    table = subprocess.run([sys.executable, "-m", "saycan.eval.compare", *runs, "--out", str(tmp_path / "cmp")],
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert table.returncode == 0 and "[100%]" in table.stdout
+    report = (tmp_path / "cmp" / "report.md").read_text()
+    assert "| 0.15 | 100% |" in report and "| 0.5 |" in report and (tmp_path / "cmp" / "scores.png").is_file()

@@ -45,3 +45,17 @@ def test_calibration_round_trips_and_bad_files_name_the_fix(tmp_path):
     (tmp_path / "bad.json").write_text('{"epsilon": 0.1}')
     with pytest.raises(ConfigError, match="qhat"):
         ConformalCalibration.load(tmp_path / "bad.json")
+
+
+def test_refitting_at_another_epsilon_uses_the_stored_task_scores(tmp_path):
+    scores = [i / 10 for i in range(1, 10)]  # nonconformity 0.9 .. 0.1
+    cal = ConformalCalibration.fit(scores, [0.45, 0.95], 0.2, {"llm": "x"})
+    assert cal.qhat == pytest.approx(0.8) and cal.coverage == 1.0 and cal.n == 9
+    loose = ConformalCalibration.load(cal.save(tmp_path / "c.json")).at_epsilon(0.5)
+    assert loose.qhat == pytest.approx(quantile([1 - s for s in scores], 0.5)) == pytest.approx(0.5)
+    assert loose.coverage == 0.5 and loose.settings == {"llm": "x"} and loose.epsilon == 0.5
+
+
+def test_refitting_a_file_without_scores_names_the_fix():
+    with pytest.raises(ConfigError, match=r"planner.epsilon=0.3.*saycan.calibrate"):
+        ConformalCalibration(0.15, 0.4, 400).at_epsilon(0.3)
