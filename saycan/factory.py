@@ -37,7 +37,7 @@ def check_ids(cfg: DictConfig) -> None:
 
     Runs before any model loads, so ``llm.id=gpt9`` is one line at once, not after loading the rest.
     """
-    from saycan import affordance, envs, executors, llm, pay, planner
+    from saycan import affordance, envs, executors, llm, parallel, pay, planner
 
     for group, registry in (
         ("llm", llm.registry),
@@ -45,11 +45,17 @@ def check_ids(cfg: DictConfig) -> None:
         ("pay", pay.registry),
         ("env", envs.registry),
         ("planner", planner.registry),
+        ("parallel", parallel.registry),
     ):
         if group in cfg and cfg[group].get("id") is not None:
             registry.spec(cfg[group].id)
     if "executor" in cfg:
         executors.check_id(cfg.executor.id)
+
+
+def pool(cfg: DictConfig) -> Any:
+    """The ``parallel`` group's pool: `saycan.parallel.local.LocalPool` or `saycan.parallel.ray_pool.RayPool`."""
+    return _instantiate(cfg.parallel)
 
 
 def scene(cfg: DictConfig) -> Scene:

@@ -26,7 +26,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
     scene = scene_definition(factory.scene(cfg))
-    rollouts = collect(scene, data, cfg.episodes, cfg.seed, cfg.workers)
+    rollouts = collect(scene, data, cfg.episodes, cfg.seed, factory.pool(cfg))
     track(console, "rollouts (episodes)", rollouts, cfg.episodes, len(done_episodes(data)))
     rows = read_rows(data)
     train_rows, val_rows, unseen_rows = split(rows, list(cfg.holdout_objects), cfg.val_fraction, cfg.seed)

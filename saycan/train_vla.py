@@ -29,7 +29,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
-    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, cfg.workers)
+    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, factory.pool(cfg))
     track(console, "demos (episodes)", demos, cfg.episodes, len(read_index(data)))
     index = [r for r in read_index(data) if r["episode"] < cfg.episodes]
     ids = sorted(r["episode"] for r in index)

@@ -12,30 +12,31 @@ from saycan.cli import Context, command
 @command("eval", text_keys=("suite", "out"))
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Run every task of the suite not yet in ``out``, appending each row as it finishes."""
+    from functools import partial
+
+    from omegaconf import OmegaConf
+
     from saycan import factory
     from saycan.cli.progress import progress_bar
-    from saycan.eval.harness import TASKS_FILE, finished_tasks, run_suite
+    from saycan.eval.harness import TASKS_FILE, append_rows, finished_tasks
     from saycan.eval.report import write_report, write_results
+    from saycan.eval.workers import build_runner, load_eval_suite
     from saycan.storage.jsonl import read_rows
-    from saycan.storage.resources import conf_dir, suites_dir
-    from saycan.world.scene import load_scene
-    from saycan.world.suite import load_suite
+    from saycan.storage.resources import suites_dir
 
     out = Path(cfg.out) if cfg.out else ctx.out
     suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / "kitchen.yaml"
-    scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
-    suite = load_suite(suite_path, scenes)  # every task checked before anything runs
+    suite = load_eval_suite(suite_path)  # every task checked before anything runs
     order = [t.id for t in suite.tasks]
     done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
     rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
-    # No task is answered by its own wording or a near-copy of it (saycan.planner.holdout).
-    held_out = [t.instruction for t in suite.tasks]
-    planner = factory.planner(cfg, held_out=held_out, holdout_similarity=cfg.eval.holdout_similarity)
-    cal = planner.help.calibration if planner.help else None
-    ask = {"epsilon": cal.epsilon, "qhat": cal.qhat} if cal else None
+    ask = asking(cfg)
+    pool = factory.pool(cfg)  # local: here, in order; ray: actors that each load the planner once
+    plain = OmegaConf.to_container(cfg, resolve=True)  # crosses to Ray actors as plain data
+    build = partial(build_runner, plain, str(suite_path.resolve()), str(out.resolve()))
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task(f"{suite.name}", total=len(order), completed=len(rows))
-        for row in run_suite(suite, planner, lambda t: factory.env(cfg, t.scene), out, True):
+        for row in append_rows(suite, out, True, lambda ids: pool.eval_rows(build, ids)):
             rows.append(row)
             status = "error: " + row["error"] if row["error"] else ("ok" if row["plan_success"] else "fail")
             progress.console.print(f"{row['id']:>6s} {row['family']:12s} {status}  {row['instruction']}")
@@ -51,6 +52,17 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         + f". Results: {out / 'results.json'}, {out / 'report.md'}, {out / 'scores.png'}",
         soft_wrap=True,
     )
+
+
+def asking(cfg: DictConfig) -> dict[str, float] | None:
+    """With ``planner.ask=conformal``: the epsilon and q_hat its sets are made with (checked before anything loads)."""
+    if cfg.planner.get("ask") != "conformal":
+        return None
+    from saycan.planner.ask import HelpPolicy
+
+    node = cfg.planner
+    cal = HelpPolicy(node.get("calibration"), node.get("ask_fallback", "top"), node.get("epsilon")).calibration
+    return {"epsilon": cal.epsilon, "qhat": cal.qhat}
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,21 +103,41 @@ def finished_tasks(out: Path, resume: bool) -> set[str]:
     return done
 
 
-def run_suite(
-    suite: Suite, planner: SayCanPlanner, make_env: Callable[[Task], PlanEnv], out: Path, resume: bool
+class TaskRunner:
+    """One worker's planner over a suite: the row of any of its tasks, by id (in this process or a Ray actor)."""
+
+    def __init__(self, planner: SayCanPlanner, suite: Suite, make_env: Callable[[Task], PlanEnv], out: Path) -> None:
+        self.planner, self.make_env, self.traces = planner, make_env, Path(out) / "traces"
+        self.tasks = {t.id: t for t in suite.tasks}
+
+    def run(self, task_id: str) -> dict[str, Any]:
+        return run_task(self.planner, self.tasks[task_id], self.make_env, self.traces)
+
+
+def append_rows(
+    suite: Suite, out: Path, resume: bool, rows_of: Callable[[list[str]], Iterable[dict[str, Any]]]
 ) -> Iterator[dict[str, Any]]:
-    """Run the suite's tasks not yet in ``out/tasks.jsonl``, appending each row as it finishes.
+    """Rows of the suite's tasks not yet in ``out/tasks.jsonl``, each appended as it arrives (in any order).
+
+    Args:
+        rows_of: The rows of the given task ids, in any order (a pool's ``eval_rows``).
 
     Raises:
         ConfigError: ``out`` already holds results and ``resume`` is off (nothing is overwritten).
     """
     out.mkdir(parents=True, exist_ok=True)
     done = finished_tasks(out, resume)
+    todo = [t.id for t in suite.tasks if t.id not in done]
     with open_for_append(out / TASKS_FILE) as results:
-        for task in suite.tasks:
-            if task.id in done:
-                continue
-            row = run_task(planner, task, make_env, out / "traces")
+        for row in rows_of(todo):
             results.write(json.dumps(row) + "\n")
             results.flush()
             yield row
+
+
+def run_suite(
+    suite: Suite, planner: SayCanPlanner, make_env: Callable[[Task], PlanEnv], out: Path, resume: bool
+) -> Iterator[dict[str, Any]]:
+    """Run the suite's tasks not yet in ``out/tasks.jsonl`` here, in order, appending each row as it finishes."""
+    runner = TaskRunner(planner, suite, make_env, out)
+    return append_rows(suite, out, resume, lambda ids: (runner.run(task_id) for task_id in ids))

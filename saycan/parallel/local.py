@@ -1,30 +1,30 @@
-"""Seeded sim episodes run in local worker processes, their JSON rows appended as each finishes."""
+"""`LocalPool`: seeded sim episodes on local worker processes, eval tasks one after another here."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
 from typing import Any
 
-from saycan.storage.jsonl import open_for_append
 
+class LocalPool:
+    """This machine. Episodes run on ``workers`` processes; eval tasks run in this process, in order.
 
-def run_episodes(
-    path: Path, todo: Iterable[int], job: Callable[[int], list[dict[str, Any]]], workers: int
-) -> Iterator[list[dict[str, Any]]]:
-    """Run ``job(episode)`` for each episode in ``todo`` on ``workers`` processes.
-
-    Each episode's rows go to the JSON-lines file ``path`` as soon as it finishes (a torn last line
-    from a killed run is cut first), so a resumed run only redoes unfinished episodes. ``job`` must
-    be picklable (a module-level function or a `functools.partial` of one).
-
-    Yields: each finished episode's rows, in completion order.
+    Args:
+        workers: Processes for `map_unordered` (the commands' own ``workers=`` key).
     """
-    with open_for_append(path) as out, ProcessPoolExecutor(max_workers=workers) as pool:
-        for future in as_completed([pool.submit(job, e) for e in todo]):
-            rows = future.result()
-            out.write("".join(json.dumps(r) + "\n" for r in rows))
-            out.flush()
-            yield rows
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, int(workers))
+
+    def map_unordered(self, job: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``job(item)`` for every item, yielded as each finishes (``job`` must be picklable)."""
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            for future in as_completed([pool.submit(job, item) for item in items]):
+                yield future.result()
+
+    def eval_rows(self, build: Callable[[], Any], ids: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """The eval rows of tasks ``ids``, run in order by one `build()` runner (`saycan.eval.harness.TaskRunner`)."""
+        runner = build() if ids else None
+        for task_id in ids:
+            yield runner.run(task_id)

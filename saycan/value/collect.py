@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from saycan.parallel.local import run_episodes
+from saycan.parallel.episodes import run_episodes
 from saycan.storage.jsonl import read_rows
 
 SKILLS_PER_EPISODE = 8
@@ -80,9 +80,10 @@ def done_episodes(path: Path) -> set[int]:
 
 
 def collect(
-    scene_def: dict[str, Any], path: Path, episodes: int, seed: int, workers: int, library: str = "skills"
+    scene_def: dict[str, Any], path: Path, episodes: int, seed: int, pool: Any, library: str = "skills"
 ) -> Iterator[int]:
-    """Run the episodes not yet in ``path``, appending each one's samples as it finishes.
+    """Run the episodes not yet in ``path`` on ``pool`` (`saycan.parallel`), appending each one's samples as
+    it finishes.
 
     Yields the number of samples each finished episode added (for a progress bar). Episode e
     is seeded by (seed, e), so a resumed run yields the same data as an uninterrupted one.
@@ -90,5 +91,5 @@ def collect(
     path.parent.mkdir(parents=True, exist_ok=True)
     done = done_episodes(path)
     todo = [e for e in range(episodes) if e not in done]
-    for samples in run_episodes(path, todo, partial(run_episode, scene_def, seed=seed, library=library), workers):
+    for samples in run_episodes(path, todo, partial(run_episode, scene_def, seed=seed, library=library), pool):
         yield len(samples)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from saycan.parallel.local import run_episodes
+from saycan.parallel.episodes import run_episodes
 from saycan.storage.jsonl import read_rows
 from saycan.vla.image import STORE_SIZE, resize
 
@@ -105,12 +105,13 @@ def load_episode(root: Path, episode: int) -> tuple[np.ndarray, np.ndarray]:
         return data["images"], data["actions"]
 
 
-def record(scene_def: dict[str, Any], root: Path, episodes: int, seed: int, workers: int) -> Iterator[dict[str, Any]]:
-    """Record the episodes not yet in ``root``; yields each one's metadata as it is appended."""
+def record(scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any) -> Iterator[dict[str, Any]]:
+    """Record the episodes not yet in ``root`` on ``pool`` (`saycan.parallel`); yields each one's metadata as
+    it is appended."""
     root = Path(root)
     (root / "episodes").mkdir(parents=True, exist_ok=True)
     done = {row["episode"] for row in read_index(root)}
     todo = [e for e in range(episodes) if e not in done]
     job = partial(_worker, scene_def, seed=seed, root=str(root))
-    for rows in run_episodes(root / "episodes.jsonl", todo, job, workers):
+    for rows in run_episodes(root / "episodes.jsonl", todo, job, pool):
         yield rows[0]

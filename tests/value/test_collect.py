@@ -1,3 +1,4 @@
+from saycan.parallel.local import LocalPool
 from saycan.storage.jsonl import read_rows as load_rollouts
 from saycan.value.collect import collect
 from saycan.world.scene import scene_definition
@@ -6,10 +7,10 @@ from saycan.world.scene import scene_definition
 def test_collection_is_seeded_and_resumes_where_it_stopped(tmp_path, kitchen):
     scene = scene_definition(kitchen)
     resumed = tmp_path / "resumed.jsonl"
-    list(collect(scene, resumed, episodes=2, seed=7, workers=1))
-    list(collect(scene, resumed, episodes=3, seed=7, workers=1))  # only episode 2 is new
+    list(collect(scene, resumed, episodes=2, seed=7, pool=LocalPool(1)))
+    list(collect(scene, resumed, episodes=3, seed=7, pool=LocalPool(1)))  # only episode 2 is new
     fresh = tmp_path / "fresh.jsonl"
-    list(collect(scene, fresh, episodes=3, seed=7, workers=1))
+    list(collect(scene, fresh, episodes=3, seed=7, pool=LocalPool(1)))
 
     def key(rows):
         return sorted((r["episode"], r["text"], r["label"], str(r["features"])) for r in rows)

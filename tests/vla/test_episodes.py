@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 
+from saycan.parallel.local import LocalPool
 from saycan.vla.episodes import load_episode, read_index, record, run_demo
 from saycan.world.scene import scene_definition
 
@@ -17,10 +18,10 @@ def test_scripted_demo_succeeds_and_records_frames_with_base_frame_actions(kitch
 
 def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
     scene = scene_definition(kitchen)
-    first = list(record(scene, tmp_path, episodes=2, seed=1, workers=1))
+    first = list(record(scene, tmp_path, episodes=2, seed=1, pool=LocalPool(1)))
     assert sorted(m["episode"] for m in first) == [0, 1]
     (tmp_path / "episodes.jsonl").open("a").write('{"episode": 2, "sk')  # a run killed mid-line
-    again = list(record(scene, tmp_path, episodes=3, seed=1, workers=1))
+    again = list(record(scene, tmp_path, episodes=3, seed=1, pool=LocalPool(1)))
     assert [m["episode"] for m in again] == [2]
     assert sorted(r["episode"] for r in read_index(tmp_path)) == [0, 1, 2]
     images, actions = load_episode(tmp_path, 0)

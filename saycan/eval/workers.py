@@ -1,0 +1,39 @@
+"""An eval worker built from plain config, the same in this process and in a Ray actor (``parallel=ray``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from saycan.eval.harness import TaskRunner
+from saycan.world.suite import Suite
+
+
+def load_eval_suite(path: Path) -> Suite:
+    """The suite file, every task checked against the scenes of ``conf/scene``."""
+    from saycan.storage.resources import conf_dir
+    from saycan.world.scene import load_scene
+    from saycan.world.suite import load_suite
+
+    scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
+    return load_suite(path, scenes)
+
+
+def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
+    """The planner ``cfg`` describes (its LLM loaded once) over the suite at ``suite_path``.
+
+    Args:
+        cfg: The eval config as a plain, resolved mapping (it crosses process boundaries).
+        suite_path: The suite file; every worker reads it, so every worker holds out the same requests.
+        out: The run directory; traces go to ``out/traces`` (on a cluster: a shared filesystem).
+    """
+    from omegaconf import OmegaConf
+
+    from saycan import factory
+
+    config = OmegaConf.create(cfg)
+    suite = load_eval_suite(Path(suite_path))
+    # No task is answered by its own wording or a near-copy of it (saycan.planner.holdout).
+    held_out = [t.instruction for t in suite.tasks]
+    planner = factory.planner(config, held_out=held_out, holdout_similarity=config.eval.holdout_similarity)
+    return TaskRunner(planner, suite, lambda task: factory.env(config, task.scene), Path(out))
