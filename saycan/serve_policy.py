@@ -1,4 +1,5 @@
-"""`python -m saycan.serve_policy policy=tiny_vla port=8000`: an in-process policy over OpenVLA's REST protocol.
+"""`python -m saycan.serve_policy policy=tiny_vla port=8000`: an in-process policy over OpenVLA's REST protocol
+(or, with ``protocol=openpi``, openpi's websocket protocol: `saycan.policies.openpi_server`).
 
 ``POST /act`` takes a json-numpy body ``{"image": (H, W, 3) uint8, "instruction": str, "unnorm_key": str?}``
 (or OpenVLA ``deploy.py``'s double-encoded ``{"encoded": "<that body as a string>"}``) and answers the
@@ -24,18 +25,11 @@ from fastapi.responses import JSONResponse, Response
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
+from saycan.policies.request_checks import BadRequest, check_observation
 
 log = logging.getLogger("saycan.serve_policy")
 MAX_BODY_BYTES = 32 * 2**20
-MIN_SIDE = 16
-
-
-class BadRequest(ValueError):
-    """A request the protocol does not allow; answered with ``status`` and the message."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
+PROTOCOLS = ("rest", "openpi")
 
 
 def _decode(body: bytes | str) -> Any:
@@ -59,22 +53,8 @@ def parse_request(body: bytes, unnorm_keys: tuple[str, ...], max_side: int, max_
     unknown = sorted(set(payload) - {"image", "instruction", "unnorm_key"})
     if unknown:
         raise BadRequest(f"unknown fields {unknown}; allowed: image, instruction, unnorm_key")
-    image = payload.get("image")
-    if not isinstance(image, np.ndarray):
-        raise BadRequest("field 'image' is required: an (H, W, 3) uint8 array encoded with json-numpy")
-    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
-        raise BadRequest(f"field 'image' must be (H, W, 3) uint8, got {image.shape} {image.dtype}")
-    if not (MIN_SIDE <= image.shape[0] <= max_side and MIN_SIDE <= image.shape[1] <= max_side):
-        raise BadRequest(f"field 'image' sides must be {MIN_SIDE}..{max_side} pixels, got {image.shape[:2]}")
-    instruction = payload.get("instruction")
-    if not isinstance(instruction, str) or not instruction.strip():
-        raise BadRequest("field 'instruction' is required: a non-empty string such as 'pick up the apple'")
-    if len(instruction) > max_chars:
-        raise BadRequest(f"field 'instruction' has {len(instruction)} characters; the limit is {max_chars}")
-    key = payload.get("unnorm_key")
-    if key is not None and (not isinstance(key, str) or (unnorm_keys and key not in unnorm_keys)):
-        raise BadRequest(f"unknown unnorm_key {key!r}; this policy has {list(unnorm_keys)}")
-    return {"image": image, "instruction": instruction, "unnorm_key": key}
+    return check_observation(payload.get("image"), payload.get("instruction"), payload.get("unnorm_key"),
+                             unnorm_keys, max_side, max_chars)  # fmt: skip
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -165,15 +145,29 @@ def create_app(
 
 @command("serve_policy")
 def main(cfg: DictConfig, ctx: Context) -> None:
-    """Load the ``policy`` group's policy and serve it until interrupted."""
-    import uvicorn
+    """Load the ``policy`` group's policy and serve it until interrupted (``protocol``: rest | openpi)."""
     from hydra.utils import instantiate
 
+    from saycan.errors import ConfigError
+
+    if cfg.protocol not in PROTOCOLS:
+        raise ConfigError(f"protocol={cfg.protocol!r}: choose from {list(PROTOCOLS)}")
     token = bearer_token(cfg.auth_token_env)  # before the policy loads
     policy = instantiate(cfg.policy, _convert_="all")
-    app = create_app(policy, cfg.policy.id, cfg.max_image_side, cfg.max_instruction_chars, token)
     if token is None and cfg.host not in ("127.0.0.1", "localhost", "::1"):
         ctx.err.print(f"warning: serving on {cfg.host} without a token; set auth_token_env to require one")
+    if cfg.protocol == "openpi":
+        from saycan.policies.openpi_server import make_server
+
+        server = make_server(policy, cfg.host, int(cfg.port), cfg.policy.id, cfg.openpi.image_key,
+                             cfg.max_image_side, cfg.max_instruction_chars, token)  # fmt: skip
+        ctx.console.print(f"Serving {cfg.policy.id} on ws://{cfg.host}:{cfg.port} (openpi protocol)", highlight=False)
+        with server:
+            server.serve_forever()
+        return
+    import uvicorn
+
+    app = create_app(policy, cfg.policy.id, cfg.max_image_side, cfg.max_instruction_chars, token)
     ctx.console.print(f"Serving {cfg.policy.id} on http://{cfg.host}:{cfg.port}/act", highlight=False)
     uvicorn.run(app, host=cfg.host, port=int(cfg.port), log_level=cfg.log_level, timeout_keep_alive=30)
 

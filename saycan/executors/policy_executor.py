@@ -39,12 +39,24 @@ def to_sim_action(raw: np.ndarray, gripper_range: Sequence[float], invert_grippe
     return action
 
 
+def to_sim_chunk(raw: np.ndarray, gripper_range: Sequence[float], invert_gripper: bool) -> np.ndarray:
+    """A policy's (7,) action or (horizon, 7) chunk as (horizon, 7) sim actions, every one checked first
+    (`to_sim_action`), so a chunk with one bad row is refused whole and the arm holds still."""
+    array = np.asarray(raw, dtype=np.float64)
+    if array.ndim == 2 and array.shape[0] == 0:
+        raise PolicyError("the policy returned an empty action chunk")
+    rows = array if array.ndim == 2 else array.reshape(1, -1)
+    return np.stack([to_sim_action(row, gripper_range, invert_gripper) for row in rows])
+
+
 class PolicyExecutor:
     """The planner's env, with ``skills`` run by ``policy`` instead of scripted motions.
 
-    Each control step takes the head-camera image (224x224, centre-cropped if the checkpoint
-    was trained with crop augmentation), asks the policy for an action, and applies it through
-    IK (`KitchenEnv.act`), until the skill's success detector fires or ``max_steps`` pass.
+    Each query takes the head-camera image (224x224, centre-cropped if the checkpoint was trained
+    with crop augmentation) and asks the policy for an action, or for a chunk of them (policies that
+    return (horizon, 7), such as openpi servers: ``chunk_steps`` of the chunk run before the next
+    query, OpenVLA-OFT style). Each action is applied through IK (`KitchenEnv.act`) for one control
+    step, until the skill's success detector fires or ``max_steps`` control steps pass.
     Navigation skills (7-DoF arm actions cannot drive the base) and skills not in ``skills``
     keep the sim's scripted routines.
 
@@ -57,6 +69,7 @@ class PolicyExecutor:
         center_crop: Centre-crop 90% of the image area, as for checkpoints trained with crops.
         gripper_range: The policy's (closed-or-open low, high) gripper values.
         invert_gripper: The policy's high gripper value means closed.
+        chunk_steps: Actions of a chunk to execute before querying again (None: the whole chunk).
     """
 
     def __init__(
@@ -69,6 +82,7 @@ class PolicyExecutor:
         center_crop: bool = True,
         gripper_range: Sequence[float] = (-1.0, 1.0),
         invert_gripper: bool = False,
+        chunk_steps: int | None = None,
     ) -> None:
         self.require_sim(env)
         unknown = [s for s in skills if s not in ARM_SKILLS]
@@ -80,7 +94,10 @@ class PolicyExecutor:
             raise ConfigError(f"executor.gripper_range must be two different numbers [low, high]; got {gripper_range}")
         self.env, self.policy, self.skills = env, policy, tuple(skills)
         self.unnorm_key, self.max_steps, self.center_crop = unnorm_key, int(max_steps), bool(center_crop)
+        if chunk_steps is not None and int(chunk_steps) < 1:
+            raise ConfigError(f"executor.chunk_steps must be at least 1 (null: the whole chunk), got {chunk_steps!r}")
         self.gripper_range, self.invert_gripper = tuple(gripper_range), bool(invert_gripper)
+        self.chunk_steps = int(chunk_steps) if chunk_steps is not None else None
 
     @staticmethod
     def require_sim(env: object) -> None:
@@ -105,27 +122,30 @@ class PolicyExecutor:
         if self.env.force_failures.take(option.text):
             return ExecResult(False, "forced failure (sim.force_failures)")
         here, start_steps, start = sim.robot_station(), sim.steps, time.perf_counter()
-        success, message, steps = False, f"no success within executor.max_steps={self.max_steps}", 0
-        while steps < self.max_steps:
-            steps += 1
+        success, message, steps, queries = False, f"no success within executor.max_steps={self.max_steps}", 0, 0
+        while steps < self.max_steps and not success:
             image = self.env.head_image()
             if self.center_crop:
                 image = center_crop(image, CROP_SCALE)
+            queries += 1
             try:
                 raw = self.policy.predict_action(image, option.text, self.unnorm_key)
-                action = to_sim_action(raw, self.gripper_range, self.invert_gripper)
+                chunk = to_sim_chunk(raw, self.gripper_range, self.invert_gripper)
             except PolicyError as exc:  # the arm holds still where it is; the planner decides what next
                 message = str(exc)
                 break
-            self.env.act(action)
-            if detectors.skill_succeeded(sim, skill.id, here, **option.kwargs):
-                success, message = True, ""
-                sim.robot.tuck()
-                break
+            for action in chunk[: self.chunk_steps][: self.max_steps - steps]:
+                steps += 1
+                self.env.act(action)
+                if detectors.skill_succeeded(sim, skill.id, here, **option.kwargs):
+                    success, message = True, ""
+                    sim.robot.tuck()
+                    break
         seconds = time.perf_counter() - start
         self.env.sync()
         info = {
-            "policy_steps": float(steps),
+            "policy_steps": float(steps),  # actions executed
+            "policy_queries": float(queries),  # actions or chunks asked for, a refused one too
             "control_hz": steps / seconds if seconds > 0 else 0.0,
             **self.env.sim_time(start_steps),
         }

@@ -74,7 +74,8 @@ def test_inverted_gripper_never_closes_so_the_pick_fails(env):
 def test_unusable_action_fails_the_skill_and_the_arm_holds_still(env, action, why):
     before = env.sim.robot.ee_pose()[0]
     result = PolicyExecutor(env, FixedPolicy(action)).execute(skills.make("pick_up"), PICK_APPLE)
-    assert not result.success and why in result.message and result.info["policy_steps"] == 1
+    assert not result.success and why in result.message and result.info["policy_queries"] == 1
+    assert result.info["policy_steps"] == 0  # nothing executed
     assert np.linalg.norm(env.sim.robot.ee_pose()[0] - before) < 1e-3
 
 
@@ -121,6 +122,23 @@ def test_to_sim_action_maps_gripper_ranges():
         to_sim_action(np.zeros((2, 7)), (-1, 1), False)
 
 
+@pytest.mark.parametrize(("chunk_steps", "queries"), [(2, 5), (None, 3)])
+def test_a_chunk_runs_chunk_steps_actions_before_the_next_query(env, chunk_steps, queries):
+    hold = FixedPolicy([[0, 0, 0, 0, 0, 0, 1]] * 4)  # (4, 7): the arm stays put, gripper open
+    result = PolicyExecutor(env, hold, max_steps=10, chunk_steps=chunk_steps).execute(
+        skills.make("pick_up"), PICK_APPLE
+    )
+    assert not result.success and result.info["policy_steps"] == 10 and result.info["policy_queries"] == queries
+
+
+def test_a_chunk_with_one_bad_row_is_refused_whole_and_the_arm_holds_still(env):
+    before = env.sim.robot.ee_pose()[0]
+    chunk = [[0.05, 0, 0, 0, 0, 0, 1]] * 3 + [[np.nan] * 7]
+    result = PolicyExecutor(env, FixedPolicy(chunk)).execute(skills.make("pick_up"), PICK_APPLE)
+    assert not result.success and "non-finite" in result.message and result.info["policy_steps"] == 0
+    assert np.linalg.norm(env.sim.robot.ee_pose()[0] - before) < 1e-3
+
+
 def test_executor_config_errors_name_the_key(env, kitchen):
     with pytest.raises(ConfigError, match="env=pybullet"):
         PolicyExecutor(SymbolicEnv(kitchen), FixedPolicy([0] * 7))
@@ -128,7 +146,9 @@ def test_executor_config_errors_name_the_key(env, kitchen):
         PolicyExecutor(env, FixedPolicy([0] * 7), skills=["go_to"])
     with pytest.raises(ConfigError, match="executor.gripper_range"):
         PolicyExecutor(env, FixedPolicy([0] * 7), gripper_range=(1, 1))
-    with pytest.raises(ConfigError, match="valid: 'openvla', 'openvla_server', 'scripted', 'tiny_vla'"):
+    with pytest.raises(ConfigError, match="executor.chunk_steps"):
+        PolicyExecutor(env, FixedPolicy([0] * 7), chunk_steps=0)
+    with pytest.raises(ConfigError, match="valid: 'openpi', 'openvla', 'openvla_server', 'scripted', 'tiny_vla'"):
         executors.make("openvla_sever", env)
 
 
