@@ -23,7 +23,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.storage import weights
     from saycan.storage.splits import held_out
     from saycan.vla.bc import bin_accuracy, fit
-    from saycan.vla.dataset import load_demos, targets
+    from saycan.vla.dataset import chunk_targets, load_demos, targets
     from saycan.vla.episodes import read_index, record
     from saycan.vla.normalization import ActionStats, save_statistics
     from saycan.world.scene import scene_definition
@@ -41,8 +41,14 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
     stats = ActionStats.from_actions(train.actions)
     embed = shared_embedder()
+    if int(cfg.chunk) < 1:
+        raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
     tensors = {
-        name: (d.images, torch.from_numpy(embed(d.texts)), targets(d.actions, stats))
+        name: (
+            d.images,
+            torch.from_numpy(embed(d.texts)),
+            chunk_targets(targets(d.actions, stats), d.episodes, cfg.chunk),
+        )
         for name, d in (("train", train), ("held-out episodes", val))
     }
     with progress_bar(console) as progress:
@@ -56,6 +62,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             cfg.seed,
             cfg.label_sigma,
             on_epoch=lambda e, loss: progress.update(task, advance=1, description=f"training (loss {loss:.3f})"),
+            chunk=int(cfg.chunk),
         )
     accuracy = {name: bin_accuracy(model, *t, cfg.input_size) for name, t in tensors.items()}
     for name, acc in accuracy.items():

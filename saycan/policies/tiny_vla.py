@@ -73,12 +73,14 @@ class TinyVLAPolicy:
             unnorm_key: Which dataset statistics to un-normalise with (None: the only one).
 
         Returns:
-            (7,) float64 ``[dx, dy, dz, droll, dpitch, dyaw, gripper]``, gripper +1 open.
+            (7,) float64 ``[dx, dy, dz, droll, dpitch, dyaw, gripper]``, gripper +1 open; a checkpoint
+            trained with ``chunk=K`` returns (K, 7), the next K actions.
         """
         stats = select(self.stats, unnorm_key)
         pixels = to_tensor(resize(image, self.input_size)[None]).to(self.device)
         text = torch.from_numpy(self.embed([instruction])).to(self.device)
         with torch.inference_mode():
             classes = self.model(pixels, text).argmax(-1)[0].cpu().numpy()
-        normalized = self.tokenizer.decode(classes_to_tokens(classes, self.tokenizer))
-        return stats.unnormalize(normalized).astype(np.float64)
+        normalized = self.tokenizer.decode(classes_to_tokens(classes, self.tokenizer)).reshape(self.model.chunk, -1)
+        actions = stats.unnormalize(normalized).astype(np.float64)
+        return actions if self.model.chunk > 1 else actions[0]

@@ -22,6 +22,7 @@ def fit(
     seed: int = 0,
     label_sigma: float = 2.0,
     on_epoch: Callable[[int, float], None] | None = None,
+    chunk: int = 1,
 ) -> TinyVLA:
     """Behaviour cloning: cross-entropy of each action dimension's bin, as OpenVLA trains its action tokens.
 
@@ -33,10 +34,11 @@ def fit(
     Args:
         images: (N, S, S, 3) uint8 frames.
         text: (N, 384) instruction embeddings.
-        target: (N, 7) bin indices.
+        target: (N, chunk x 7) bin indices (`saycan.vla.dataset.chunk_targets`).
+        chunk: Actions per prediction (1: OpenVLA's single step).
     """
     torch.manual_seed(seed)
-    model = TinyVLA()
+    model = TinyVLA(chunk=chunk)
     model.text_center.copy_(text.unique(dim=0).mean(0))  # each distinct instruction counts once
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((len(target) + batch_size - 1) // batch_size)

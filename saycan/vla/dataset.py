@@ -48,3 +48,15 @@ def targets(actions: np.ndarray, stats: ActionStats, bins: int = 256) -> torch.T
     tokenizer = ActionTokenizer(VOCAB_SIZE, bins=bins)
     tokens = tokenizer.encode(stats.normalize(actions))
     return torch.from_numpy(np.asarray(classes_to_tokens(tokens, tokenizer), dtype=np.int64))
+
+
+def chunk_targets(target: torch.Tensor, episodes: np.ndarray, chunk: int) -> torch.Tensor:
+    """(N, 7) per-step targets -> (N, chunk x 7): each step's own and the next ``chunk - 1`` steps' of its
+    episode, the episode's last action repeated past its end (the robot holds its final command)."""
+    if chunk == 1:
+        return target
+    rows = np.arange(len(target))
+    last = {e: int(np.flatnonzero(episodes == e).max()) for e in np.unique(episodes)}
+    end = np.asarray([last[e] for e in episodes])
+    ahead = [np.minimum(rows + k, end) for k in range(chunk)]  # steps are stored in order within an episode
+    return torch.cat([target[torch.from_numpy(i)] for i in ahead], dim=1)

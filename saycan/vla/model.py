@@ -37,6 +37,8 @@ class TinyVLA(nn.Module):
         keypoints: Spatial-softmax channels.
         hidden: MLP width.
         dims, bins: Action dimensions and bins per dimension.
+        chunk: Actions predicted per query (an action-chunking head, as OpenVLA-OFT and pi0): the
+            output is ``chunk x dims`` distributions, actions t .. t + chunk - 1 in order.
     """
 
     def __init__(
@@ -47,10 +49,13 @@ class TinyVLA(nn.Module):
         hidden: int = 256,
         dims: int = 7,
         bins: int = 256,
+        chunk: int = 1,
     ) -> None:
         super().__init__()
         self.config = {"text_dim": text_dim, "width": width, "keypoints": keypoints, "hidden": hidden}
-        self.dims, self.bins = dims, bins
+        if chunk > 1:  # single-step checkpoints keep their old architecture record
+            self.config["chunk"] = chunk
+        self.chunk, self.dims, self.bins = chunk, dims * chunk, bins
         # The mean embedding of the training instructions. Instructions share most of their embedding
         # ("pick up the ..."); subtracting it leaves the part that names the object and the skill.
         self.register_buffer("text_center", torch.zeros(text_dim))
@@ -71,11 +76,11 @@ class TinyVLA(nn.Module):
             nn.GELU(),
             nn.Linear(hidden, hidden),
             nn.GELU(),
-            nn.Linear(hidden, dims * bins),
+            nn.Linear(hidden, self.dims * bins),
         )
 
     def forward(self, images: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        """Args: images (B, 3, H, W) in [0, 1]; text (B, text_dim). Returns: (B, dims, bins) logits."""
+        """Args: images (B, 3, H, W) in [0, 1]; text (B, text_dim). Returns: (B, chunk x dims, bins) logits."""
         b, _, h, w = images.shape
         text = torch.nn.functional.normalize(text - self.text_center, dim=-1)
         ys, xs = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
