@@ -1,11 +1,14 @@
 """Success of the tiny VLA per skill family in the sim, beside the scripted expert on the same start states.
 
-    python benchmarks/vla_skills.py --trials 40 [--path DIR] [--served] [--end-to-end] [--json results.json]
+    python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
+                                    [--end-to-end] [--json results.json]
 
 Start states are drawn like the training demos' but from seeds the demos never used. ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
 client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
-"clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``.
+"clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
+checkpoint (e.g. one trained with ``chunk=K``) on the same start states in the same run, executing
+``--chunk-steps`` actions of each chunk per query: success, actions and queries per skill, control rate.
 """
 
 from __future__ import annotations
@@ -32,25 +35,28 @@ from saycan.world.scene import load_scene, scene_definition
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
 
 
-def run_trials(policy, trials: int) -> dict[str, dict[str, list[float]]]:
+def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> dict[str, dict[str, list[float]]]:
+    """Each policy (name -> (policy, chunk_steps)) and the scripted expert on the same held-out start states."""
     scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
     results: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for trial in range(trials):
-        for runner in ("vla", "scripted"):
+        for runner in (*policies, "scripted"):
             env, skill, obj, text = start_episode(scene_def, np.random.default_rng([HELD_OUT_SEED, trial]))
             try:
                 option = Option(text, skill, (("object", obj),))
-                if runner == "vla":
-                    out = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen").execute(skills.make(skill), option)
-                    results[skill]["control_hz"].append(out.info["control_hz"])
-                    results[skill]["steps"].append(out.info["policy_steps"])
+                if runner in policies:
+                    policy, chunk_steps = policies[runner]
+                    executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps)
+                    out = executor.execute(skills.make(skill), option)
+                    for key in ("control_hz", "policy_steps", "policy_queries"):
+                        results[skill][f"{runner}:{key}"].append(out.info[key])
                 else:
                     out = env.execute(skills.make(skill), option)
                 results[skill][runner].append(float(out.success))
             finally:
                 env.close()
-        done = {k: f"{np.mean(v['vla']):.0%}" for k, v in results.items()}
-        print(f"  trial {trial + 1}/{trials}: vla success so far {done}", file=sys.stderr)
+        done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items()}
+        print(f"  trial {trial + 1}/{trials}: success so far {done}", file=sys.stderr)
     return results
 
 
@@ -105,6 +111,8 @@ def main() -> None:
     parser.add_argument("--served", action="store_true", help="run the policy behind serve_policy on 127.0.0.1")
     parser.add_argument("--end-to-end", action="store_true", help='also run "clean the spill" with executor=tiny_vla')
     parser.add_argument("--path", type=Path, help="a checkpoint directory (default: the shipped tiny VLA)")
+    parser.add_argument("--beside", type=Path, help="a second checkpoint run on the same start states (e.g. chunk=K)")
+    parser.add_argument("--chunk-steps", type=int, default=None, help="actions of a chunk per query (default: all)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -113,26 +121,38 @@ def main() -> None:
     server = serve(args.port, path_args) if args.served else None
     try:
         url = f"http://127.0.0.1:{args.port}"
-        policy = make_policy("openvla_server", url=url) if server else make_policy("tiny_vla", path=args.path)
-        results = run_trials(policy, args.trials)
+        name = "tiny VLA (served)" if server else "tiny VLA"
+        first = make_policy("openvla_server", url=url) if server else make_policy("tiny_vla", path=args.path)
+        policies = {name: (first, None)}
+        if args.beside:
+            chunked = make_policy("tiny_vla", path=args.beside)
+            policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
+        results = run_trials(policies, args.trials)
         summary = {
             skill: {
-                "n": len(r["vla"]),
-                "vla_success": float(np.mean(r["vla"])),
+                "n": len(r["scripted"]),
                 "scripted_success": float(np.mean(r["scripted"])),
-                "mean_policy_steps": float(np.mean(r["steps"])),
-                "control_hz": float(np.mean(r["control_hz"])),
+                **{
+                    n: {
+                        "success": float(np.mean(r[n])),
+                        "actions": float(np.mean(r[f"{n}:policy_steps"])),
+                        "queries": float(np.mean(r[f"{n}:policy_queries"])),
+                        "control_hz": float(np.mean(r[f"{n}:control_hz"])),
+                    }
+                    for n in policies
+                },
             }
             for skill, r in sorted(results.items())
         }
-        print(f"\n{'skill':10s} {'n':>4s} {'tiny VLA':>9s} {'scripted':>9s} {'steps':>6s} {'control Hz':>11s}")
+        print(f"\n{'skill':10s} {'policy':28s} {'n':>4s} {'success':>8s} {'scripted':>9s} {'actions':>8s} "
+              f"{'queries':>8s} {'control Hz':>11s}")  # fmt: skip
         for skill, s in summary.items():
-            print(
-                f"{skill:10s} {s['n']:4d} {s['vla_success']:9.0%} {s['scripted_success']:9.0%} "
-                f"{s['mean_policy_steps']:6.1f} {s['control_hz']:11.1f}"
-            )
+            for n in policies:
+                p = s[n]
+                print(f"{skill:10s} {n:28s} {s['n']:4d} {p['success']:8.0%} {s['scripted_success']:9.0%} "
+                      f"{p['actions']:8.1f} {p['queries']:8.1f} {p['control_hz']:11.1f}")  # fmt: skip
         report: dict[str, object] = {
-            "policy": "openvla_server -> tiny_vla" if server else "tiny_vla",
+            "policies": list(policies),
             "skills": summary,
         }
         if args.end_to_end:
