@@ -85,7 +85,7 @@ def test_missing_instruction_says_how_to_pass_one(tmp_path):
         ("env.id=pybulet", "Did you mean 'pybullet'?"),
         (
             "executor.id=tiny",
-            "error: unknown executor 'tiny'; valid: 'openvla', 'openvla_server', 'scripted', 'tiny_vla'",
+            "error: unknown executor 'tiny'; valid: 'openpi', 'openvla', 'openvla_server', 'scripted', 'tiny_vla'",
         ),
     ],
 )
