@@ -30,7 +30,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     order = [t.id for t in suite.tasks]
     done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
     rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
-    ask = asking(cfg)
+    meta = {"suite": suite.name, **(asking(cfg) or {})}
     pool = factory.pool(cfg)  # local: here, in order; ray: actors that each load the planner once
     plain = OmegaConf.to_container(cfg, resolve=True)  # crosses to Ray actors as plain data
     build = partial(build_runner, plain, str(suite_path.resolve()), str(out.resolve()))
@@ -42,8 +42,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             progress.console.print(f"{row['id']:>6s} {row['family']:12s} {status}  {row['instruction']}")
             rate = sum(bool(r["plan_success"]) for r in rows) / len(rows)
             progress.update(bar, advance=1, description=f"{suite.name}: plan success {rate:.0%}")
-            write_results(out, rows, order, ask)
-    summary = write_results(out, rows, order, ask)
+            write_results(out, rows, order, meta)
+    summary = write_results(out, rows, order, meta)
     write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     execution = summary["execution_success"]
     ctx.console.print(

@@ -37,10 +37,13 @@ def cell(s: dict[str, Any] | None) -> str:
     return f"{s['plan_success']:.0%}{execution}{helped}"
 
 
-def asking_curve(runs: dict[str, dict[str, Any]]) -> list[tuple[float, float, float, str]]:
-    """(epsilon, help rate, plan success with help, run) of the runs made with planner.ask=conformal, by epsilon."""
-    points = [(s["epsilon"], s["help_rate"], s["plan_success"], run) for run, s in runs.items() if "epsilon" in s]
-    return sorted(points)
+def asking_curves(runs: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, float, float, str]]]:
+    """Per suite, (epsilon, help rate, plan success with help, run) of its runs with planner.ask=conformal."""
+    curves: dict[str, list[tuple[float, float, float, str]]] = {}
+    for run, s in runs.items():
+        if "epsilon" in s:
+            curves.setdefault(s.get("suite", "?"), []).append((s["epsilon"], s["help_rate"], s["plan_success"], run))
+    return {suite: sorted(points) for suite, points in sorted(curves.items())}
 
 
 def write_report(out: Path, runs: dict[str, dict[str, Any]], families: list[str]) -> list[Path]:
@@ -50,30 +53,35 @@ def write_report(out: Path, runs: dict[str, dict[str, Any]], families: list[str]
     for run, s in runs.items():
         by_family = " | ".join(cell(s["by_family"].get(f)) for f in families)
         lines.append(f"| {run} | {s['n']} | {cell(s)} | {by_family} |")
-    curve = asking_curve(runs)
+    curves = asking_curves(runs)
     written = [out / "report.md"]
-    if curve:
+    if curves:
         lines += ["", "## Asking for help across epsilon (planner.ask=conformal)", ""]
-        lines += ["| epsilon | help rate | plan success with help | run |", "|---:|---:|---:|---|"]
-        lines += [f"| {e:g} | {h:.0%} | {p:.0%} | {run} |" for e, h, p, run in curve]
-        written.append(_plot(out / "scores.png", curve, runs))
+        lines += ["| suite | epsilon | help rate | plan success with help | run |", "|---|---:|---:|---:|---|"]
+        lines += [
+            f"| {suite} | {e:g} | {h:.0%} | {p:.0%} | {run} |" for suite, c in curves.items() for e, h, p, run in c
+        ]
+        written.append(_plot(out / "scores.png", curves, runs))
     (out / "report.md").write_text("\n".join(lines) + "\n")
     return written
 
 
-def _plot(path: Path, curve: list[tuple[float, float, float, str]], runs: dict[str, dict[str, Any]]) -> Path:
+def _plot(
+    path: Path, curves: dict[str, list[tuple[float, float, float, str]]], runs: dict[str, dict[str, Any]]
+) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.plot([h for _, h, _, _ in curve], [p for _, _, p, _ in curve], "o-", label="planner.ask=conformal")
-    for e, h, p, _ in curve:
-        ax.annotate(f"ε={e:g}", (h, p), textcoords="offset points", xytext=(5, -12))
-    never = [s["plan_success"] for s in runs.values() if "help_rate" not in s]
-    if never:  # runs that never ask sit at help rate 0
-        ax.plot([0] * len(never), never, "s", label="planner.ask=none")
+    for suite, curve in curves.items():
+        ax.plot([h for _, h, _, _ in curve], [p for _, _, p, _ in curve], "o-", label=f"{suite}: planner.ask=conformal")
+        for e, h, p, _ in curve:
+            ax.annotate(f"ε={e:g}", (h, p), textcoords="offset points", xytext=(5, -12))
+    for run, s in runs.items():
+        if "help_rate" not in s:  # runs that never ask sit at help rate 0
+            ax.plot([0], [s["plan_success"]], "s", label=f"{s.get('suite', run)}: planner.ask=none")
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("help rate (tasks with a question)")

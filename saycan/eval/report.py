@@ -41,17 +41,18 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def write_results(
-    out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str], ask: dict[str, float] | None = None
+    out: Path, rows: Sequence[dict[str, Any]], order: Sequence[str], meta: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Write ``results.json`` (tasks in suite order), atomically; returns the summary.
 
     Args:
-        ask: With ``planner.ask=conformal``: the ``epsilon`` and ``qhat`` the sets were made with,
-            kept in the summary so `saycan.eval.compare` can draw success against help rate across epsilon.
+        meta: Kept in the summary: the ``suite`` name and, with ``planner.ask=conformal``, the
+            ``epsilon`` and ``qhat`` its sets were made with (`saycan.eval.compare` draws success
+            against help rate across epsilon, one line per suite).
     """
     rank = {task_id: i for i, task_id in enumerate(order)}
     tasks = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
-    summary = {**summarize(tasks), **(ask or {})}
+    summary = {**summarize(tasks), **(meta or {})}
     keys = ROW_KEYS + tuple(k for k in ASK_KEYS if any(k in r for r in tasks))
     data = {"summary": summary, "tasks": [{k: r.get(k) for k in keys} for r in tasks]}
     tmp = out / "results.json.tmp"
