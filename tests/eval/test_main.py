@@ -99,4 +99,5 @@ def test_eval_with_questions_reports_help_and_compare_draws_it_across_epsilon(
                            capture_output=True, text=True, timeout=60)  # fmt: skip
     assert table.returncode == 0 and "[100%]" in table.stdout
     report = (tmp_path / "cmp" / "report.md").read_text()
-    assert "| mini | 0.15 | 100% |" in report and "| mini | 0.5 |" in report and (tmp_path / "cmp" / "scores.png").is_file()
+    assert "| mini | 0.15 | 100% |" in report and "| mini | 0.5 |" in report
+    assert (tmp_path / "cmp" / "scores.png").is_file()
