@@ -41,12 +41,14 @@ def main() -> None:
         path = Path(tmp) / "suite.yaml"
         path.write_text(yaml.safe_dump(suite))
         rows, plans = {}, {}
-        for name, overrides in SETTINGS.items():
-            out = Path(tmp) / name.replace(" ", "_").replace(",", "")
+        for i, (name, overrides) in enumerate(SETTINGS.items()):
+            out = Path(tmp) / f"run{i}"  # a plain name: Hydra overrides parse the path
             cmd = [sys.executable, "-m", "saycan.eval", f"suite={path}", f"out={out}", f"hydra.run.dir={out}-hydra",
                    *overrides]  # fmt: skip
             t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, text=True)
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"{name} failed:\n{done.stderr[-2000:]}")
             seconds = time.perf_counter() - t0
             tasks = json.loads((out / "results.json").read_text())["tasks"]
             plans[name] = [(t["id"], t["plan"]) for t in tasks]
