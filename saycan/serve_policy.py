@@ -11,9 +11,7 @@ With ``auth_token_env`` set, requests need ``Authorization: Bearer <the variable
 
 from __future__ import annotations
 
-import hmac
 import logging
-import os
 import threading
 import uuid
 from typing import Any
@@ -25,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
+from saycan.policies.auth import authorized, secret_from_env
 from saycan.policies.request_checks import BadRequest, check_observation
 
 log = logging.getLogger("saycan.serve_policy")
@@ -75,18 +74,6 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def bearer_token(env_var: str | None) -> str | None:
-    """The token the server requires, read from the environment variable ``env_var`` (None: no token)."""
-    from saycan.errors import ConfigError
-
-    if not env_var:
-        return None
-    token = os.environ.get(env_var, "")
-    if not token.strip():
-        raise ConfigError(f"auth_token_env={env_var}, but the environment variable {env_var} is not set")
-    return token
-
-
 def create_app(
     policy: Any,
     name: str = "policy",
@@ -108,7 +95,6 @@ def create_app(
     app = FastAPI(title="saycan policy server")
     lock = threading.Lock()  # one model: one forward pass at a time
     keys = tuple(policy.unnorm_keys)
-    expected = f"Bearer {token}".encode() if token else None
 
     def predict(request: dict[str, Any]) -> np.ndarray:
         with lock:
@@ -116,11 +102,9 @@ def create_app(
 
     @app.post("/act")
     async def act(request: Request) -> Response:
-        if expected is not None:
-            given = request.headers.get("authorization", "").encode()
-            if not hmac.compare_digest(given, expected):
-                headers = {"WWW-Authenticate": "Bearer"}
-                return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401, headers=headers)
+        if not authorized(request.headers.get("authorization"), "Bearer", token):
+            headers = {"WWW-Authenticate": "Bearer"}
+            return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401, headers=headers)
         try:
             body = await read_body(request, max_body_bytes)
             parsed = parse_request(body, keys, max_image_side, max_instruction_chars)
@@ -152,7 +136,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     if cfg.protocol not in PROTOCOLS:
         raise ConfigError(f"protocol={cfg.protocol!r}: choose from {list(PROTOCOLS)}")
-    token = bearer_token(cfg.auth_token_env)  # before the policy loads
+    token = secret_from_env("auth_token_env", cfg.auth_token_env)  # before the policy loads
     policy = instantiate(cfg.policy, _convert_="all")
     if token is None and cfg.host not in ("127.0.0.1", "localhost", "::1"):
         ctx.err.print(f"warning: serving on {cfg.host} without a token; set auth_token_env to require one")

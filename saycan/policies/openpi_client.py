@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -11,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from saycan.errors import ConfigError
+from saycan.policies.auth import secret_from_env
 from saycan.policies.base import PolicyError
 from saycan.policies.openpi_wire import WireError, packb, unpackb
 from saycan.vla.image import resize
@@ -70,12 +70,8 @@ class OpenPIPolicy:
         self.action_dims, self.extra = list(action_dims), dict(extra or {})
         self.connect_timeout, self.read_timeout = float(connect_timeout), float(read_timeout)
         self.max_retries, self.backoff, self.max_bytes = int(max_retries), float(backoff), int(max_message_bytes)
-        self.headers = None
-        if api_key_env:
-            key = os.environ.get(api_key_env, "")
-            if not key.strip():
-                raise ConfigError(f"executor.api_key_env={api_key_env}, but {api_key_env} is not set")
-            self.headers = {"Authorization": f"Api-Key {key}"}
+        key = secret_from_env("executor.api_key_env", api_key_env)
+        self.headers = {"Authorization": f"Api-Key {key}"} if key is not None else None
         self.ws: Any = None
         self.metadata: dict[str, Any] = {}
 

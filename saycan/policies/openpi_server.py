@@ -11,7 +11,6 @@ openpi's own server does. ``GET /healthz`` answers 200. With a token, connection
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from saycan.errors import ConfigError
+from saycan.policies.auth import authorized
 from saycan.policies.openpi_wire import WireError, packb, unpackb
 from saycan.policies.request_checks import BadRequest, check_observation
 
@@ -53,15 +53,12 @@ def make_server(
     lock = threading.Lock()  # one model: one forward pass at a time
     keys = tuple(policy.unnorm_keys)
     metadata = {"policy": name, "protocol": "openpi", "image_key": image_key, "unnorm_keys": list(keys)}
-    expected = f"Api-Key {token}".encode() if token else None
 
     def process_request(connection: Any, request: Any) -> Any:
         if request.path == "/healthz":
             return connection.respond(200, "OK\n")
-        if expected is not None:
-            given = (request.headers.get("Authorization") or "").encode()
-            if not hmac.compare_digest(given, expected):
-                return connection.respond(401, "missing or wrong API key (Authorization: Api-Key ...)\n")
+        if not authorized(request.headers.get("Authorization"), "Api-Key", token):
+            return connection.respond(401, "missing or wrong API key (Authorization: Api-Key ...)\n")
         return None
 
     def answer(message: bytes | str) -> bytes:

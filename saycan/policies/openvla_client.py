@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 
@@ -11,6 +10,7 @@ import json_numpy
 import numpy as np
 
 from saycan.errors import ConfigError
+from saycan.policies.auth import secret_from_env
 from saycan.policies.base import PolicyError
 
 RETRYABLE_STATUS = (408, 429, 500, 502, 503, 504)
@@ -53,10 +53,8 @@ class OpenVLAClient:
         self.url = url.rstrip("/") + "/act"
         self.max_retries, self.backoff = int(max_retries), float(backoff)
         headers = {"content-type": "application/json"}
-        if auth_token_env:
-            token = os.environ.get(auth_token_env, "")
-            if not token.strip():
-                raise ConfigError(f"executor.auth_token_env={auth_token_env}, but {auth_token_env} is not set")
+        token = secret_from_env("executor.auth_token_env", auth_token_env)
+        if token is not None:
             headers["authorization"] = f"Bearer {token}"
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
         self.http = httpx.Client(timeout=timeout, headers=headers)  # no transport retries: each retry is counted here

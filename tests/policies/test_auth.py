@@ -1,0 +1,19 @@
+"""saycan/policies/auth.py: secrets from environment variables, one clear error when one is missing."""
+
+import pytest
+
+from saycan.errors import ConfigError
+from saycan.policies.auth import authorized, secret_from_env
+
+
+def test_a_token_variable_that_is_not_set_is_one_clear_error(monkeypatch):
+    monkeypatch.delenv("NO_SUCH_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="auth_token_env=NO_SUCH_TOKEN, but the environment variable"):
+        secret_from_env("auth_token_env", "NO_SUCH_TOKEN")
+    assert secret_from_env("auth_token_env", None) is None
+
+
+def test_a_header_is_authorized_only_with_the_scheme_and_the_token():
+    assert authorized("Bearer s3cret", "Bearer", "s3cret") and authorized(None, "Bearer", None)
+    assert not authorized("Bearer wrong", "Bearer", "s3cret") and not authorized(None, "Api-Key", "s3cret")
+    assert not authorized("Api-Key s3cret", "Bearer", "s3cret")
