@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -118,3 +120,31 @@ def wait_for(check: Callable[[], bool], seconds: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def spawn_serve_policy(args: list[str], answers: Callable[[int], bool]) -> tuple[subprocess.Popen, int]:
+    """`python -m saycan.serve_policy policy=tiny_vla ARGS` on a free port, once ``answers(port)`` is true."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", *args, f"port={port}"])
+    up = wait_for(lambda: proc.poll() is not None or answers(port), 120)
+    assert up and proc.poll() is None, f"serve_policy {' '.join(args)} did not start"
+    return proc, port
+
+
+def put_down_the_apple(kitchen, executor: str, **settings):
+    """Run "put down the apple" at the table with ``executor``; checks the world, returns the `ExecResult`."""
+    import skills
+    from saycan import executors
+    from saycan.envs.pybullet import KitchenEnv
+    from saycan.skill import Option
+
+    sim = KitchenEnv(kitchen.with_init({"robot_at": "table", "holding": "apple"}), seed=0)
+    env = executors.make(executor, sim, **settings)
+    try:
+        option = Option("put down the apple", "put_down", (("object", "apple"),))
+        result = env.execute(skills.make("put_down"), option)
+        assert result.success, result.message
+        assert env.world.holding is None and env.world.location_of("apple") == "table"
+        return result
+    finally:
+        env.close()

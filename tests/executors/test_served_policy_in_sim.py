@@ -10,25 +10,20 @@ import skills
 from saycan import executors
 from saycan.envs.pybullet import KitchenEnv
 from saycan.skill import Option
-from tests.executors.servers import free_port, wait_for
+from tests.executors.servers import put_down_the_apple, spawn_serve_policy
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
     """`python -m saycan.serve_policy policy=tiny_vla` on a free port, once it answers /health."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "saycan.serve_policy", "policy=tiny_vla", f"port={port}", "log_level=warning"]
-    )
-    url = f"http://127.0.0.1:{port}"
 
-    def up() -> bool:
+    def health(port: int) -> bool:
         try:
-            return httpx.get(url + "/health", timeout=1).status_code == 200
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200
         except httpx.TransportError:
-            return proc.poll() is not None
+            return False
 
-    assert wait_for(up, 120) and proc.poll() is None, "serve_policy did not start"
-    return proc, url
+    proc, port = spawn_serve_policy(["log_level=warning"], health)
+    return proc, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +35,8 @@ def server():
 
 
 def test_served_tiny_vla_puts_down_the_apple_in_the_sim(server, kitchen):
-    sim = KitchenEnv(kitchen.with_init({"robot_at": "table", "holding": "apple"}), seed=0)
-    env = executors.make("openvla_server", sim, url=server, unnorm_key="saycan_kitchen")
-    try:
-        option = Option("put down the apple", "put_down", (("object", "apple"),))
-        result = env.execute(skills.make("put_down"), option)
-        assert result.success, result.message
-        assert env.world.holding is None and env.world.location_of("apple") == "table"
-        assert 1 < result.info["policy_steps"] < 60 and result.info["control_hz"] > 1
-    finally:
-        env.close()
+    result = put_down_the_apple(kitchen, "openvla_server", url=server, unnorm_key="saycan_kitchen")
+    assert 1 < result.info["policy_steps"] < 60 and result.info["control_hz"] > 1
 
 
 def test_serve_policy_cli_rejects_an_unknown_policy():
