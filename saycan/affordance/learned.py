@@ -36,8 +36,9 @@ class LearnedAffordance:
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        learned = [i for i, o in enumerate(options) if self._knows(o)]
-        own = [i for i, o in enumerate(options) if not self._knows(o)]
+        knows = [self._knows(o) for o in options]  # this runs on every option of every step
+        learned = [i for i, k in enumerate(knows) if k]
+        own = [i for i, k in enumerate(knows) if not k]
         values = [0.0] * len(options)
         for i, value in zip(own, self.own_value(env, skills, [options[i] for i in own]), strict=True):
             values[i] = value
