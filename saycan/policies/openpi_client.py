@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.sync.client import connect
 
 from saycan.errors import ConfigError
 from saycan.policies.auth import secret_from_env
@@ -80,8 +82,6 @@ class OpenPIPolicy:
         return ()  # the server un-normalises (openpi's with their own statistics; saycan's checks unnorm_key)
 
     def _connect(self) -> None:
-        from websockets.sync.client import connect
-
         connection = connect(self.url, open_timeout=self.connect_timeout, close_timeout=1.0, compression=None,
                              max_size=self.max_bytes, additional_headers=self.headers)  # fmt: skip
         self.ws = connection.__enter__()  # held open across requests; `close` ends it
@@ -90,8 +90,6 @@ class OpenPIPolicy:
 
     def infer(self, obs: dict[str, Any]) -> dict[str, Any]:
         """One request and its reply, as ``WebsocketClientPolicy.infer``; raises `PolicyError` naming the URL."""
-        from websockets.exceptions import InvalidStatus, WebSocketException
-
         data, last = packb(obs), ""
         for attempt in range(self.max_retries + 1):
             if attempt:
