@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from saycan.tasks.generator import TRASH, Reference, Request, TaskGenerator, conjoin, task_row
+from saycan.tasks.generator import REFERENCE_KINDS, TRASH, Reference, Request, TaskGenerator, conjoin, task_row
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
@@ -133,10 +133,15 @@ class Families:
 
     def _two_objects(self) -> Draft | None:
         """One verb, two objects. The second is read as a different kind from the first when it can be
-        ("a fruit and a snack": not a second fruit)."""
+        ("a fruit and a snack": not a second fruit). Half the pairs name neither object, half of those by
+        category ("a drink and a snack"), the commonest way to ask for two things: with references drawn
+        as for one object, two categories would come up in 1 pair in 64."""
         verb = self.rng.choice(("bring", "trash", "place"))
-        first = self.g.reference()
-        second = self.g.reference([o for o in self.g.scene.objects if first and o not in first.objects])
+        draw = self.rng.random()
+        kinds = ("noun",) if draw < 0.25 else REFERENCE_KINDS[1:] if draw < 0.5 else None
+        first = self.g.reference(kinds=kinds)
+        rest = [o for o in self.g.scene.objects if first and o not in first.objects]
+        second = self.g.reference(rest, kinds=kinds)
         if first is None or second is None or not second.objects - first.objects:
             return None
         second = replace(second, objects=second.objects - first.objects)

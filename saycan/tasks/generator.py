@@ -24,6 +24,7 @@ from saycan.world.search import PlanSearch
 
 PHRASES = Path(__file__).with_name("phrases.yaml")
 SPLITS = ("train", "dev", "all")
+REFERENCE_KINDS = ("name", "noun", "adjective", "adjective_noun", "negated", "except")
 SHARED = ("nouns", "uses")  # phrase-file keys that are vocabulary, not wordings
 TRASH = "trash can"
 MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
@@ -91,10 +92,19 @@ class TaskGenerator:
             o for o in objs if all(w in attrs.get(o, ()) for w in words) and not set(without) & set(attrs.get(o, ()))
         }
 
-    def reference(self, objects: Sequence[str] | None = None, single: bool = False) -> Reference | None:
-        """A reference to some of ``objects`` (default: every object); ``single``: by name or a unique description."""
+    def reference(
+        self, objects: Sequence[str] | None = None, single: bool = False, kinds: Sequence[str] | None = None
+    ) -> Reference | None:
+        """A reference to some of ``objects`` (default: every object).
+
+        Args:
+            single: By name or by a description that fits one object only.
+            kinds: Kinds of reference to draw from (`REFERENCE_KINDS`). Default: by name, or when not
+                ``single`` by name 3 times in 9 and by negation 2 times in 9.
+        """
         objects = list(objects or self.scene.objects)
-        kinds = ["name"] * 3 + ([] if single else ["noun", "adjective", "adjective_noun", "negated", "except"])
+        if kinds is None:
+            kinds = ["name"] * 3 + ([] if single else [*REFERENCE_KINDS[1:], "negated"])  # negation: 2 in 9
         for _ in range(20):
             kind = self.rng.choice(kinds)
             ref = getattr(self, f"_ref_{kind}")(objects)
@@ -157,11 +167,14 @@ class TaskGenerator:
         adjs = [a for a in adjs if self.having([noun], [a]) and self.having([noun], [a]) != group]
         if not adjs:
             return None
-        adj = self.rng.choice(adjs)
-        phrases = self.p["references"]["negated"]
+        # People mostly rule out a kind ("a drink that isn't soda"), less often a property ("... isn't clear"),
+        # but kinds are few among an object's words: draw them half the time.
+        kinds = [a for a in adjs if a in self.nouns]
+        adj = self.rng.choice(kinds if kinds and self.rng.random() < 0.5 else adjs)
+        phrases = [t for t in self.p["references"]["negated"] if "{use}" not in t or noun in self.uses]
         if adj in self.nouns:  # "a drink that isn't soda" reads; "a non-soda drink" does too
-            phrases = [t for t in phrases if "anything" not in t]
-        text = self.rng.choice(phrases).format(noun=noun, adj=adj)
+            phrases = [t for t in phrases if "anything {adj}" not in t]
+        text = self.rng.choice(phrases).format(noun=noun, adj=adj, use=self.uses.get(noun, ""))
         return Reference(text, frozenset(self.having([noun], [adj])), "negated")
 
     def _ref_except(self, objects: Sequence[str]) -> Reference | None:

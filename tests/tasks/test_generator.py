@@ -75,3 +75,27 @@ def test_a_reference_means_the_objects_whose_attributes_fit():
     gen = TaskGenerator(kitchen, SKILLS)
     assert gen.having(["drink"], ["soda"]) == {"water bottle"}
     assert gen.having(["snack", "salty"]) == {"rice chips", "jalapeno chips"}
+
+
+def test_a_negation_can_say_what_the_thing_is_for():
+    kitchen = load_scene(conf_dir() / "scene" / "kitchen.yaml")
+    gen = TaskGenerator(kitchen, SKILLS, seed=2, split="all")
+    refs = {r.text: r.objects for r in (gen.reference() for _ in range(3000)) if r is not None and r.kind == "negated"}
+    not_soda = {text: objects for text, objects in refs.items() if " to drink" in text and text.endswith(" soda")}
+    assert not_soda and all(objects == {"water bottle"} for objects in not_soda.values()), not_soda
+    uses = [text for text in refs if " to " in text]
+    assert uses and all(" to drink" in t or " to eat" in t for t in uses)  # only nouns with a use
+
+
+def test_two_object_requests_often_name_neither_object():
+    from saycan.tasks.families import Families
+
+    kitchen = load_scene(conf_dir() / "scene" / "kitchen.yaml")
+    families = Families(TaskGenerator(kitchen, SKILLS, seed=4))
+    drafts = [d for d in (families._two_objects() for _ in range(300)) if d is not None]
+    unnamed = [d for d in drafts if not any(name in d.instruction for name in kitchen.objects)]
+    assert len(unnamed) > 0.45 * len(drafts)  # under 0.39 if each object were referred to as for one
+    assert all(len({p.args[0] for p in clause}) == 2 for d in unnamed for clause in d.goal)
+    nouns = yaml.safe_load(PHRASES.read_text())["nouns"]
+    by_category = [d for d in unnamed if sum(f" {noun} " in f" {d.instruction} " for noun in nouns) >= 2]
+    assert len(by_category) > 0.15 * len(drafts), [d.instruction for d in by_category]
