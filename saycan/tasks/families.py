@@ -135,7 +135,7 @@ class Families:
         """One verb, two objects. The second is read as a different kind from the first when it can be
         ("a fruit and a snack": not a second fruit). Half the pairs name neither object, half of those by
         category ("a drink and a snack"), the commonest way to ask for two things: with references drawn
-        as for one object, two categories would come up in 1 pair in 64."""
+        as for one object, two categories would come up in 1 pair in 81."""
         verb = self.rng.choice(("bring", "trash", "place"))
         draw = self.rng.random()
         kinds = ("noun",) if draw < 0.25 else REFERENCE_KINDS[1:] if draw < 0.5 else None

@@ -143,11 +143,15 @@ class TaskGenerator:
         if not nouns or not adjs:
             return None
         noun, adj = self.rng.choice(nouns), self.rng.choice(adjs)
-        phrases = [t for t in self.p["references"]["adjective_noun"] if "{use}" not in t or noun in self.uses]
+        phrases = self._phrases_for("adjective_noun", noun)
         if not phrases:
             return None
         text = self.rng.choice(phrases).format(adj=adj, noun=noun, use=self.uses.get(noun, ""))
         return Reference(text, frozenset(self.having([noun, adj])), "adjective_noun")
+
+    def _phrases_for(self, kind: str, noun: str) -> list[str]:
+        """The ``references`` phrases of ``kind`` that can describe ``noun``: "... to {use}" only if it has a use."""
+        return [t for t in self.p["references"][kind] if "{use}" not in t or noun in self.uses]
 
     def _noun_group(self, objects: Sequence[str]) -> tuple[str, set[str]] | None:
         """A noun one of ``objects`` is described by, and every object it describes (None: no noun)."""
@@ -169,9 +173,9 @@ class TaskGenerator:
             return None
         # People mostly rule out a kind ("a drink that isn't soda"), less often a property ("... isn't clear"),
         # but kinds are few among an object's words: draw them half the time.
-        kinds = [a for a in adjs if a in self.nouns]
-        adj = self.rng.choice(kinds if kinds and self.rng.random() < 0.5 else adjs)
-        phrases = [t for t in self.p["references"]["negated"] if "{use}" not in t or noun in self.uses]
+        categories = [a for a in adjs if a in self.nouns]
+        adj = self.rng.choice(categories if categories and self.rng.random() < 0.5 else adjs)
+        phrases = self._phrases_for("negated", noun)
         if adj in self.nouns:  # "a drink that isn't soda" reads; "a non-soda drink" does too
             phrases = [t for t in phrases if "anything {adj}" not in t]
         text = self.rng.choice(phrases).format(noun=noun, adj=adj, use=self.uses.get(noun, ""))
