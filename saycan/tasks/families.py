@@ -13,6 +13,9 @@ from saycan.world.state import SymbolicWorld
 from saycan.world.suite import FAMILIES
 
 NOT_STARTED_AT = (USER, TRASH)  # objects never start in the user's hand or the bin
+NEED_AND_REQUEST = 0.4  # share of "bring" needs said with a request ("I'm thirsty, bring me ...")
+# References after a need: mostly the bare negation that only reads there ("something that isn't soda").
+NEED_REFERENCE_KINDS = ("negated_bare", "negated_bare", "name", "noun", "adjective", "negated", "except")
 
 
 @dataclass
@@ -117,8 +120,23 @@ class Families:
                 Draft(self.g.frame_need(phrase.format(ref=ref.text)), req.goal, "crowd:trash") if req and ref else None
             )
         objects = {o for w in need.get("any", []) for o in self.g.having([w])} & self.g.having(need.get("all", []))
+        asks = any(w in phrase for w in ("get me", "give me"))  # the need already says what to do
+        if objects and not asks and self.rng.random() < NEED_AND_REQUEST:
+            return self._need_and_request(phrase, objects, f"crowd:{'+'.join(need['any'])}")
         goal = tuple((Predicate("at", (o, USER)),) for o in sorted(objects))
         return Draft(self.g.frame_need(phrase), goal, f"crowd:{'+'.join(need['any'])}") if goal else None
+
+    def _need_and_request(self, need: str, objects: set[str], template: str) -> Draft | None:
+        """A need and what to bring for it ("I'm thirsty, bring me something that isn't soda"): the
+        reference is read within what the need asks for, so "something that isn't soda" means the drinks
+        that are not soda, not the sponge."""
+        ref = self.g.reference(sorted(objects), kinds=NEED_REFERENCE_KINDS)
+        if ref is None or not ref.objects & objects:
+            return None
+        req = self.g.request("bring", replace(ref, objects=ref.objects & objects))
+        if req is None:
+            return None
+        return Draft(self.g.frame_need_request(need, req.text), req.goal, f"{template}+request:{ref.kind}")
 
     def long_horizon(self) -> Draft | None:
         if self.rng.random() < 0.5:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,10 @@ from saycan.world.search import PlanSearch
 PHRASES = Path(__file__).with_name("phrases.yaml")
 SPLITS = ("train", "dev", "all")
 REFERENCE_KINDS = ("name", "noun", "adjective", "adjective_noun", "negated", "except")
-SHARED = ("nouns", "uses")  # phrase-file keys that are vocabulary, not wordings
+# Kinds that only read within a context that narrows the objects ("I'm thirsty, bring me something that
+# isn't soda"): drawn only when asked for by name, with the narrowed objects.
+CONTEXT_KINDS = ("negated_bare",)
+SHARED = ("nouns", "uses", "count_nouns")  # phrase-file keys that are vocabulary, not wordings
 TRASH = "trash can"
 MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
 
@@ -81,6 +85,7 @@ class TaskGenerator:
         self.scene, self.rng = scene, random.Random(seed)
         self.search = PlanSearch(skills)
         self.nouns, self.uses = set(data["nouns"]), dict(data["uses"])
+        self.count_nouns = set(data.get("count_nouns", ()))
         self.places = [loc for loc in scene.locations if loc != USER]
 
     # -- references ----------------------------------------------------------------------
@@ -99,8 +104,8 @@ class TaskGenerator:
 
         Args:
             single: By name or by a description that fits one object only.
-            kinds: Kinds of reference to draw from (`REFERENCE_KINDS`). Default: by name, or when not
-                ``single`` by name 3 times in 9 and by negation 2 times in 9.
+            kinds: Kinds of reference to draw from (`REFERENCE_KINDS`, `CONTEXT_KINDS`). Default: by name,
+                or when not ``single`` by name 3 times in 9 and by negation 2 times in 9.
         """
         objects = list(objects or self.scene.objects)
         if kinds is None:
@@ -181,6 +186,20 @@ class TaskGenerator:
         text = self.rng.choice(phrases).format(noun=noun, adj=adj, use=self.uses.get(noun, ""))
         return Reference(text, frozenset(self.having([noun], [adj])), "negated")
 
+    def _ref_negated_bare(self, objects: Sequence[str]) -> Reference | None:
+        """Those of ``objects`` without a word, no noun said ("something that isn't soda"): ``objects`` is
+        what the context allows, so the reference means nothing outside them."""
+        words = sorted({w for o in objects for w in self.scene.attributes.get(o, ())})
+        words = [w for w in words if 0 < len(self.having(without=[w], pool=objects)) < len(set(objects))]
+        if not words:
+            return None
+        categories = [w for w in words if w in self.nouns]  # as in `_ref_negated`: a kind half the time
+        word = self.rng.choice(categories if categories and self.rng.random() < 0.5 else words)
+        phrases = [t for t in self.p["references"]["negated_bare"] if word in self.nouns or " other than " not in t]
+        said = f"a {word}" if word in self.count_nouns else word  # "anything but a can", "... isn't soda"
+        text = self.rng.choice(phrases).format(adj=said)
+        return Reference(text, frozenset(self.having(without=[word], pool=objects)), "negated_bare")
+
     def _ref_except(self, objects: Sequence[str]) -> Reference | None:
         picked = self._noun_group(objects)
         if picked is None or len(picked[1]) < 2:
@@ -224,13 +243,26 @@ class TaskGenerator:
 
     def frame(self, core: str) -> str:
         """A request said one of the `framings` ways (a statement: `statement_framings`), capitalised."""
-        statement = core.startswith(("I ", "I'")) or not core.split(" ", 1)[0].isalpha() or " goes " in core
-        framings = self.p["statement_framings" if statement or " belongs " in core else "framings"]
+        framings = self.p["statement_framings" if _statement(core) else "framings"]
         return _capital(self.rng.choice(framings).format(request=core))
 
     def frame_need(self, need: str) -> str:
         """A need voiced one of the `need_framings` ways, capitalised."""
         return _capital(self.rng.choice(self.p["need_framings"]).format(need=need))
+
+    def frame_need_request(self, need: str, core: str) -> str:
+        """A need and a request in one (`need_requests`; a statement core is not asked "could you ...")."""
+        phrases = self.p["need_requests"]
+        if _statement(core):
+            phrases = [t for t in phrases if "you {request}" not in t and "lease {request}" not in t]
+        text = self.rng.choice(phrases).format(need=need, request=core)
+        return _capital(re.sub(r"([.?!] )([a-z])", lambda m: m[1] + m[2].upper(), text))
+
+
+def _statement(core: str) -> bool:
+    """A core request that is a statement ("I want {ref}", "{ref} goes in the trash"), not an order."""
+    starts = core.startswith(("I ", "I'", "can I ")) or not core.split(" ", 1)[0].isalpha()
+    return starts or " goes " in core or " belongs " in core
 
 
 def _capital(text: str) -> str:

@@ -105,3 +105,20 @@ def test_two_object_requests_often_name_neither_object():
     joined = {p.format(ref=a, ref2=b) for p in phrases["pairs"] for a, b in itertools.permutations(refs, 2)}
     by_category = [d for d in drafts if any(pair in d.instruction for pair in joined)]
     assert len(by_category) > 0.15 * len(drafts), [d.instruction for d in by_category]
+
+
+def test_after_a_need_a_bare_negation_means_what_the_need_asks_for_without_it():
+    from saycan.tasks.families import Families
+
+    kitchen = load_scene(conf_dir() / "scene" / "kitchen.yaml")
+    families = Families(TaskGenerator(kitchen, SKILLS, seed=5, split="all"))
+    drafts = [d for d in (families.crowd() for _ in range(600)) if d is not None]
+    both = [d for d in drafts if "+request:negated_bare" in d.template]
+    assert len(both) > 0.05 * len(drafts)
+    thirsty = [d for d in both if d.template.startswith("crowd:drink+") and d.instruction.endswith(
+        ("isn't soda", "not soda", "but soda", "than soda", "isn't soda, please", "not soda please"))]  # fmt: skip
+    assert thirsty, [d.instruction for d in both]
+    for draft in thirsty:  # the water bottle: the drinks that are not soda, never the sponge
+        assert {p.args[0] for clause in draft.goal for p in clause} == {"water bottle"}, draft.instruction
+    questions = [d.instruction for d in both if "you can I" in d.instruction or "lease can I" in d.instruction]
+    assert not questions  # "could you can I get ...": a core that is a question is not asked again
