@@ -120,20 +120,22 @@ class Families:
                 Draft(self.g.frame_need(phrase.format(ref=ref.text)), req.goal, "crowd:trash") if req and ref else None
             )
         objects = {o for w in need.get("any", []) for o in self.g.having([w])} & self.g.having(need.get("all", []))
+        template = f"crowd:{'+'.join(need['any'])}"
         asks = any(w in phrase for w in ("get me", "give me"))  # the need already says what to do
         if objects and not asks and self.rng.random() < NEED_AND_REQUEST:
-            return self._need_and_request(phrase, objects, f"crowd:{'+'.join(need['any'])}")
+            return self._need_and_request(phrase, objects, template)
         goal = tuple((Predicate("at", (o, USER)),) for o in sorted(objects))
-        return Draft(self.g.frame_need(phrase), goal, f"crowd:{'+'.join(need['any'])}") if goal else None
+        return Draft(self.g.frame_need(phrase), goal, template) if goal else None
 
     def _need_and_request(self, need: str, objects: set[str], template: str) -> Draft | None:
         """A need and what to bring for it ("I'm thirsty, bring me something that isn't soda"): the
         reference is read within what the need asks for, so "something that isn't soda" means the drinks
         that are not soda, not the sponge."""
         ref = self.g.reference(sorted(objects), kinds=NEED_REFERENCE_KINDS)
-        if ref is None or not ref.objects & objects:
+        wanted = ref.objects & objects if ref else frozenset()
+        if ref is None or not wanted:
             return None
-        req = self.g.request("bring", replace(ref, objects=ref.objects & objects))
+        req = self.g.request("bring", replace(ref, objects=wanted))
         if req is None:
             return None
         return Draft(self.g.frame_need_request(need, req.text), req.goal, f"{template}+request:{ref.kind}")

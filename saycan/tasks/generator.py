@@ -176,10 +176,7 @@ class TaskGenerator:
         adjs = [a for a in adjs if self.having([noun], [a]) and self.having([noun], [a]) != group]
         if not adjs:
             return None
-        # People mostly rule out a kind ("a drink that isn't soda"), less often a property ("... isn't clear"),
-        # but kinds are few among an object's words: draw them half the time.
-        categories = [a for a in adjs if a in self.nouns]
-        adj = self.rng.choice(categories if categories and self.rng.random() < 0.5 else adjs)
+        adj = self._ruled_out(adjs)
         phrases = self._phrases_for("negated", noun)
         if adj in self.nouns:  # "a drink that isn't soda" reads; "a non-soda drink" does too
             phrases = [t for t in phrases if "anything {adj}" not in t]
@@ -190,15 +187,22 @@ class TaskGenerator:
         """Those of ``objects`` without a word, no noun said ("something that isn't soda"): ``objects`` is
         what the context allows, so the reference means nothing outside them."""
         words = sorted({w for o in objects for w in self.scene.attributes.get(o, ())})
-        words = [w for w in words if 0 < len(self.having(without=[w], pool=objects)) < len(set(objects))]
+        left = {w: self.having(without=[w], pool=objects) for w in words}
+        words = [w for w in words if 0 < len(left[w]) < len(set(objects))]
         if not words:
             return None
-        categories = [w for w in words if w in self.nouns]  # as in `_ref_negated`: a kind half the time
-        word = self.rng.choice(categories if categories and self.rng.random() < 0.5 else words)
+        word = self._ruled_out(words)
         phrases = [t for t in self.p["references"]["negated_bare"] if word in self.nouns or " other than " not in t]
         said = f"a {word}" if word in self.count_nouns else word  # "anything but a can", "... isn't soda"
         text = self.rng.choice(phrases).format(adj=said)
-        return Reference(text, frozenset(self.having(without=[word], pool=objects)), "negated_bare")
+        return Reference(text, frozenset(left[word]), "negated_bare")
+
+    def _ruled_out(self, words: Sequence[str]) -> str:
+        """The word a negation rules out. People mostly rule out a kind ("a drink that isn't soda"), less
+        often a property ("... isn't clear"), but kinds are few among an object's words: draw them half
+        the time."""
+        categories = [w for w in words if w in self.nouns]
+        return self.rng.choice(categories if categories and self.rng.random() < 0.5 else list(words))
 
     def _ref_except(self, objects: Sequence[str]) -> Reference | None:
         picked = self._noun_group(objects)
@@ -254,7 +258,7 @@ class TaskGenerator:
         """A need and a request in one (`need_requests`; a statement core is not asked "could you ...")."""
         phrases = self.p["need_requests"]
         if _statement(core):
-            phrases = [t for t in phrases if "you {request}" not in t and "lease {request}" not in t]
+            phrases = [t for t in phrases if "you {request}" not in t and "please {request}" not in t.lower()]
         text = self.rng.choice(phrases).format(need=need, request=core)
         return _capital(re.sub(r"([.?!] )([a-z])", lambda m: m[1] + m[2].upper(), text))
 
