@@ -13,6 +13,8 @@ from saycan.cli import Context, command
 @command("train_pay", text_keys=("tasks", "dev_tasks"))
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Generate (or read) tasks, fit the goal scorer, calibrate on steps, save (and install) the checkpoint."""
+    import torch
+
     from saycan import factory
     from saycan.cli.progress import progress_bar
     from saycan.pay import checkpoint
@@ -29,6 +31,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     examples = [e for e in (goal_example(t) for t in train) if e]
     states = TokenStates()
     states([t.instruction for t in train + dev])  # MiniLM once per request, in batches
+    torch.manual_seed(cfg.seed)  # the heads' initial weights too, so one command gives one checkpoint
     model = GoalScorer()
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task("goal scorer (epochs)", total=cfg.epochs)
