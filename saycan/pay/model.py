@@ -13,7 +13,7 @@ Before any head reads the request, a small bidirectional GRU over its token vect
 each token is in, so "soda" after "isn't" reads differently from "a soda".
 
 A goal's score adds its parts' log-probabilities (`score_goals`); a two-object goal whose objects attend
-to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the heads are trained
+to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the GRU and the heads are trained
 (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
 """
 
