@@ -31,7 +31,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     examples = [e for e in (goal_example(t) for t in train) if e]
     states = TokenStates()
     states([t.instruction for t in train + dev])  # MiniLM once per request, in batches
-    torch.manual_seed(cfg.seed)  # the heads' initial weights too, so one command gives one checkpoint
+    torch.manual_seed(cfg.seed)  # the initial weights too (GRU and heads), so one command gives one checkpoint
     model = GoalScorer()
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task("goal scorer (epochs)", total=cfg.epochs)

@@ -13,8 +13,8 @@ Before any head reads the request, a small bidirectional GRU over its token vect
 each token is in, so "soda" after "isn't" reads differently from "a soda".
 
 A goal's score adds its parts' log-probabilities (`score_goals`); a two-object goal whose objects attend
-to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the GRU and the heads are trained
-(`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
+to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the GRU and the heads
+are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
 """
 
 from __future__ import annotations
@@ -101,8 +101,7 @@ class GoalScorer(nn.Module):
         self.object_kind = nn.Linear(2 * width, len(KINDS))  # the kind asked of one object, from its phrase
         self.count = nn.Linear(width, 2)  # one part or two
         self.objects, self.places = Refer(width, heads), Refer(width, heads)
-        # What scope each request token is in ("isn't" before "soda"): a small BiGRU over the frozen
-        # MiniLM vectors, added back to them, so a negated word reads differently from an asked-for one.
+        # Each request token's scope (see the module doc); its output is added back to the frozen vectors.
         self.scope = nn.GRU(DIM, DIM // 2, batch_first=True, bidirectional=True)
         self.overlap = nn.Parameter(torch.tensor(1.0))  # penalty weight (softplus) for two parts on one phrase
         self.distance = nn.Parameter(torch.tensor(1.0))  # weight (softplus) of an object's distance to its place
