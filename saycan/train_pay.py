@@ -17,6 +17,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     from saycan import factory
     from saycan.cli.progress import progress_bar
+    from saycan.errors import ConfigError
     from saycan.pay import checkpoint
     from saycan.pay.data import goal_example
     from saycan.pay.model import GoalScorer, TokenStates
@@ -24,6 +25,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.pay.train import fit, infer_goals, inference_accuracy
     from saycan.tasks.suite_file import tasks_for
 
+    if isinstance(cfg.dropout, bool) or not isinstance(cfg.dropout, int | float) or not 0 <= cfg.dropout < 1:
+        raise ConfigError(f"dropout={cfg.dropout!r}: must be a number in [0, 1), e.g. dropout=0.1 (0 turns it off)")
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
     train = tasks_for(cfg.tasks, ctx.out / "tasks_train.yaml", cfg.n, cfg.seed, "train", scene, skills)
@@ -32,7 +35,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     states = TokenStates()
     states([t.instruction for t in train + dev])  # MiniLM once per request, in batches
     torch.manual_seed(cfg.seed)  # the initial weights too (GRU and heads), so one command gives one checkpoint
-    model = GoalScorer()
+    model = GoalScorer(dropout=cfg.dropout)
     with progress_bar(ctx.console) as progress:
         bar = progress.add_task("goal scorer (epochs)", total=cfg.epochs)
 
@@ -63,7 +66,14 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "calibration": {"rho": calibration.rho, "beta": calibration.beta, "eps": calibration.eps},
         "skills": sorted(skills),
         "training_requests": sorted({t.instruction for t in train}),
-        "settings": {"n": len(train), "dev_n": len(dev), "seed": cfg.seed, "epochs": cfg.epochs, "lr": cfg.lr},
+        "settings": {
+            "n": len(train),
+            "dev_n": len(dev),
+            "seed": cfg.seed,
+            "epochs": cfg.epochs,
+            "lr": cfg.lr,
+            "dropout": cfg.dropout,
+        },
     }
     weights = checkpoint.save(model, ctx.out / "kitchen_pay", meta)
     (ctx.out / "metrics.json").write_text(json.dumps(meta["metrics"], indent=2))

@@ -21,3 +21,12 @@ def test_one_command_gives_one_checkpoint(tmp_path):
     assert first == second
     meta = json.loads((runs[0] / "kitchen_pay.json").read_text())
     assert meta["settings"]["n"] == 30 and len(meta["training_requests"]) <= 30
+    assert meta["settings"]["dropout"] == meta["architecture"]["dropout"] == 0.1
+
+
+def test_a_dropout_outside_0_to_1_is_refused_before_any_work(tmp_path):
+    cmd = [sys.executable, "-m", "saycan.train_pay", f"hydra.run.dir={tmp_path / 'run'}", "dropout=1.5"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode != 0
+    assert "dropout=1.5: must be a number in [0, 1)" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "run" / "tasks_train.yaml").exists()

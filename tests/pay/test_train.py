@@ -54,7 +54,7 @@ def test_checkpoint_round_trips_and_refuses_tampering(tmp_path, states, tasks):
     model = GoalScorer(width=32, heads=2)
     weights = checkpoint.save(model, tmp_path / "pay", {"calibration": {"rho": 1.0, "beta": 1.0, "eps": 0.05}})
     loaded, meta = checkpoint.load(tmp_path / "pay")
-    assert meta["architecture"] == {"width": 32, "heads": 2} and meta["calibration"]["eps"] == 0.05
+    assert meta["architecture"] == {"width": 32, "heads": 2, "dropout": 0.1} and meta["calibration"]["eps"] == 0.05
     assert infer_goals(loaded, states, "toss the apple", tasks[0].scene)[0][1] == pytest.approx(
         infer_goals(model, states, "toss the apple", tasks[0].scene)[0][1], abs=1e-5
     )
@@ -63,3 +63,20 @@ def test_checkpoint_round_trips_and_refuses_tampering(tmp_path, states, tasks):
 
     with pytest.raises(ConfigError, match="sha256.*saycan.train_pay"):
         checkpoint.load(tmp_path / "pay")
+
+
+def test_dropout_varies_the_reading_only_while_training(states, kitchen):
+    torch.manual_seed(0)
+    model = GoalScorer(width=32, heads=2, dropout=0.5)
+    request = states(["bring me a drink that isn't soda"])[0]
+    objects = states([f"the {o}" for o in kitchen.objects])
+    model.train()
+    assert not torch.equal(model(request, objects, objects[:2]).objects, model(request, objects, objects[:2]).objects)
+    model.eval()
+    assert torch.equal(model(request, objects, objects[:2]).objects, model(request, objects, objects[:2]).objects)
+
+
+@pytest.mark.parametrize("dropout", [-0.1, 1.0])
+def test_a_dropout_outside_0_to_1_is_refused_by_name(dropout):
+    with pytest.raises(ValueError, match=r"dropout=.*must be in \[0, 1\)"):
+        GoalScorer(dropout=dropout)
