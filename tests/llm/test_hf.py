@@ -115,7 +115,9 @@ def test_missing_model_directory_is_a_config_error(tmp_path):
 def test_embedded_model_batched_scores_equal_one_at_a_time(embedded_scorer):
     batched = embedded_scorer.score(PROMPT, OPTIONS)
     naive = embedded_scorer.score_naive(PROMPT, OPTIONS)
-    assert batched.logprobs == pytest.approx(naive.logprobs, abs=1e-4)
+    # float32 sums in another order when batched: a clean run differed by 1.05e-4 on a log-prob of -28.7
+    # (3.7e-6 relative). Reusing the wrong KV cache moves a log-prob by far more than 1e-5 of it.
+    assert batched.logprobs == pytest.approx(naive.logprobs, rel=1e-5, abs=1e-4)
     # A real model prefers the step that follows "find the sponge".
     assert max(range(len(OPTIONS)), key=lambda i: batched.logprobs[i]) == 0
 
