@@ -17,16 +17,14 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     from saycan import factory
     from saycan.cli.progress import progress_bar
-    from saycan.errors import ConfigError
     from saycan.pay import checkpoint
     from saycan.pay.data import goal_example
-    from saycan.pay.model import GoalScorer, TokenStates
+    from saycan.pay.model import GoalScorer, TokenStates, check_dropout
     from saycan.pay.steps import calibrate, decisions, step_metrics
     from saycan.pay.train import fit, infer_goals, inference_accuracy
     from saycan.tasks.suite_file import tasks_for
 
-    if isinstance(cfg.dropout, bool) or not isinstance(cfg.dropout, int | float) or not 0 <= cfg.dropout < 1:
-        raise ConfigError(f"dropout={cfg.dropout!r}: must be a number in [0, 1), e.g. dropout=0.1 (0 turns it off)")
+    check_dropout(cfg.dropout)  # before generating tasks; the model is built later, after the seed is set
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
     train = tasks_for(cfg.tasks, ctx.out / "tasks_train.yaml", cfg.n, cfg.seed, "train", scene, skills)
@@ -72,7 +70,6 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             "seed": cfg.seed,
             "epochs": cfg.epochs,
             "lr": cfg.lr,
-            "dropout": cfg.dropout,
         },
     }
     weights = checkpoint.save(model, ctx.out / "kitchen_pay", meta)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
+from saycan.errors import ConfigError
+
 DIM = 384  # MiniLM's token vectors
 MAX_TOKENS = 64
 
@@ -85,6 +87,16 @@ class Refer(nn.Module):
         return logits, attention.mean(1), context
 
 
+def check_dropout(dropout: object) -> None:
+    """Refuse a dropout that is not a number in [0, 1), naming the setting and a valid value.
+
+    Raises:
+        ConfigError: ``dropout`` is a bool, not a number, or outside [0, 1).
+    """
+    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
+        raise ConfigError(f"dropout={dropout!r}: must be a number in [0, 1), e.g. dropout=0.1 (0 turns it off)")
+
+
 class GoalScorer(nn.Module):
     """The heads of the parse (see the module doc).
 
@@ -98,8 +110,7 @@ class GoalScorer(nn.Module):
         super().__init__()
         from saycan.pay.goals import KINDS
 
-        if not 0 <= dropout < 1:
-            raise ValueError(f"GoalScorer dropout={dropout!r}: must be in [0, 1), e.g. 0.1 (0 turns it off)")
+        check_dropout(dropout)
         self.width, self.heads, self.kinds, self.dropout = width, heads, KINDS, dropout
         self.drop = nn.Dropout(dropout)
         self.read = nn.Sequential(nn.Linear(DIM, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU())

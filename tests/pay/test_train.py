@@ -76,7 +76,9 @@ def test_dropout_varies_the_reading_only_while_training(states, kitchen):
     assert torch.equal(model(request, objects, objects[:2]).objects, model(request, objects, objects[:2]).objects)
 
 
-@pytest.mark.parametrize("dropout", [-0.1, 1.0])
+@pytest.mark.parametrize("dropout", [-0.1, 1.0, True, "0.1"])
 def test_a_dropout_outside_0_to_1_is_refused_by_name(dropout):
-    with pytest.raises(ValueError, match=r"dropout=.*must be in \[0, 1\)"):
+    from saycan.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"dropout=.*must be a number in \[0, 1\)"):
         GoalScorer(dropout=dropout)
