@@ -31,12 +31,17 @@ def test_incomplete_cache_is_not_trusted(tmp_path):
     assert embedded._manifest_ok(target)
 
 
+def install_tiny(tiny_model_dir, target):
+    """Stands in for the minute-long GGUF conversion: the tiny model, with its manifest."""
+    shutil.copytree(tiny_model_dir, target, dirs_exist_ok=True)
+    files = {p.name: p.stat().st_size for p in target.iterdir()}
+    manifest = {"format_version": embedded.FORMAT_VERSION, "files": files}
+    (target / embedded.MANIFEST).write_text(json.dumps(manifest))
+
+
 def test_cache_of_the_right_size_but_unreadable_is_rebuilt_not_loaded(tmp_path, tiny_model_dir, monkeypatch):
-    def convert(gguf, target):  # stands in for the minute-long GGUF conversion: the tiny model
-        shutil.copytree(tiny_model_dir, target, dirs_exist_ok=True)
-        files = {p.name: p.stat().st_size for p in target.iterdir()}
-        manifest = {"format_version": embedded.FORMAT_VERSION, "files": files}
-        (target / embedded.MANIFEST).write_text(json.dumps(manifest))
+    def convert(gguf, target):
+        install_tiny(tiny_model_dir, target)
         converted.append(target)
 
     converted = []
@@ -50,13 +55,10 @@ def test_cache_of_the_right_size_but_unreadable_is_rebuilt_not_loaded(tmp_path, 
 
 
 def test_first_runs_at_once_convert_the_model_once(tmp_path, tiny_model_dir, monkeypatch):
-    def convert(gguf, target):  # a slow stand-in for the conversion, so the two runs overlap
+    def convert(gguf, target):  # slow, so the two runs overlap
         converted.append(target)
         time.sleep(0.5)
-        shutil.copytree(tiny_model_dir, target, dirs_exist_ok=True)
-        files = {p.name: p.stat().st_size for p in target.iterdir()}
-        manifest = {"format_version": embedded.FORMAT_VERSION, "files": files}
-        (target / embedded.MANIFEST).write_text(json.dumps(manifest))
+        install_tiny(tiny_model_dir, target)
 
     converted, found = [], []
     monkeypatch.setattr(embedded, "_convert", convert)
