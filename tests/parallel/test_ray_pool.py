@@ -1,5 +1,7 @@
 """saycan/parallel/ray_pool.py: sim episodes on a local Ray give the data of a local run."""
 
+import os
+
 import pytest
 
 from saycan.errors import ConfigError
@@ -22,6 +24,12 @@ def test_rollouts_on_ray_are_the_rollouts_of_a_local_run(tmp_path, kitchen):
 
     ray_rows = by_episode("ray.jsonl")
     assert len(ray_rows) > 3 and ray_rows == by_episode("local.jsonl")
+
+
+@pytest.mark.slow
+def test_a_local_ray_runs_its_workers_at_normal_priority():
+    # At Ray's default niceness (15) they would wait behind any other busy process on the machine.
+    assert set(RayPool(workers=2).map_unordered(os.nice, [0, 0])) == {0}
 
 
 def test_the_pools_build_by_name_and_bad_settings_name_the_key():
