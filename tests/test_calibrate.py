@@ -1,15 +1,13 @@
 """`python -m saycan.calibrate`: q_hat and coverage from gold steps, written as the JSON planner.ask reads."""
 
 import json
-import subprocess
-import sys
 
 from saycan.planner.conformal import ConformalCalibration
+from tests.commands import run_command
 
 
 def calibrate(tmp_path, *overrides):
-    cmd = [sys.executable, "-m", "saycan.calibrate", *overrides]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    return run_command("saycan.calibrate", overrides, tmp_path)
 
 
 def test_writes_qhat_coverage_and_settings(tmp_path, tiny_model_dir):

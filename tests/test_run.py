@@ -13,17 +13,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.commands import run_command
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run(tmp_path, *overrides, timeout=600):
+def run(tmp_path, *overrides):
+    """``python -m saycan.run`` in this test's process (`tests.commands`): what a user sees, minus the start-up."""
+    return run_command("saycan.run", [f"hydra.run.dir={tmp_path}", *overrides], tmp_path)
+
+
+def run_process(tmp_path, *overrides, timeout=600):
+    """``python -m saycan.run`` in a process of its own, for what only a real process shows."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     cmd = [sys.executable, "-m", "saycan.run", f"hydra.run.dir={tmp_path}", *overrides]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp_path, env=env)
 
 
 def test_hf_model_by_path_plans_and_writes_the_trace(tmp_path, tiny_model_dir):
-    out = run(tmp_path, "instruction=clean the spill", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=3")
+    # The main job as a user starts it: the module entry point in a fresh interpreter.
+    out = run_process(tmp_path, "instruction=clean the spill", "llm=hf", f"llm.path={tiny_model_dir}",
+                      "planner.max_steps=3")  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "LLM score" in out.stdout and "affordance" in out.stdout and "combined" in out.stdout
     assert "Goal clean(spill)" in out.stdout and f"Trace: {tmp_path / 'trace.jsonl'}" in out.stdout
@@ -116,7 +126,7 @@ def test_multirun_sweeps_planner_settings(tmp_path, tiny_model_dir):
 
 @pytest.mark.slow
 def test_default_run_cleans_the_spill_with_the_embedded_model(tmp_path):
-    out = run(tmp_path, "instruction=clean the spill")
+    out = run_process(tmp_path, "instruction=clean the spill")
     assert out.returncode == 0, out.stderr
     assert "Goal clean(spill): reached" in out.stdout
     assert "Plan: 1. find the sponge 2. pick up the sponge 3. go to the table 4. wipe the spill 5. done" in out.stdout

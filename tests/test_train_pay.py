@@ -4,10 +4,12 @@ import json
 import subprocess
 import sys
 
+from tests.commands import run_command
+
 
 def test_one_command_gives_one_checkpoint(tmp_path):
     """The documented command reproduces a checkpoint byte for byte: tasks, initial weights and data order
-    all come from ``seed``."""
+    all come from ``seed`` (two fresh processes, as two users would run it)."""
     runs = []
     for name in ("first", "second"):
         out_dir = tmp_path / name
@@ -25,8 +27,7 @@ def test_one_command_gives_one_checkpoint(tmp_path):
 
 
 def test_a_dropout_outside_0_to_1_is_refused_before_any_work(tmp_path):
-    cmd = [sys.executable, "-m", "saycan.train_pay", f"hydra.run.dir={tmp_path / 'run'}", "dropout=1.5"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    out = run_command("saycan.train_pay", [f"hydra.run.dir={tmp_path / 'run'}", "dropout=1.5"], tmp_path)
     assert out.returncode != 0
     assert "dropout=1.5: must be a number in [0, 1)" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "run" / "tasks_train.yaml").exists()

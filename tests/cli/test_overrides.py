@@ -19,15 +19,23 @@ NASTY = [
 ]
 
 
-def composed(argv):
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
+def composed(argv, config_dir=None):
+    with initialize_config_dir(config_dir=str(config_dir or conf_dir()), version_base="1.3"):
         return compose("config", overrides=argv)
 
 
+@pytest.fixture(scope="module")
+def text_only_conf(tmp_path_factory):
+    """A config of the text keys alone: Hydra parses and sets a value as for the full one, 30x faster."""
+    path = tmp_path_factory.mktemp("conf")
+    (path / "config.yaml").write_text("".join(f"{key}: null\n" for key in TEXT_KEYS))
+    return path
+
+
 @settings(max_examples=150, deadline=None)
-@given(st.text(min_size=1, max_size=60))
-def test_any_text_as_a_value_composes_back_to_itself(text):
-    assert composed(prepare([f"instruction={text}"], TEXT_KEYS, "instruction")).instruction == text
+@given(text=st.text(min_size=1, max_size=60))
+def test_any_text_as_a_value_composes_back_to_itself(text_only_conf, text):
+    assert composed(prepare([f"instruction={text}"], TEXT_KEYS, "instruction"), text_only_conf).instruction == text
 
 
 @pytest.mark.parametrize("text", NASTY)

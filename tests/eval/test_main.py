@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from saycan.storage.jsonl import read_rows
+from tests.commands import run_command
 
 
 def evaluate(tmp_path, *overrides):
-    cmd = [sys.executable, "-m", "saycan.eval", f"hydra.run.dir={tmp_path / 'hydra'}", *overrides]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    """``python -m saycan.eval`` in this test's process (`tests.commands`); the SIGKILL test starts a real one."""
+    return run_command("saycan.eval.__main__", [f"hydra.run.dir={tmp_path / 'hydra'}", *overrides], tmp_path)
 
 
 def test_eval_writes_results_report_and_scores_then_resumes(tmp_path, tiny_model_dir, mini_suite_path):
@@ -50,7 +51,7 @@ def test_compare_without_results_says_what_to_pass(tmp_path):
 
 def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path, tiny_model_dir, mini_suite_path):
     suite = yaml.safe_load(mini_suite_path.read_text())
-    n = 200  # tasks of tens of milliseconds each: the kill lands inside the run
+    n = 40  # 0.1-1 s per task: the kill, at most 1 s after the first row, lands inside the run
     suite["tasks"] = [{**t, "id": f"{t['id']}-{i}"} for i in range(n // 2) for t in suite["tasks"]]
     (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite))
     args = [f"suite={tmp_path / 'suite.yaml'}", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=3",

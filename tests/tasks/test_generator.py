@@ -1,8 +1,6 @@
 """saycan/tasks: generated tasks in all seven families, with gold plans that pass the honest judge."""
 
 import itertools
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -16,6 +14,7 @@ from saycan.tasks.families import generate
 from saycan.tasks.generator import PHRASES, TaskGenerator, phrase_split
 from saycan.world.scene import load_scene
 from saycan.world.suite import FAMILIES, load_suite
+from tests.commands import run_command
 
 SKILLS = {s.id: s for s in make_library(library="skills")}
 
@@ -23,8 +22,7 @@ SKILLS = {s.id: s for s in make_library(library="skills")}
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("gen") / "tasks.yaml"
-    cmd = [sys.executable, "-m", "saycan.generate_tasks", f"out={out}", "n=350", "seed=7"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    done = run_command("saycan.generate_tasks", [f"out={out}", "n=350", "seed=7"], out.parent)
     assert done.returncode == 0, done.stderr
     kitchen = load_scene(conf_dir() / "scene" / "kitchen.yaml")
     return load_suite(out, {"kitchen": kitchen})
