@@ -77,7 +77,7 @@ class PayPlan:
                 values[i] = 1.0
         if rows:
             best = int(np.argmax(q))
-            done = sum(qi for qi, r in zip(q, rows, strict=True) if r.holds)
+            done = float(sum(qi for qi, r in zip(q, rows, strict=True) if r.holds))  # 0, not int 0: kept in the trace
             self.info = {"pay_goal": rows[best].text, "pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
         return values
 

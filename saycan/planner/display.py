@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.prompt import IntPrompt
 from rich.table import Table
@@ -12,8 +12,9 @@ from rich.table import Table
 from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
-def step_table(step: Step, top_k: int = 5) -> Table:
-    """The step's top-k candidates by combined score, with LLM, affordance, pay (when used) and combined columns."""
+def step_table(step: Step, top_k: int = 5) -> RenderableType:
+    """The step's top-k candidates by combined score, with LLM, affordance, pay (when used) and combined
+    columns; a line under it when Pay held "done" back (``planner.done_gate``)."""
     status = "[green]ok[/]" if step.success else f"[red]failed[/] ({escape(step.message)})"
     retry = " (retry)" if step.chosen_by == "retry" else ""
     title = f"Step {step.index}: {escape(step.chosen)}{retry} -> {status}"
@@ -33,6 +34,9 @@ def step_table(step: Step, top_k: int = 5) -> Table:
     llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
     sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
     table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s{sim}"
+    if step.timings.get("done_gated"):
+        p_done = step.timings.get("p_done", 0.0)
+        return Group(table, f'"done" held back: Pay gives p(the request is done) {p_done:.2f} (planner.done_gate)')
     return table
 
 

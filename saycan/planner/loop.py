@@ -27,6 +27,7 @@ from saycan.planner.settings import (
     choice,
     clean_instruction,
     count,
+    fraction,
     weight,
 )  # fmt: skip
 from saycan.planner.termination import TerminationCheck, reweight
@@ -79,6 +80,8 @@ class SayCanPlanner:
         ask_fallback: With nobody to answer (no terminal): ``"top"`` acts on the best option, ``"stop"`` stops.
         epsilon: With ``ask="conformal"``: KnowNo's target error rate, q_hat refitted from the
             calibration's task scores (None: the calibration's own epsilon).
+        done_gate: With Pay, "done" scores 0 while Pay's p(the request is done) is below this and Pay
+            backs a feasible step (pay >= 0.5); 0 turns the gate off.
     """
 
     def __init__(
@@ -103,6 +106,7 @@ class SayCanPlanner:
         calibration: Any = None,
         ask_fallback: str = "top",
         epsilon: float | None = None,
+        done_gate: float = 0.0,
     ) -> None:
         score_reduction = choice("score_reduction", score_reduction, REDUCTIONS)
         max_steps, max_attempts = count("max_steps", max_steps), count("max_attempts", max_attempts)
@@ -112,6 +116,7 @@ class SayCanPlanner:
         search, beam_width = choice("search", search, SEARCHES), count("beam_width", beam_width)
         ask, ask_fallback = choice("ask", ask, ASKS), choice("ask_fallback", ask_fallback, FALLBACKS)
         self.llm_weight = weight("llm_weight", llm_weight)
+        self.done_gate = fraction("done_gate", done_gate)
         if ask == "conformal" and search != "greedy":
             raise ConfigError("planner.ask=conformal asks at each greedy step; use it with planner.search=greedy")
         ids = [s.id for s in skills]
@@ -201,7 +206,23 @@ class SayCanPlanner:
             # p_LLM^w with w = llm_weight (1: the papers' product).
             say = p**w if p > 0 else 0.0
             scored.append(ScoredOption(option.text, option.skill, lp, p, aff, say * aff * pv, pv))
+        if pay is not None and self.gates_done(scored, info.get("p_done", 1.0), pay.trained):
+            info["done_gated"] = 1.0
+            scored = [replace(s, combined=0.0) if self.skills[s.skill].terminal else s for s in scored]
         return prompt, scored, info, generated
+
+    def gates_done(self, scored: Sequence[ScoredOption], p_done: float, trained: Collection[str]) -> bool:
+        """Whether "done" is held back at this step (``done_gate``): Pay's p(done) is below the gate and a
+        feasible step of a skill Pay was trained on starts a shortest plan to most of its goals' weight.
+
+        Why: the LLM copies examples that end after one part, so after the first half of "bring me a drink
+        and a snack" p_LLM(done) is near 1 and outweighs a step Pay is sure of by Pay's floor (eps).
+        """
+        if p_done >= self.done_gate:
+            return False
+        return any(
+            not self.skills[s.skill].terminal and s.skill in trained and s.pay >= 0.5 and s.combined > 0 for s in scored
+        )
 
     def _choose(self, scored: list[ScoredOption], history: Sequence[tuple[str, bool]]) -> tuple[ScoredOption, str]:
         """The top option (first of equals: candidate order), or the failed one again (``recovery=retry``)."""

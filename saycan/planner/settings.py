@@ -43,14 +43,27 @@ def choice(key: str, value: object, valid: Sequence[str]) -> str:
     return str(value)
 
 
+def number(key: str, value: object, what: str) -> float:
+    """A planner setting given as a number (or its text); ``what`` says which numbers are valid."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"planner.{key} must be {what}, got {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"planner.{key} must be {what}, got {value!r}") from None
+
+
 def weight(key: str, value: object) -> float:
     """A planner setting that weighs a factor: a number > 0."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    x = number(key, value, "a number > 0")
+    if not x > 0 or x == float("inf"):
         raise ConfigError(f"planner.{key} must be a number > 0, got {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(f"planner.{key} must be a number > 0, got {value!r}") from None
-    if not number > 0 or number == float("inf"):
-        raise ConfigError(f"planner.{key} must be a number > 0, got {value!r}")
-    return number
+    return x
+
+
+def fraction(key: str, value: object) -> float:
+    """A planner setting that is a probability threshold: a number in [0, 1]."""
+    x = number(key, value, "a number in [0, 1]")
+    if not 0 <= x <= 1:
+        raise ConfigError(f"planner.{key} must be a number in [0, 1], got {value!r}")
+    return x

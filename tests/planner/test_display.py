@@ -6,8 +6,8 @@ from saycan.planner.display import print_summary, step_table
 from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
-def render(options: list[ScoredOption]) -> str:
-    step = Step(1, "prompt", options, options[0].text, options[0].skill, {}, True)
+def render(options: list[ScoredOption], timings: dict | None = None) -> str:
+    step = Step(1, "prompt", options, options[0].text, options[0].skill, {}, True, timings=timings or {})
     console = Console(width=120, record=True)
     console.print(step_table(step))
     return console.export_text()
@@ -21,6 +21,14 @@ def test_table_shows_pay_column_when_pay_weighed_options():
 def test_table_has_no_pay_column_without_pay():
     text = render([ScoredOption("find the apple", "find", -1.0, 0.6, 1.0, 0.6)])
     assert "pay" not in text.splitlines()[2]
+
+
+def test_caption_says_when_pay_held_done_back():
+    options = [ScoredOption("find the apple", "find", -1.0, 0.1, 1.0, 0.1, pay=1.0)]
+    assert '"done" held back: Pay gives p(the request is done) 0.02' in render(
+        options, {"done_gated": 1.0, "p_done": 0.02}
+    )
+    assert "held back" not in render(options)
 
 
 def test_the_trace_path_stays_on_one_line_however_long():

@@ -260,3 +260,47 @@ def test_llm_weight_applies_only_with_pay(kitchen):
 def test_llm_weight_must_be_a_positive_number(bad):
     with pytest.raises(ConfigError, match="planner.llm_weight must be a number > 0"):
         _planner(PreferenceScorer(["done"]), llm_weight=bad)
+
+
+class _ThrowChipsPay:
+    """Pay sure the request is "throw away the jalapeno chips" (a real PayPlan over two candidate goals)."""
+
+    def __init__(self, scene):
+        from saycan.pay.goals import singles
+        from saycan.pay.pay import Calibration, PayPlan
+        from saycan.world.search import PlanSearch
+
+        library = {s.id: s for s in skills.make_library()}
+        goal = next(c for c in singles(scene) if c.text.startswith("throw the jalapeno chips"))
+        other = next(c for c in singles(scene) if c.text.startswith("throw the rice chips"))
+        self.trained = frozenset(library)
+        goals = [(goal, 3.0), (other, -3.0)]
+        self.plan = PayPlan(goals, scene, PlanSearch(library), Calibration(eps=0.1), self.trained)
+
+    def begin(self, instruction, world, skills):
+        return self.plan
+
+
+def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen):
+    # An LLM set on "done" (p_LLM 0.8 against 0.005) outweighs Pay's floor for it (eps 0.1) at once...
+    eager = _planner(PreferenceScorer(["done"]), pay=_ThrowChipsPay(kitchen), max_steps=6)
+    assert eager.plan("throw away the jalapeno chips", SymbolicEnv(kitchen)).plan == ["done"]
+    # ...with the gate, "done" waits until the chips are in the trash can, and then wins.
+    gated = _planner(PreferenceScorer(["done"]), pay=_ThrowChipsPay(kitchen), max_steps=6, done_gate=0.5)
+    trace = gated.plan("throw away the jalapeno chips", SymbolicEnv(kitchen))
+    assert trace.plan == ["pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips", "done"]
+    held = [o for s in trace.steps[:3] for o in s.options if o.text == "done"]
+    assert [o.combined for o in held] == [0.0] * 3 and all(o.llm > 0.5 for o in held)
+    assert trace.steps[0].timings["p_done"] == 0.0 and trace.steps[0].timings["done_gated"] == 1.0
+    assert "done_gated" not in trace.steps[3].timings
+
+
+def test_done_gate_never_holds_done_without_pay(kitchen):
+    trace = _planner(PreferenceScorer(["done"]), done_gate=1.0, max_steps=3).plan("x", SymbolicEnv(kitchen))
+    assert trace.plan == ["done"]
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "often", True])
+def test_done_gate_must_be_a_probability(bad):
+    with pytest.raises(ConfigError, match=r"planner.done_gate must be a number in \[0, 1\]"):
+        _planner(PreferenceScorer(["done"]), done_gate=bad)
