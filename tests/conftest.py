@@ -1,4 +1,4 @@
-"""Shared fixtures: the kitchen scene, a tiny real causal LM built offline, the embedded LLM."""
+"""Shared fixtures: the kitchen scene, a Pay plan, a tiny real causal LM built offline, the embedded LLM."""
 
 from __future__ import annotations
 
@@ -24,6 +24,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @pytest.fixture(scope="session")
 def kitchen() -> Scene:
     return load_scene(conf_dir() / "scene" / "kitchen.yaml")
+
+
+@pytest.fixture
+def throw_chips(kitchen: Scene):
+    """A real PayPlan sure the request is "throw away the jalapeno chips" (the rice chips far behind), eps 0.1."""
+    from saycan.pay.goals import singles
+    from saycan.pay.pay import Calibration, PayPlan
+    from saycan.skill import make_library
+    from saycan.world.search import PlanSearch
+
+    skills = {s.id: s for s in make_library(library="skills")}
+    goal = next(c for c in singles(kitchen) if c.text.startswith("throw the jalapeno chips"))
+    other = next(c for c in singles(kitchen) if c.text.startswith("throw the rice chips"))
+    return PayPlan([(goal, 3.0), (other, -3.0)], kitchen, PlanSearch(skills), Calibration(eps=0.1), frozenset(skills))
 
 
 def build_tiny_model(path: Path) -> Path:

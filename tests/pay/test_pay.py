@@ -2,10 +2,8 @@
 
 import pytest
 
-from saycan.pay.goals import singles
-from saycan.pay.pay import Calibration, GoalState, PayPlan, pay_of
+from saycan.pay.pay import Calibration, GoalState, pay_of
 from saycan.skill import make_library
-from saycan.world.search import PlanSearch
 from saycan.world.state import SymbolicWorld
 
 SKILLS = {s.id: s for s in make_library(library="skills")}
@@ -21,13 +19,6 @@ def test_weights_follow_score_and_distance_and_done_follows_the_goals_that_hold(
     assert values[1] == pytest.approx(0.1 + 0.9 * q[0]) and values[0] == pytest.approx(0.1 + 0.9 * q[1])
     assert values[2] == pytest.approx(0.1)  # no progress towards any goal: eps
     assert pay_of(["done"], [True], [], C) == ([0.1], [])
-
-
-@pytest.fixture
-def throw_chips(kitchen):
-    goal = next(c for c in singles(kitchen) if c.text.startswith("throw the jalapeno chips"))
-    other = next(c for c in singles(kitchen) if c.text.startswith("throw the rice chips"))
-    return PayPlan([(goal, 3.0), (other, -3.0)], kitchen, PlanSearch(SKILLS), C, frozenset(SKILLS))
 
 
 def test_pay_leads_to_the_goal_then_to_done_and_not_on(kitchen, throw_chips):

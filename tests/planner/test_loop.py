@@ -262,31 +262,22 @@ def test_llm_weight_must_be_a_positive_number(bad):
         _planner(PreferenceScorer(["done"]), llm_weight=bad)
 
 
-class _ThrowChipsPay:
-    """Pay sure the request is "throw away the jalapeno chips" (a real PayPlan over two candidate goals)."""
+class _PayOf:
+    """Pay that begins every request with the same real PayPlan."""
 
-    def __init__(self, scene):
-        from saycan.pay.goals import singles
-        from saycan.pay.pay import Calibration, PayPlan
-        from saycan.world.search import PlanSearch
-
-        library = {s.id: s for s in skills.make_library()}
-        goal = next(c for c in singles(scene) if c.text.startswith("throw the jalapeno chips"))
-        other = next(c for c in singles(scene) if c.text.startswith("throw the rice chips"))
-        self.trained = frozenset(library)
-        goals = [(goal, 3.0), (other, -3.0)]
-        self.plan = PayPlan(goals, scene, PlanSearch(library), Calibration(eps=0.1), self.trained)
+    def __init__(self, plan):
+        self.plan, self.trained = plan, plan.trained
 
     def begin(self, instruction, world, skills):
         return self.plan
 
 
-def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen):
+def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen, throw_chips):
     # An LLM set on "done" (p_LLM 0.8 against 0.005) outweighs Pay's floor for it (eps 0.1) at once...
-    eager = _planner(PreferenceScorer(["done"]), pay=_ThrowChipsPay(kitchen), max_steps=6)
+    eager = _planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6)
     assert eager.plan("throw away the jalapeno chips", SymbolicEnv(kitchen)).plan == ["done"]
     # ...with the gate, "done" waits until the chips are in the trash can, and then wins.
-    gated = _planner(PreferenceScorer(["done"]), pay=_ThrowChipsPay(kitchen), max_steps=6, done_gate=0.5)
+    gated = _planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, done_gate=0.5)
     trace = gated.plan("throw away the jalapeno chips", SymbolicEnv(kitchen))
     assert trace.plan == ["pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips", "done"]
     held = [o for s in trace.steps[:3] for o in s.options if o.text == "done"]
