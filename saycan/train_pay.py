@@ -22,12 +22,14 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.pay.model import GoalScorer, TokenStates, check_dropout
     from saycan.pay.steps import calibrate, decisions, step_metrics
     from saycan.pay.train import fit, infer_goals, inference_accuracy
+    from saycan.tasks.families import check_weights
     from saycan.tasks.suite_file import tasks_for
 
     check_dropout(cfg.dropout)  # before generating tasks; the model is built later, after the seed is set
+    weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
-    train = tasks_for(cfg.tasks, ctx.out / "tasks_train.yaml", cfg.n, cfg.seed, "train", scene, skills)
+    train = tasks_for(cfg.tasks, ctx.out / "tasks_train.yaml", cfg.n, cfg.seed, "train", scene, skills, weights)
     dev = tasks_for(cfg.dev_tasks, ctx.out / "tasks_dev.yaml", cfg.dev_n, cfg.seed + 1, "dev", scene, skills)
     examples = [e for e in (goal_example(t) for t in train) if e]
     states = TokenStates()
@@ -70,6 +72,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             "seed": cfg.seed,
             "epochs": cfg.epochs,
             "lr": cfg.lr,
+            "family_weights": weights,
         },
     }
     weights = checkpoint.save(model, ctx.out / "kitchen_pay", meta)

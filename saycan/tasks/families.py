@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from saycan.errors import ConfigError
 from saycan.tasks.generator import REFERENCE_KINDS, TRASH, Reference, Request, TaskGenerator, conjoin, task_row
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER
@@ -173,25 +174,50 @@ class Families:
             return None
         return Draft(self.g.frame(both.text), conjoin(one.goal, two.goal), f"long_horizon:pair:{verb}")
 
-    def drafts(self) -> Iterator[tuple[str, Draft]]:
-        """Drafts without end, the families in turn."""
+    def drafts(self, weights: Mapping[str, int] | None = None) -> Iterator[tuple[str, Draft]]:
+        """Drafts without end, the families in turn: each once a round, then each family's extra draws
+        (``weights[family] - 1``; see `check_weights`)."""
+        weights = check_weights(weights)
+        cycle = [*FAMILIES, *(f for f in FAMILIES for _ in range(weights[f] - 1))]
         while True:
-            for family in FAMILIES:
+            for family in cycle:
                 draft = self.makers[family]()
                 if draft is not None and draft.goal:
                     yield family, draft
 
 
-def generate(gen: TaskGenerator, n: int, avoid: Any = None, max_tries: int = 50) -> list[dict[str, Any]]:
+def check_weights(weights: Any) -> dict[str, int]:
+    """Drafts of each family per round (1 unless ``weights``, a mapping, says otherwise).
+
+    Raises:
+        ConfigError: ``weights`` is not a mapping, names a family not in `FAMILIES`, or gives one a count
+            that is not a whole number >= 1.
+    """
+    if weights is not None and not isinstance(weights, Mapping):
+        raise ConfigError(f"family_weights={weights!r}: must map families to drafts a round, e.g. {{long_horizon: 2}}")
+    weights = dict(weights or {})
+    unknown = sorted(set(weights) - set(FAMILIES))
+    if unknown:
+        raise ConfigError(f"family_weights: unknown family {unknown[0]!r}; valid: {', '.join(FAMILIES)}")
+    for family, count in weights.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ConfigError(f"family_weights.{family}={count!r}: must be a whole number of drafts per round, >= 1")
+    return {f: weights.get(f, 1) for f in FAMILIES}
+
+
+def generate(
+    gen: TaskGenerator, n: int, avoid: Any = None, max_tries: int = 50, weights: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
     """``n`` distinct tasks as suite rows, each with its shortest gold plan.
 
     Args:
         avoid: A `saycan.planner.holdout.NearCopies` of requests no task may come near (the suites).
         max_tries: Drafts tried per task kept, at most, before giving up with fewer.
+        weights: Drafts of each family per round (`check_weights`); default one each.
     """
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
-    drafts = Families(gen).drafts()
+    drafts = Families(gen).drafts(weights)
     for _ in range(n * max_tries):
         if len(rows) == n:
             break

@@ -25,10 +25,14 @@ def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any
     return NearCopies(requests, shared_embedder(), lambda t: pattern.sub(NAME_MASK, t), threshold)
 
 
-def tasks_for(given: Any, path: Path, n: int, seed: int, split: str, scene: Any, skills: Any) -> list[Task]:
-    """The tasks of the suite file ``given``, or ``n`` freshly generated ones (also written to ``path``)."""
+def tasks_for(
+    given: Any, path: Path, n: int, seed: int, split: str, scene: Any, skills: Any, weights: Any = None
+) -> list[Task]:
+    """The tasks of the suite file ``given``, or ``n`` freshly generated ones (also written to ``path``;
+    ``weights``: drafts of each family per round, `saycan.tasks.families.check_weights`)."""
     if not given:
-        rows = generate(TaskGenerator(scene, skills, seed=seed, split=split), n, suite_requests(None, scene, 0.85))
+        gen = TaskGenerator(scene, skills, seed=seed, split=split)
+        rows = generate(gen, n, suite_requests(None, scene, 0.85), weights=weights)
         path.write_text(yaml.safe_dump({"name": path.stem, "scene": scene.name, "tasks": rows}, sort_keys=False))
         given = path
     return list(load_suite(given, {scene.name: scene}).tasks)

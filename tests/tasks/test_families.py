@@ -1,0 +1,52 @@
+"""saycan/tasks/families.py: drafts of each family per round, as `family_weights` asks."""
+
+from collections import Counter
+
+import pytest
+import yaml
+
+from saycan.errors import ConfigError
+from saycan.skill import make_library
+from saycan.tasks.families import check_weights, generate
+from saycan.tasks.generator import TaskGenerator
+from saycan.world.suite import FAMILIES
+from tests.commands import run_command
+
+SKILLS = {s.id: s for s in make_library(library="skills")}
+
+
+def test_a_family_weighted_twice_is_drawn_about_twice_as_often(kitchen):
+    even = Counter(r["family"] for r in generate(TaskGenerator(kitchen, SKILLS, seed=3), 140))
+    twice = Counter(r["family"] for r in generate(TaskGenerator(kitchen, SKILLS, seed=3), 140, weights={"crowd": 2}))
+    assert 15 <= even["crowd"] <= 25 and 30 <= twice["crowd"] <= 40  # 1 draft in 7, then 2 in 8
+    assert set(twice) == set(FAMILIES)
+
+
+def test_unweighted_families_are_drawn_once_a_round():
+    assert check_weights(None) == dict.fromkeys(FAMILIES, 1)
+    assert check_weights({"long_horizon": 2}) == {**dict.fromkeys(FAMILIES, 1), "long_horizon": 2}
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ({"dance": 2}, r"unknown family 'dance'; valid: primitive, "),
+        ({"crowd": 0}, r"family_weights.crowd=0: must be a whole number"),
+        ({"crowd": 1.5}, r"family_weights.crowd=1.5: must be a whole number"),
+        ({"crowd": True}, r"family_weights.crowd=True: must be a whole number"),
+        (3, r"family_weights=3: must map families to drafts a round, e.g. \{long_horizon: 2\}"),
+    ],
+)
+def test_bad_family_weights_are_refused_by_name(weights, message):
+    with pytest.raises(ConfigError, match=message):
+        check_weights(weights)
+
+
+def test_generate_tasks_takes_family_weights_and_records_them(tmp_path):
+    out = tmp_path / "tasks.yaml"
+    done = run_command("saycan.generate_tasks", [f"out={out}", "n=16", "family_weights.crowd=3"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    generated = yaml.safe_load(out.read_text())["generated"]
+    assert generated["family_weights"] == {**dict.fromkeys(FAMILIES, 1), "crowd": 3}
+    refused = run_command("saycan.generate_tasks", [f"out={out}", "family_weights.crowd=0"], tmp_path)
+    assert refused.returncode == 2 and "family_weights.crowd=0: must be" in refused.stdout + refused.stderr
