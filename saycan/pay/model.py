@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
 
 from saycan.errors import ConfigError
 
@@ -127,10 +128,25 @@ class GoalScorer(nn.Module):
     def config(self) -> dict[str, float]:
         return {"width": self.width, "heads": self.heads, "dropout": self.dropout}
 
-    def forward(self, request: torch.Tensor, objects: Sequence[torch.Tensor], places: Sequence[torch.Tensor]) -> Parse:
-        """Read one request (its (n, 384) tokens) against a scene's objects and places (token tensors)."""
-        request = self.drop(request)  # identity in eval mode
-        request = request + self.scope(request[None])[0][0]
+    def forward(
+        self,
+        requests: Sequence[torch.Tensor],
+        objects: Sequence[Sequence[torch.Tensor]],
+        places: Sequence[Sequence[torch.Tensor]],
+    ) -> list[Parse]:
+        """Read requests (each its (n_i, 384) tokens) against their scenes' objects and places (token tensors,
+        one list per request). The scope GRU reads the whole batch at once, packed so that no request sees
+        another's padding; run per request, its many small steps were most of an epoch's time."""
+        requests = [self.drop(r) for r in requests]  # identity in eval mode
+        scoped, _ = self.scope(pack_sequence(requests, enforce_sorted=False))
+        scoped, _ = pad_packed_sequence(scoped, batch_first=True)
+        return [
+            self.parse(r + scoped[i, : len(r)], o, p)
+            for i, (r, o, p) in enumerate(zip(requests, objects, places, strict=True))
+        ]
+
+    def parse(self, request: torch.Tensor, objects: Sequence[torch.Tensor], places: Sequence[torch.Tensor]) -> Parse:
+        """The heads' reading of one request's scoped (n, 384) tokens against a scene's objects and places."""
         hidden = self.read(request.mean(0))
         obj, obj_focus, obj_context = self.objects(request, objects)
         place, place_focus, _ = self.places(request, places)
@@ -169,27 +185,32 @@ def score_goals(
 ) -> torch.Tensor:
     """(n_goals,) scores: each part's log p(its object) + log p(the kind asked of it) + log p(its place)
     (minus how far apart the object's and the place's words are), + log p(how many parts), - the penalty
-    for two objects that attend to the same words."""
+    for two objects that attend to the same words.
+
+    All goals are scored in one pass of gathers, so training builds a small autograd graph per request
+    rather than a few operations per goal (it is most of the time of an epoch)."""
     obj_index, place_index = {o: i for i, o in enumerate(objects)}, {p: i for i, p in enumerate(places)}
     kind_index = {k: i for i, k in enumerate(kinds)}
+    # (n_goals, 2) indices of each goal's parts (kind, object, place; -1: none), and a mask of real parts.
+    rows = [
+        [(kind_index[p.kind], obj_index.get(p.object, -1), place_index.get(p.location, -1)) for p in g.parts]
+        for g in goals
+    ]
+    table = torch.tensor([r + [(0, -1, -1)] * (2 - len(r)) for r in rows], dtype=torch.long).view(len(goals), 2, 3)
+    kind, obj, place = table.unbind(-1)
+    real = torch.tensor([[True] * len(r) + [False] * (2 - len(r)) for r in rows])
+    has_obj, has_place = obj >= 0, place >= 0
+    o, pl = obj.clamp(min=0), place.clamp(min=0)
+
     log_obj, log_place = nn.functional.logsigmoid(parse.objects), nn.functional.logsigmoid(parse.places)
     log_kind, log_obj_kind = nn.functional.logsigmoid(parse.kind), nn.functional.logsigmoid(parse.object_kinds)
-    scores = []
-    for goal in goals:
-        total = parse.count[min(len(goal.parts), 2) - 1]
-        for part in goal.parts:
-            k = kind_index[part.kind]
-            if part.object is None:
-                total = total + log_kind[k]
-            else:
-                o = obj_index[part.object]
-                total = total + log_obj_kind[o, k] + log_obj[o]
-            if part.location is not None:
-                total = total + log_place[place_index[part.location]]
-                if part.object is not None:  # "put the X on the L": X's and L's words should be near
-                    total = total - parse.distance * parse.apart[obj_index[part.object], place_index[part.location]]
-        named = [obj_index[p.object] for p in goal.parts if p.object is not None]
-        if len(named) == 2:
-            total = total - parse.overlap * (parse.object_focus[named[0]] * parse.object_focus[named[1]]).sum()
-        scores.append(total)
-    return torch.stack(scores)
+    # A part without an object ("go to the table") reads the request's kind; one with an object, the kind
+    # asked of that object and whether the request refers to it.
+    part = torch.where(has_obj, log_obj_kind[o, kind] + log_obj[o], log_kind[kind])
+    part = part + torch.where(has_place, log_place[pl], 0.0)
+    # "put the X on the L": X's and L's words should be near.
+    part = part - torch.where(has_obj & has_place, parse.distance * parse.apart[o, pl], 0.0)
+    total = parse.count[(real.sum(1) - 1).clamp(max=1)] + torch.where(real, part, 0.0).sum(1)
+    shared = parse.object_focus @ parse.object_focus.T  # (n_objects, n_objects) attention on the same words
+    both = (real & has_obj).all(1)
+    return total - torch.where(both, parse.overlap * shared[o[:, 0], o[:, 1]], 0.0)

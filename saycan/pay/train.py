@@ -23,12 +23,22 @@ from saycan.world.suite import Task
 TOP_SINGLES = 10  # one-predicate goals whose pairs are weighed too
 
 
-def read(model: GoalScorer, states: TokenStates, request: str, scene: Scene) -> tuple[Parse, list[str], list[str]]:
-    """The parse of ``request`` in ``scene``, with the scene's objects and places in the parse's order."""
-    objects = list(scene.objects)
-    places = [loc for loc in scene.locations if loc != USER]
-    tokens = states([request, *(describe(scene, o) for o in objects), *(f"the {p}" for p in places)])
-    return model(tokens[0], tokens[1 : 1 + len(objects)], tokens[1 + len(objects) :]), objects, places
+def read(
+    model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, Scene]]
+) -> list[tuple[Parse, list[str], list[str]]]:
+    """The parse of each (request, scene), with the scene's objects and places in the parse's order."""
+    scenes = [(list(scene.objects), [loc for loc in scene.locations if loc != USER]) for _, scene in requests]
+    texts = [
+        [request, *(describe(scene, o) for o in objects), *(f"the {p}" for p in places)]
+        for (request, scene), (objects, places) in zip(requests, scenes, strict=True)
+    ]
+    tokens = [states(t) for t in texts]
+    parses = model(
+        [t[0] for t in tokens],
+        [t[1 : 1 + len(o)] for t, (o, _) in zip(tokens, scenes, strict=True)],
+        [t[1 + len(o) :] for t, (o, _) in zip(tokens, scenes, strict=True)],
+    )
+    return [(parse, objects, places) for parse, (objects, places) in zip(parses, scenes, strict=True)]
 
 
 def candidates(
@@ -43,9 +53,10 @@ def candidates(
     return ones + two, torch.cat([first, second])
 
 
-def example_loss(model: GoalScorer, states: TokenStates, ex: GoalExample) -> torch.Tensor:
-    """The heads' losses plus -log p(a right goal) over the candidates, for one request."""
-    parse, objects, places = read(model, states, ex.request, ex.task.scene)
+def example_loss(
+    model: GoalScorer, ex: GoalExample, parse: Parse, objects: list[str], places: list[str]
+) -> torch.Tensor:
+    """The heads' losses plus -log p(a right goal) over the candidates, for one request's parse."""
     kinds = torch.tensor([k in ex.kinds for k in model.kinds], dtype=torch.float32)
     loss = F.binary_cross_entropy_with_logits(parse.kind, kinds)
     index = {o: i for i, o in enumerate(objects)}
@@ -64,6 +75,12 @@ def example_loss(model: GoalScorer, states: TokenStates, ex: GoalExample) -> tor
     if right.any():
         loss = loss + torch.logsumexp(scores, 0) - torch.logsumexp(scores[right], 0)
     return loss
+
+
+def batch_loss(model: GoalScorer, states: TokenStates, examples: Sequence[GoalExample]) -> torch.Tensor:
+    """The mean of `example_loss` over ``examples``, read as one batch."""
+    parses = read(model, states, [(e.request, e.task.scene) for e in examples])
+    return torch.stack([example_loss(model, e, *parse) for e, parse in zip(examples, parses, strict=True)]).mean()
 
 
 def fit(
@@ -89,7 +106,7 @@ def fit(
         total = 0.0
         for start in range(0, len(order), batch):
             group = [examples[i] for i in order[start : start + batch]]
-            loss = torch.stack([example_loss(model, states, e) for e in group]).mean()
+            loss = batch_loss(model, states, group)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -107,7 +124,7 @@ def infer_goals(
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores, best first. A goal
     said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
-    parse, objects, places = read(model, states, request, scene)
+    [(parse, objects, places)] = read(model, states, [(request, scene)])
     goals, scores = candidates(model, parse, scene, objects, places)
     score = dict(zip([g.text for g in goals], scores.tolist(), strict=True))
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
