@@ -12,38 +12,51 @@ from saycan.cli import Context, command
 
 @command("train_pay", text_keys=("tasks", "dev_tasks"))
 def main(cfg: DictConfig, ctx: Context) -> None:
-    """Generate (or read) tasks, fit the goal scorer, calibrate on steps, save (and install) the checkpoint."""
+    """Generate (or read) tasks, fit each member's scorer, calibrate on steps, save (and install) the checkpoint."""
     import torch
 
     from saycan import factory
     from saycan.cli.progress import progress_bar
     from saycan.pay import checkpoint
     from saycan.pay.data import goal_example
+    from saycan.pay.ensemble import Ensemble, check_members
     from saycan.pay.model import GoalScorer, TokenStates, check_dropout
     from saycan.pay.steps import calibrate, decisions, step_metrics
     from saycan.pay.train import fit, infer_goals, inference_accuracy
     from saycan.tasks.families import check_weights
     from saycan.tasks.suite_file import tasks_for
 
-    check_dropout(cfg.dropout)  # before generating tasks; the model is built later, after the seed is set
+    check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
+    check_members(cfg.members)
     weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
-    train = tasks_for(cfg.tasks, ctx.out / "tasks_train.yaml", cfg.n, cfg.seed, "train", scene, skills, weights)
+    # Member i of the ensemble: seed + i draws its training tasks (unless given), initial weights and data
+    # order. Member 0's tasks also give the train metrics and the step calibration.
+    seeds = range(cfg.seed, cfg.seed + cfg.members)
+    files = [ctx.out / ("tasks_train.yaml" if s == cfg.seed else f"tasks_train_{s - cfg.seed}.yaml") for s in seeds]
+    trains = [
+        tasks_for(cfg.tasks, f, cfg.n, s, "train", scene, skills, weights) for f, s in zip(files, seeds, strict=True)
+    ]
+    train = trains[0]
     dev = tasks_for(cfg.dev_tasks, ctx.out / "tasks_dev.yaml", cfg.dev_n, cfg.seed + 1, "dev", scene, skills)
-    examples = [e for e in (goal_example(t) for t in train) if e]
     states = TokenStates()
-    states([t.instruction for t in train + dev])  # MiniLM once per request, in batches
-    torch.manual_seed(cfg.seed)  # the initial weights too (GRU and heads), so one command gives one checkpoint
-    model = GoalScorer(dropout=cfg.dropout)
+    states([t.instruction for tasks in [*trains, dev] for t in tasks])  # MiniLM once per request, in batches
+    scorers = []
     with progress_bar(ctx.console) as progress:
-        bar = progress.add_task("goal scorer (epochs)", total=cfg.epochs)
+        bar = progress.add_task("goal scorer (epochs)", total=cfg.epochs * cfg.members)
+        for seed, tasks in zip(seeds, trains, strict=True):
+            label = f"member {seed - cfg.seed + 1}/{cfg.members} " if cfg.members > 1 else ""
 
-        def on_epoch(epoch: int, loss: float) -> None:
-            progress.update(bar, advance=1, description=f"goal scorer (loss {loss:.3f})")
-            progress.console.print(f"epoch {epoch + 1}/{cfg.epochs}: loss {loss:.3f}")  # also in a log file
+            def on_epoch(epoch: int, loss: float, label: str = label) -> None:
+                progress.update(bar, advance=1, description=f"goal scorer {label}(loss {loss:.3f})")
+                progress.console.print(f"{label}epoch {epoch + 1}/{cfg.epochs}: loss {loss:.3f}")  # also in a log
 
-        fit(model, examples, states, cfg.epochs, cfg.lr, cfg.batch, cfg.seed, on_epoch)
+            torch.manual_seed(seed)  # the initial weights too (GRU and heads): one command, one checkpoint
+            scorer = GoalScorer(dropout=cfg.dropout)
+            examples = [e for e in (goal_example(t) for t in tasks) if e]
+            scorers.append(fit(scorer, examples, states, cfg.epochs, cfg.lr, cfg.batch, seed, on_epoch))
+    model = Ensemble(scorers).eval()
     goals = {"train": inference_accuracy(model, states, train[:400]), "dev": inference_accuracy(model, states, dev)}
 
     def goals_of(task):
@@ -65,9 +78,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "metrics": {"goals": goals, "steps": steps},
         "calibration": {"rho": calibration.rho, "beta": calibration.beta, "eps": calibration.eps},
         "skills": sorted(skills),
-        "training_requests": sorted({t.instruction for t in train}),
+        "training_requests": sorted({t.instruction for tasks in trains for t in tasks}),
         "settings": {
             "n": len(train),
+            "members": cfg.members,
             "dev_n": len(dev),
             "seed": cfg.seed,
             "epochs": cfg.epochs,

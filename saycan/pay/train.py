@@ -15,7 +15,8 @@ import torch
 from torch.nn import functional as F
 
 from saycan.pay.data import GoalExample, parts_of
-from saycan.pay.goals import USER, Candidate, by_predicates, describe, pairs, singles
+from saycan.pay.ensemble import Ensemble
+from saycan.pay.goals import KINDS, USER, Candidate, by_predicates, describe, pairs, singles
 from saycan.pay.model import GoalScorer, Parse, TokenStates, score_goals
 from saycan.world.scene import Scene
 from saycan.world.suite import Task
@@ -42,15 +43,19 @@ def read(
 
 
 def candidates(
-    model: GoalScorer, parse: Parse, scene: Scene, objects: list[str], places: list[str], also: Sequence[Candidate] = ()
+    parses: Sequence[Parse], scene: Scene, objects: list[str], places: list[str], also: Sequence[Candidate] = ()
 ) -> tuple[list[Candidate], torch.Tensor]:
-    """(every one-predicate goal and the pairs of the best ones (and of ``also``), their scores)."""
+    """(every one-predicate goal and the pairs of the best ones (and of ``also``), their scores): the mean
+    over ``parses``, one per member of an `Ensemble` reading the same request."""
+
+    def score(goals: list[Candidate]) -> torch.Tensor:
+        return torch.stack([score_goals(p, goals, objects, places, KINDS) for p in parses]).mean(0)
+
     ones = singles(scene)
-    first = score_goals(parse, ones, objects, places, model.kinds)
+    first = score(ones)
     best = [ones[i] for i in torch.argsort(first, descending=True)[:TOP_SINGLES].tolist()]
     two = pairs(list(dict.fromkeys([*best, *also])))
-    second = score_goals(parse, two, objects, places, model.kinds) if two else torch.zeros(0)
-    return ones + two, torch.cat([first, second])
+    return ones + two, torch.cat([first, score(two) if two else torch.zeros(0)])
 
 
 def example_loss(
@@ -70,7 +75,7 @@ def example_loss(
     loss = loss + F.binary_cross_entropy_with_logits(
         parse.places, torch.tensor([p in ex.places for p in places]).float()
     )
-    goals, scores = candidates(model, parse, ex.task.scene, objects, places, parts_of(ex.task))
+    goals, scores = candidates([parse], ex.task.scene, objects, places, parts_of(ex.task))
     right = torch.tensor([g.predicates in ex.right for g in goals])
     if right.any():
         loss = loss + torch.logsumexp(scores, 0) - torch.logsumexp(scores[right], 0)
@@ -119,19 +124,21 @@ def fit(
 
 @torch.no_grad()
 def infer_goals(
-    model: GoalScorer, states: TokenStates, request: str, scene: Scene, max_goals: int = 6
+    model: Ensemble, states: TokenStates, request: str, scene: Scene, max_goals: int = 6
 ) -> list[tuple[Candidate, float]]:
-    """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores, best first. A goal
-    said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
+    """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
+    mean), best first. A goal said several ways ("find the apple", "go to the near counter") counts once,
+    with its best score."""
     model.eval()
-    [(parse, objects, places)] = read(model, states, [(request, scene)])
-    goals, scores = candidates(model, parse, scene, objects, places)
+    reads = [read(member, states, [(request, scene)])[0] for member in model.members]
+    _, objects, places = reads[0]
+    goals, scores = candidates([parse for parse, _, _ in reads], scene, objects, places)
     score = dict(zip([g.text for g in goals], scores.tolist(), strict=True))
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
     return sorted(best, key=lambda x: -x[1])[:max_goals]
 
 
-def inference_accuracy(model: GoalScorer, states: TokenStates, tasks: Sequence[Task]) -> dict[str, float]:
+def inference_accuracy(model: Ensemble, states: TokenStates, tasks: Sequence[Task]) -> dict[str, float]:
     """How often the goal Pay infers first is a success clause, overall and per family."""
     hits: dict[str, list[bool]] = {}
     for task in tasks:

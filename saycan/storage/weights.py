@@ -26,7 +26,7 @@ def save(model: torch.nn.Module, stem: Path, meta: dict[str, Any]) -> Path:
 
 
 def load(
-    stem: Path, kind: str, fmt: int, build: Callable[[dict[str, Any]], torch.nn.Module], retrain: str
+    stem: Path, kind: str, fmt: int | tuple[int, ...], build: Callable[[dict[str, Any]], torch.nn.Module], retrain: str
 ) -> tuple[torch.nn.Module, dict[str, Any]]:
     """Load ``stem.safetensors`` into ``build(meta)``, after checking format, sha256 and tensor shapes.
 
@@ -35,7 +35,7 @@ def load(
     Args:
         stem: Path without suffix.
         kind: What the weights are, for messages ("value checkpoint").
-        fmt: The ``format`` the JSON must declare.
+        fmt: The ``format`` the JSON must declare (or the formats it may declare; ``build`` reads which).
         build: Makes the empty model from the metadata.
         retrain: The command that makes a fresh checkpoint, quoted in errors.
     """
@@ -48,8 +48,10 @@ def load(
         meta = json.loads(meta_path.read_text())
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{kind} {str(stem)!r}: {meta_path.name} is not valid JSON ({exc}); {retrain}") from None
-    if meta.get("format") != fmt:
-        raise ConfigError(f"{kind} {str(stem)!r}: format {meta.get('format')!r}, expected {fmt}")
+    formats = (fmt,) if isinstance(fmt, int) else fmt
+    if meta.get("format") not in formats:
+        expected = " or ".join(map(str, formats))
+        raise ConfigError(f"{kind} {str(stem)!r}: format {meta.get('format')!r}, expected {expected}")
     if hashlib.sha256(weights.read_bytes()).hexdigest() != meta.get("sha256"):
         raise ConfigError(
             f"{kind} {str(stem)!r}: weights do not match the sha256 in {meta_path.name} "

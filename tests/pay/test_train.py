@@ -5,6 +5,7 @@ import torch
 
 from saycan.pay import checkpoint
 from saycan.pay.data import goal_example
+from saycan.pay.ensemble import Ensemble
 from saycan.pay.model import GoalScorer, TokenStates
 from saycan.pay.train import batch_loss, fit, infer_goals
 from saycan.skill import make_library
@@ -45,16 +46,17 @@ def test_training_lowers_the_loss_and_inference_ranks_goals(tasks, states, kitch
     fit(model, examples, states, epochs=6, lr=5e-3)
     after = float(batch_loss(model, states, examples).detach())
     assert after < 0.6 * before
-    goals = infer_goals(model, states, tasks[0].instruction, tasks[0].scene, max_goals=4)
+    goals = infer_goals(Ensemble([model]), states, tasks[0].instruction, tasks[0].scene, max_goals=4)
     assert len(goals) == 4 and [s for _, s in goals] == sorted((s for _, s in goals), reverse=True)
     assert len({g.predicates for g, _ in goals}) == 4  # one entry per goal, however many ways it is said
 
 
 def test_checkpoint_round_trips_and_refuses_tampering(tmp_path, states, tasks):
-    model = GoalScorer(width=32, heads=2)
+    model = Ensemble.build(2, width=32, heads=2)
     weights = checkpoint.save(model, tmp_path / "pay", {"calibration": {"rho": 1.0, "beta": 1.0, "eps": 0.05}})
     loaded, meta = checkpoint.load(tmp_path / "pay")
-    assert meta["architecture"] == {"width": 32, "heads": 2, "dropout": 0.1} and meta["calibration"]["eps"] == 0.05
+    assert meta["architecture"] == {"width": 32, "heads": 2, "dropout": 0.1, "members": 2}
+    assert meta["calibration"]["eps"] == 0.05
     assert infer_goals(loaded, states, "toss the apple", tasks[0].scene)[0][1] == pytest.approx(
         infer_goals(model, states, "toss the apple", tasks[0].scene)[0][1], abs=1e-5
     )
