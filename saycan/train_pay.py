@@ -28,7 +28,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
     check_members(cfg.members)
-    weights = check_weights(cfg.family_weights)
+    family_weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
     # Member i of the ensemble: seed + i draws its training tasks (unless given), initial weights and data
@@ -36,7 +36,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     seeds = range(cfg.seed, cfg.seed + cfg.members)
     files = [ctx.out / ("tasks_train.yaml" if s == cfg.seed else f"tasks_train_{s - cfg.seed}.yaml") for s in seeds]
     trains = [
-        tasks_for(cfg.tasks, f, cfg.n, s, "train", scene, skills, weights) for f, s in zip(files, seeds, strict=True)
+        tasks_for(cfg.tasks, f, cfg.n, s, "train", scene, skills, family_weights)
+        for f, s in zip(files, seeds, strict=True)
     ]
     train = trains[0]
     dev = tasks_for(cfg.dev_tasks, ctx.out / "tasks_dev.yaml", cfg.dev_n, cfg.seed + 1, "dev", scene, skills)
@@ -81,12 +82,11 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "training_requests": sorted({t.instruction for tasks in trains for t in tasks}),
         "settings": {
             "n": len(train),
-            "members": cfg.members,
             "dev_n": len(dev),
             "seed": cfg.seed,
             "epochs": cfg.epochs,
             "lr": cfg.lr,
-            "family_weights": weights,
+            "family_weights": family_weights,
         },
     }
     weights = checkpoint.save(model, ctx.out / "kitchen_pay", meta)

@@ -22,10 +22,9 @@ def save(model: Ensemble, stem: Path, meta: dict[str, Any]) -> Path:
 
 
 def _build(meta: dict[str, Any]) -> Ensemble | GoalScorer:
-    architecture = dict(meta["architecture"])
     if meta["format"] == 1:
-        return GoalScorer(**architecture)
-    return Ensemble.build(**architecture)
+        return GoalScorer(**meta["architecture"])
+    return Ensemble.build(**meta["architecture"])
 
 
 def load(stem: str | Path | None = None) -> tuple[Ensemble, dict[str, Any]]:
