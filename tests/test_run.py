@@ -358,14 +358,15 @@ def ask_run(tmp_path, tiny_model_dir, stdin, *overrides):
 
 
 def test_terminal_question_is_answered_through_stdin(tmp_path, tiny_model_dir):
-    out = ask_run(tmp_path, tiny_model_dir, "2\n0\n")  # step 1: the second option; step 2: none of these
+    # Step 1: the third option, not the top one (the second is `done` with the tiny LM); step 2: none of these.
+    out = ask_run(tmp_path, tiny_model_dir, "3\n0\n")
     assert out.returncode == 0, out.stderr
     assert "Which one?" in out.stdout and "0. none of these" in out.stdout and "stopped_by_person" in out.stdout
     lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
     questions = [x for x in lines if x["kind"] == "question"]
     assert [q["by"] for q in questions] == ["person", "person"] and questions[1]["answer"] is None
     steps = [x for x in lines if x["kind"] == "step"]
-    assert len(steps) == 1 and steps[0]["chosen"] == questions[0]["options"][1] == questions[0]["answer"]
+    assert len(steps) == 1 and steps[0]["chosen"] == questions[0]["options"][2] == questions[0]["answer"]
     assert steps[0]["chosen_by"] == "person" and lines[-1]["stop_reason"] == "stopped_by_person"
 
 

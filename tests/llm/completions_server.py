@@ -81,18 +81,18 @@ class CompletionsServer:
         if not body.get("echo"):  # plain generation, cut at the request's stop strings
             written = self.scorer.generate(text, body["max_tokens"], body.get("stop") or [])
             return {"index": index, "text": written, "finish_reason": "stop", "logprobs": None}
-        tok = self.scorer.tokenizer
-        ids = self.scorer.encode(text)
+        # Offsets into the text as sent, as vLLM gives them: each prompt token spans from its start to the
+        # next one's (the tokenizer's offset mapping), so the pieces tile the text even where the tiny
+        # vocabulary has no token for a character (decoding would say "<unk>" and shift every offset after).
+        enc = self.scorer.tokenizer(text, return_offsets_mapping=True)
+        ids, starts = enc["input_ids"], [start for start, _ in enc["offset_mapping"][1:]]  # skip BOS
         logps = torch.log_softmax(self.scorer.model(torch.tensor([ids])).logits[0].float(), -1)
         nxt = int(logps[-1].argmax())
-        all_ids = [*ids, nxt]
-        tokens, offsets, values, offset = [], [], [], 0
-        for i in range(1, len(all_ids)):  # skip BOS, as servers echo text without it
-            piece = tok.decode(all_ids[1 : i + 1])[offset:]
-            tokens.append(piece)
-            offsets.append(offset)
-            values.append(None if i == 1 else float(logps[i - 1, all_ids[i]]))
-            offset += len(piece)
+        ends = [*starts[1:], len(text)]
+        tokens = [text[a:b] for a, b in zip(starts, ends, strict=True)] + [self.scorer.tokenizer.decode([nxt])]
+        offsets = [*starts, len(text)]
+        # Token i's logprob comes from position i - 1; the first echoed token has none, as in vLLM.
+        values = [None, *(float(logps[i - 1, ids[i]]) for i in range(2, len(ids))), float(logps[-1, nxt])]
         if self.mode == "no_prompt_logprobs":
             tokens, offsets, values = tokens[-1:], offsets[-1:], values[-1:]
         return {
