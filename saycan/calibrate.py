@@ -49,6 +49,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     parts = ("llm", "prompt", "planner", "affordance", "pay")
     settings = {name: OmegaConf.to_container(cfg[name], resolve=True) for name in parts}
     settings.update(scene=scene.name, seed=int(cfg.seed), tasks=cfg.tasks, n_test=len(held))
+    settings["scores_from"] = planner.scores_from  # a run that scores otherwise is warned (planner.ask)
     cal = ConformalCalibration.fit(scores[:n], held, float(cfg.epsilon), settings)
     cal.save(out)
     cov = f"{cal.coverage:.3f} on {len(held)} held-out tasks" if held else "not measured (n_test=0)"

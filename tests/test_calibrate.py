@@ -1,7 +1,9 @@
 """`python -m saycan.calibrate`: q_hat and coverage from gold steps, written as the JSON planner.ask reads."""
 
 import json
+from pathlib import Path
 
+import saycan.pay
 from saycan.planner.conformal import ConformalCalibration
 from tests.commands import run_command
 
@@ -16,6 +18,14 @@ def test_writes_qhat_coverage_and_settings(tmp_path, tiny_model_dir):
     data = json.loads((tmp_path / "sub" / "cal.json").read_text())
     assert data["n"] == 4 and data["epsilon"] == 0.15 and data["settings"]["n_test"] == 2
     assert data["settings"]["llm"]["id"] == "hf" and data["settings"]["scene"] == "kitchen"
+    shipped_pay = json.loads((Path(saycan.pay.__file__).parent / "kitchen_pay.json").read_text())["sha256"]
+    assert data["settings"]["scores_from"] == {  # what planner.ask compares with the run's, to warn
+        "scoring": "saycan",
+        "termination": "none",
+        "llm_weight": 0.2,
+        "done_gate": 0.0,
+        "pay_sha256": shipped_pay,
+    }
     assert 0 <= data["qhat"] <= 1 and data["coverage"] in (0.0, 0.5, 1.0)
     # n = 4 at epsilon 0.15: ceil(5 * 0.85) = 5 > 4, too few tasks, so every option stays in the set
     assert data["qhat"] == 1.0

@@ -89,6 +89,17 @@ class ConformalCalibration:
             )
         return ConformalCalibration.fit(self.scores, self.test_scores, epsilon, self.settings)
 
+    def differences(self, run: dict[str, Any]) -> list[str]:
+        """What scores this run's options differently from the calibration's: ``run`` maps each setting of
+        `SayCanPlanner.scores_from` to this run's value; settings the file does not record (files from
+        before they were recorded) are not compared.
+
+        Returns:
+            One ``"name: calibrated X, this run Y"`` line per setting that differs (empty: q_hat applies).
+        """
+        made = self.settings.get("scores_from", {})
+        return [f"{k}: calibrated {made[k]!r}, this run {v!r}" for k, v in run.items() if k in made and made[k] != v]
+
     def prediction_set(self, scores: Sequence[float]) -> list[int]:
         """Indices of the options in the set, highest score first (``scores``: (n_options,) combined)."""
         p = normalised(scores)

@@ -139,6 +139,20 @@ class SayCanPlanner:
         self.pay = pay if getattr(pay, "trained", None) else None  # NoPay trained on nothing: no Pay
         self.beam = BeamSearch(self.skills, beam_width, max_steps) if search == "beam" else None
         self.help = HelpPolicy(calibration, ask_fallback, epsilon) if ask == "conformal" else None
+        # What changes every option's combined score (the LLM and prompt aside, which saycan.calibrate
+        # records from the config): q_hat is a quantile of such scores, so other ones void its coverage.
+        self.scores_from = {
+            "scoring": scoring,
+            "termination": termination,
+            "llm_weight": self.llm_weight,
+            "done_gate": self.done_gate,
+            "pay_sha256": getattr(self.pay, "meta", {}).get("sha256"),
+        }
+        for difference in self.help.calibration.differences(self.scores_from) if self.help else ():
+            warn(
+                f"planner.calibration was made with other scores ({difference}); its coverage does not hold "
+                "here: recalibrate with `python -m saycan.calibrate out=PATH` and pass planner.calibration=PATH"
+            )
 
     def candidates(self, world: SymbolicWorld) -> list[Option]:
         """Every skill text in this world; two skills may not produce the same text."""

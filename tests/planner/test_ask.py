@@ -74,3 +74,14 @@ def test_bad_ask_setting_names_the_choices():
     prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
     with pytest.raises(ConfigError, match="planner.ask='always'; valid: none, conformal"):
         SayCanPlanner(PreferenceScorer(["done"]), skills.make_library(), prompt, ask="always")
+
+
+def test_a_calibration_of_other_scores_is_warned_about(kitchen, capsys):
+    made = {"scores_from": {"llm_weight": 0.3, "pay_sha256": None, "scoring": "saycan"}}
+    other = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400, settings=made)
+    planner(["done"], calibration=other, llm_weight=0.2)
+    err = capsys.readouterr().err
+    assert "llm_weight: calibrated 0.3, this run 0.2" in err and "python -m saycan.calibrate" in err
+    assert "pay_sha256" not in err and "scoring" not in err  # the settings that match are not named
+    planner(["done"], calibration=other, llm_weight=0.3)
+    assert capsys.readouterr().err == ""

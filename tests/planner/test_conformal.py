@@ -59,3 +59,10 @@ def test_refitting_at_another_epsilon_uses_the_stored_task_scores(tmp_path):
 def test_refitting_a_file_without_scores_names_the_fix():
     with pytest.raises(ConfigError, match=r"planner.epsilon=0.3.*saycan.calibrate"):
         ConformalCalibration(0.15, 0.4, 400).at_epsilon(0.3)
+
+
+def test_differences_name_each_changed_setting_and_skip_unrecorded_ones():
+    made = ConformalCalibration(0.15, 0.4, 400, settings={"scores_from": {"llm_weight": 0.3, "done_gate": 0.0}})
+    run = {"llm_weight": 0.2, "done_gate": 0.0, "pay_sha256": "abc"}
+    assert made.differences(run) == ["llm_weight: calibrated 0.3, this run 0.2"]
+    assert ConformalCalibration(0.15, 0.4, 400).differences(run) == []  # an older file records none
