@@ -1,9 +1,8 @@
 """`python -m saycan.calibrate`: q_hat and coverage from gold steps, written as the JSON planner.ask reads."""
 
 import json
-from pathlib import Path
 
-import saycan.pay
+from saycan.pay.checkpoint import SHIPPED
 from saycan.planner.conformal import ConformalCalibration
 from tests.commands import run_command
 
@@ -18,7 +17,7 @@ def test_writes_qhat_coverage_and_settings(tmp_path, tiny_model_dir):
     data = json.loads((tmp_path / "sub" / "cal.json").read_text())
     assert data["n"] == 4 and data["epsilon"] == 0.15 and data["settings"]["n_test"] == 2
     assert data["settings"]["llm"]["id"] == "hf" and data["settings"]["scene"] == "kitchen"
-    shipped_pay = json.loads((Path(saycan.pay.__file__).parent / "kitchen_pay.json").read_text())["sha256"]
+    shipped_pay = json.loads(SHIPPED.with_suffix(".json").read_text())["sha256"]
     assert data["settings"]["scores_from"] == {  # what planner.ask compares with the run's, to warn
         "scoring": "saycan",
         "termination": "none",
