@@ -54,7 +54,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
                 progress.console.print(f"{label}epoch {epoch + 1}/{cfg.epochs}: loss {loss:.3f}")  # also in a log
 
             torch.manual_seed(seed)  # the initial weights too (GRU and heads): one command, one checkpoint
-            scorer = GoalScorer(dropout=cfg.dropout)
+            scorer = GoalScorer(dropout=cfg.dropout, contrast=bool(cfg.contrast))
             examples = [e for e in (goal_example(t) for t in tasks) if e]
             scorers.append(fit(scorer, examples, states, cfg.epochs, cfg.lr, cfg.batch, seed, on_epoch))
     model = Ensemble(scorers).eval()

@@ -74,9 +74,9 @@ class Refer(nn.Module):
 
     def forward(
         self, request: torch.Tensor, things: Sequence[torch.Tensor]
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """((T,) logits, (T, n) attention over the request's n tokens, (T, width) what each thing read there)
-        for T things' token tensors."""
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """((T,) logits, (T, n) attention over the request's n tokens, (T, width) what each thing read there,
+        (T, width) each thing's description) for T things' token tensors."""
         desc = torch.stack([t.mean(0) for t in things])  # (T, 384)
         h, d = self.heads, self.width // self.heads
         q = self.query(desc).view(-1, h, d)  # (T, h, d)
@@ -84,8 +84,11 @@ class Refer(nn.Module):
         attention = torch.einsum("thd,nhd->thn", q, k).div(d**0.5).softmax(-1)  # (T, h, n)
         context = torch.einsum("thn,nhd->thd", attention, v).reshape(len(things), -1)
         described = self.describe(desc)
-        logits = self.mlp(torch.cat([context, described, context * described], -1)).squeeze(-1)
-        return logits, attention.mean(1), context
+        return self.fits(context, described), attention.mean(1), context, described
+
+    def fits(self, context: torch.Tensor, described: torch.Tensor) -> torch.Tensor:
+        """(...,) logits that a thing (``described``, (..., width)) is what words (``context``) refer to."""
+        return self.mlp(torch.cat([context, described, context * described], -1)).squeeze(-1)
 
 
 def check_dropout(dropout: object) -> None:
@@ -107,12 +110,12 @@ class GoalScorer(nn.Module):
         dropout: Dropout on the request's token vectors while training (in [0, 1)); none at inference.
     """
 
-    def __init__(self, width: int = 128, heads: int = 4, dropout: float = 0.1) -> None:
+    def __init__(self, width: int = 128, heads: int = 4, dropout: float = 0.1, contrast: bool = False) -> None:
         super().__init__()
         from saycan.pay.goals import KINDS
 
         check_dropout(dropout)
-        self.width, self.heads, self.kinds, self.dropout = width, heads, KINDS, dropout
+        self.width, self.heads, self.kinds, self.dropout, self.contrast = width, heads, KINDS, dropout, contrast
         self.drop = nn.Dropout(dropout)
         self.read = nn.Sequential(nn.Linear(DIM, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU())
         self.kind = nn.Linear(width, len(KINDS))  # each kind asked for or not (a request may join two)
@@ -123,10 +126,13 @@ class GoalScorer(nn.Module):
         self.scope = nn.GRU(DIM, DIM // 2, batch_first=True, bidirectional=True)
         self.overlap = nn.Parameter(torch.tensor(1.0))  # penalty weight (softplus) for two parts on one phrase
         self.distance = nn.Parameter(torch.tensor(1.0))  # weight (softplus) of an object's distance to its place
+        if contrast:  # weight (softplus) for a second object that also fits the first one's words
+            self.contrasting = nn.Parameter(torch.tensor(1.0))
 
     @property
     def config(self) -> dict[str, float]:
-        return {"width": self.width, "heads": self.heads, "dropout": self.dropout}
+        config = {"width": self.width, "heads": self.heads, "dropout": self.dropout}
+        return {**config, "contrast": True} if self.contrast else config  # older checkpoints: no key
 
     def forward(
         self,
@@ -148,9 +154,16 @@ class GoalScorer(nn.Module):
     def parse(self, request: torch.Tensor, objects: Sequence[torch.Tensor], places: Sequence[torch.Tensor]) -> Parse:
         """The heads' reading of one request's scoped (n, 384) tokens against a scene's objects and places."""
         hidden = self.read(request.mean(0))
-        obj, obj_focus, obj_context = self.objects(request, objects)
-        place, place_focus, _ = self.places(request, places)
+        obj, obj_focus, obj_context, obj_described = self.objects(request, objects)
+        place, place_focus, _, _ = self.places(request, places)
         position = torch.linspace(0, 1, len(request))  # where in the request each token is
+        where = obj_focus @ position  # (n_objects,) where in the request each object looks
+        if self.contrast:  # (n_objects, n_objects): object j fits the words object i read
+            n = len(objects)
+            cross = self.objects.fits(obj_context[:, None].expand(-1, n, -1), obj_described[None].expand(n, -1, -1))
+            contrast = nn.functional.softplus(self.contrasting) * torch.sigmoid(cross)
+        else:
+            contrast = torch.zeros(len(objects), len(objects))
         return Parse(
             kind=self.kind(hidden),
             object_kinds=self.object_kind(torch.cat([obj_context, hidden.expand(len(objects), -1)], -1)),
@@ -158,7 +171,9 @@ class GoalScorer(nn.Module):
             objects=obj,
             object_focus=obj_focus,
             places=place,
-            apart=(obj_focus @ position)[:, None].sub(place_focus @ position).abs(),
+            apart=where[:, None].sub(place_focus @ position).abs(),
+            where=where,
+            contrast=contrast,
             overlap=nn.functional.softplus(self.overlap),
             distance=nn.functional.softplus(self.distance),
         )
@@ -178,6 +193,8 @@ class Parse:
     apart: torch.Tensor  # (n_objects, n_places) how far apart in the request an object's and a place's words are
     overlap: torch.Tensor  # () penalty weight
     distance: torch.Tensor  # () weight of ``apart`` for a place goal
+    where: torch.Tensor  # (n_objects,) where in the request each object looks, 0 (start) to 1 (end)
+    contrast: torch.Tensor  # (n_objects, n_objects) penalty when object j, named second, fits object i's words
 
 
 def score_goals(
@@ -213,4 +230,9 @@ def score_goals(
     total = parse.count[(real.sum(1) - 1).clamp(max=1)] + torch.where(real, part, 0.0).sum(1)
     shared = parse.object_focus @ parse.object_focus.T  # (n_objects, n_objects) attention on the same words
     both = (real & has_obj).all(1)
-    return total - torch.where(both, parse.overlap * shared[o[:, 0], o[:, 1]], 0.0)
+    # "a fruit and a snack": the snack is read as not a fruit, so the object whose words come second must
+    # not also fit the first one's words (zero without `contrast`).
+    first_is_0 = parse.where[o[:, 0]] <= parse.where[o[:, 1]]
+    first, second = torch.where(first_is_0, o[:, 0], o[:, 1]), torch.where(first_is_0, o[:, 1], o[:, 0])
+    penalty = parse.overlap * shared[o[:, 0], o[:, 1]] + parse.contrast[first, second]
+    return total - torch.where(both, penalty, 0.0)
