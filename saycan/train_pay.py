@@ -8,6 +8,7 @@ import shutil
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
+from saycan.errors import ConfigError
 
 
 @command("train_pay", text_keys=("tasks", "dev_tasks"))
@@ -28,6 +29,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
     check_members(cfg.members)
+    if not isinstance(cfg.contrast, bool):
+        raise ConfigError(f"contrast={cfg.contrast!r}: must be true or false, e.g. contrast=true")
     family_weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
@@ -54,7 +57,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
                 progress.console.print(f"{label}epoch {epoch + 1}/{cfg.epochs}: loss {loss:.3f}")  # also in a log
 
             torch.manual_seed(seed)  # the initial weights too (GRU and heads): one command, one checkpoint
-            scorer = GoalScorer(dropout=cfg.dropout, contrast=bool(cfg.contrast))
+            scorer = GoalScorer(dropout=cfg.dropout, contrast=cfg.contrast)
             examples = [e for e in (goal_example(t) for t in tasks) if e]
             scorers.append(fit(scorer, examples, states, cfg.epochs, cfg.lr, cfg.batch, seed, on_epoch))
     model = Ensemble(scorers).eval()

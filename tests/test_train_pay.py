@@ -25,7 +25,7 @@ def test_one_command_gives_one_checkpoint(tmp_path):
     assert first == second
     meta = json.loads((runs[0] / "kitchen_pay.json").read_text())
     assert meta["settings"]["n"] == 30 and 30 < len(meta["training_requests"]) <= 60  # both members' tasks
-    assert meta["architecture"] == {"width": 128, "heads": 4, "dropout": 0.1, "members": 2}
+    assert meta["architecture"] == {"width": 128, "heads": 4, "dropout": 0.1, "contrast": True, "members": 2}
     assert "dropout" not in meta["settings"]  # stored once
     assert (runs[0] / "tasks_train_1.yaml").is_file()  # member 2 drew its own tasks (seed 1)
 
@@ -35,6 +35,7 @@ def test_one_command_gives_one_checkpoint(tmp_path):
     [
         ("dropout=1.5", "dropout=1.5: must be a number in [0, 1)"),
         ("members=0", "members=0: must be a whole number >= 1"),
+        ("contrast=maybe", "contrast='maybe': must be true or false"),
         ("family_weights.long_horizon=0", "family_weights.long_horizon=0: must be a whole number"),
     ],
 )

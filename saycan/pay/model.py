@@ -15,7 +15,8 @@ request's token vectors keeps the heads from leaning on one word of the generato
 goal top-1 over training seeds 0-2: 90.2% with it, 88.4% without).
 
 A goal's score adds its parts' log-probabilities (`score_goals`); a two-object goal whose objects attend
-to the same words pays a penalty ("a fruit and a snack" is not two fruits). Only the GRU and the heads
+to the same words pays a penalty, and with ``contrast`` so does one whose second-named object also fits
+the words the first one read ("a fruit and a snack": the snack is not a second fruit). Only the GRU and the heads
 are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
 """
 
@@ -108,6 +109,7 @@ class GoalScorer(nn.Module):
         width: Width of every head.
         heads: Attention heads of `Refer`.
         dropout: Dropout on the request's token vectors while training (in [0, 1)); none at inference.
+        contrast: Add the contrast penalty (one more weight); off builds the checkpoints made before it.
     """
 
     def __init__(self, width: int = 128, heads: int = 4, dropout: float = 0.1, contrast: bool = False) -> None:
