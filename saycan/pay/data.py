@@ -12,7 +12,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from saycan.pay.goals import Candidate, pairs, singles
+from saycan.pay.goal_scores import SceneGoals
+from saycan.pay.goals import pairs
 from saycan.skill import Skill
 from saycan.world.predicates import Goal
 from saycan.world.search import PlanSearch
@@ -30,6 +31,8 @@ class GoalExample:
         objects, places: The objects and places the right goals name.
         right: The right goals' predicate sets (any one will do).
         object_kinds: (object, the kinds of goal asked of it) for each object named.
+        scene_goals: The start scene's one-predicate goals, indexed once for every epoch that reads them.
+        in_clause: Positions in ``scene_goals.goals`` of the goals that are part of a success clause.
     """
 
     request: str
@@ -39,19 +42,18 @@ class GoalExample:
     objects: frozenset[str]
     places: frozenset[str]
     right: frozenset[frozenset]
-    object_kinds: tuple[tuple[str, frozenset[str]], ...] = ()
-
-
-def parts_of(task: Task) -> list[Candidate]:
-    """The one-predicate goals that are part of one of ``task``'s clauses."""
-    clauses = [frozenset(c) for c in task.goal]
-    return [c for c in singles(task.scene) if any(c.predicates <= clause for clause in clauses)]
+    object_kinds: tuple[tuple[str, frozenset[str]], ...]
+    scene_goals: SceneGoals
+    in_clause: tuple[int, ...]
 
 
 def goal_example(task: Task) -> GoalExample | None:
     """What ``task``'s request asks for, read from its success clauses (None when no candidate goal is one)."""
     clauses = {frozenset(c) for c in task.goal}
-    right = [c for c in singles(task.scene) + pairs(parts_of(task)) if c.predicates in clauses]
+    scene_goals = SceneGoals.of(task.scene)
+    ones = scene_goals.goals
+    in_clause = tuple(i for i, c in enumerate(ones) if any(c.predicates <= clause for clause in clauses))
+    right = [c for c in ones + pairs([ones[i] for i in in_clause]) if c.predicates in clauses]
     if not right:
         return None
     parts = [p for c in right for p in c.parts]
@@ -66,6 +68,8 @@ def goal_example(task: Task) -> GoalExample | None:
         tuple(
             (o, frozenset(p.kind for p in parts if p.object == o)) for o in sorted({p.object for p in parts} - {None})
         ),
+        scene_goals,
+        in_clause,
     )
 
 

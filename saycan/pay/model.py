@@ -14,17 +14,16 @@ each token is in, so "soda" after "isn't" reads differently from "a soda". While
 request's token vectors keeps the heads from leaning on one word of the generator's phrase lists (dev
 goal top-1 over training seeds 0-2: 90.2% with it, 88.4% without).
 
-A goal's score adds its parts' log-probabilities (`score_goals`); a two-object goal whose objects attend
-to the same words pays a penalty, and with ``contrast`` so does one whose second-named object also fits
-the words the first one read ("a fruit and a snack": the snack is not a second fruit). Only the GRU and the heads
-are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
+A goal's score adds its parts' log-probabilities (`saycan.pay.goal_scores`); a two-object goal whose
+objects attend to the same words pays a penalty, and with ``contrast`` so does one whose second-named
+object also fits the words the first one read ("a fruit and a snack": the snack is not a second fruit).
+Only the GRU and the heads are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
@@ -34,9 +33,6 @@ from saycan.errors import ConfigError
 
 DIM = 384  # MiniLM's token vectors
 MAX_TOKENS = 64
-
-if TYPE_CHECKING:
-    from saycan.pay.goals import Candidate
 
 
 class TokenStates:
@@ -197,44 +193,3 @@ class Parse:
     distance: torch.Tensor  # () weight of ``apart`` for a place goal
     where: torch.Tensor  # (n_objects,) where in the request each object looks, 0 (start) to 1 (end)
     contrast: torch.Tensor  # (n_objects, n_objects) penalty when object j, named second, fits object i's words
-
-
-def score_goals(
-    parse: Parse, goals: Sequence[Candidate], objects: Sequence[str], places: Sequence[str], kinds: Sequence[str]
-) -> torch.Tensor:
-    """(n_goals,) scores: each part's log p(its object) + log p(the kind asked of it) + log p(its place)
-    (minus how far apart the object's and the place's words are), + log p(how many parts), - the penalty
-    for two objects that attend to the same words.
-
-    All goals are scored in one pass of gathers, so training builds a small autograd graph per request
-    rather than a few operations per goal (it is most of the time of an epoch)."""
-    obj_index, place_index = {o: i for i, o in enumerate(objects)}, {p: i for i, p in enumerate(places)}
-    kind_index = {k: i for i, k in enumerate(kinds)}
-    # (n_goals, 2) indices of each goal's parts (kind, object, place; -1: none), and a mask of real parts.
-    rows = [
-        [(kind_index[p.kind], obj_index.get(p.object, -1), place_index.get(p.location, -1)) for p in g.parts]
-        for g in goals
-    ]
-    table = torch.tensor([r + [(0, -1, -1)] * (2 - len(r)) for r in rows], dtype=torch.long).view(len(goals), 2, 3)
-    kind, obj, place = table.unbind(-1)
-    real = torch.tensor([[True] * len(r) + [False] * (2 - len(r)) for r in rows])
-    has_obj, has_place = obj >= 0, place >= 0
-    o, pl = obj.clamp(min=0), place.clamp(min=0)
-
-    log_obj, log_place = nn.functional.logsigmoid(parse.objects), nn.functional.logsigmoid(parse.places)
-    log_kind, log_obj_kind = nn.functional.logsigmoid(parse.kind), nn.functional.logsigmoid(parse.object_kinds)
-    # A part without an object ("go to the table") reads the request's kind; one with an object, the kind
-    # asked of that object and whether the request refers to it.
-    part = torch.where(has_obj, log_obj_kind[o, kind] + log_obj[o], log_kind[kind])
-    part = part + torch.where(has_place, log_place[pl], 0.0)
-    # "put the X on the L": X's and L's words should be near.
-    part = part - torch.where(has_obj & has_place, parse.distance * parse.apart[o, pl], 0.0)
-    total = parse.count[(real.sum(1) - 1).clamp(max=1)] + torch.where(real, part, 0.0).sum(1)
-    shared = parse.object_focus @ parse.object_focus.T  # (n_objects, n_objects) attention on the same words
-    both = (real & has_obj).all(1)
-    # "a fruit and a snack": the snack is read as not a fruit, so the object whose words come second must
-    # not also fit the first one's words (zero without `contrast`).
-    first_is_0 = parse.where[o[:, 0]] <= parse.where[o[:, 1]]
-    first, second = torch.where(first_is_0, o[:, 0], o[:, 1]), torch.where(first_is_0, o[:, 1], o[:, 0])
-    penalty = parse.overlap * shared[o[:, 0], o[:, 1]] + parse.contrast[first, second]
-    return total - torch.where(both, penalty, 0.0)

@@ -7,6 +7,7 @@ goal) under a softmax over every candidate goal the planner would weigh.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Sequence
 
@@ -14,56 +15,51 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from saycan.pay.data import GoalExample, parts_of
+from saycan.pay.data import GoalExample
 from saycan.pay.ensemble import Ensemble
-from saycan.pay.goals import KINDS, USER, Candidate, by_predicates, describe, pairs, singles
-from saycan.pay.model import GoalScorer, Parse, TokenStates, score_goals
+from saycan.pay.goal_scores import SceneGoals, score_goals
+from saycan.pay.goals import Candidate, by_predicates, compatible, pair
+from saycan.pay.model import GoalScorer, Parse, TokenStates
 from saycan.world.scene import Scene
 from saycan.world.suite import Task
 
 TOP_SINGLES = 10  # one-predicate goals whose pairs are weighed too
 
 
-def read(
-    model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, Scene]]
-) -> list[tuple[Parse, list[str], list[str]]]:
-    """The parse of each (request, scene), with the scene's objects and places in the parse's order."""
-    scenes = [(list(scene.objects), [loc for loc in scene.locations if loc != USER]) for _, scene in requests]
-    texts = [
-        [request, *(describe(scene, o) for o in objects), *(f"the {p}" for p in places)]
-        for (request, scene), (objects, places) in zip(requests, scenes, strict=True)
-    ]
-    tokens = [states(t) for t in texts]
-    parses = model(
+def read(model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, SceneGoals]]) -> list[Parse]:
+    """The parse of each (request, its scene's goals), objects and places in the `SceneGoals`' order."""
+    tokens = [states([request, *goals.descriptions]) for request, goals in requests]
+    ends = [1 + len(goals.objects) for _, goals in requests]
+    return model(
         [t[0] for t in tokens],
-        [t[1 : 1 + len(o)] for t, (o, _) in zip(tokens, scenes, strict=True)],
-        [t[1 + len(o) :] for t, (o, _) in zip(tokens, scenes, strict=True)],
+        [t[1:end] for t, end in zip(tokens, ends, strict=True)],
+        [t[end:] for t, end in zip(tokens, ends, strict=True)],
     )
-    return [(parse, objects, places) for parse, (objects, places) in zip(parses, scenes, strict=True)]
 
 
 def candidates(
-    parses: Sequence[Parse], scene: Scene, objects: list[str], places: list[str], also: Sequence[Candidate] = ()
+    parses: Sequence[Parse], scene_goals: SceneGoals, also: Sequence[int] = ()
 ) -> tuple[list[Candidate], torch.Tensor]:
-    """(every one-predicate goal and the pairs of the best ones (and of ``also``), their scores): the mean
-    over ``parses``, one per member of an `Ensemble` reading the same request."""
+    """(every one-predicate goal and the pairs of the best ones (and of ``also``, positions among the
+    one-predicate goals), their scores): the mean over ``parses``, one per member of an `Ensemble` reading
+    the same request."""
+    ones = scene_goals.goals
+    first = torch.stack([score_goals(p, scene_goals.index) for p in parses]).mean(0)
+    best = torch.argsort(first, descending=True)[:TOP_SINGLES].tolist()
+    among = dict.fromkeys([*best, *also])
+    joined = [(i, j) for i, j in itertools.combinations(among, 2) if compatible(ones[i], ones[j])]
+    if not joined:
+        return list(ones), first
+    two = scene_goals.index.join(joined)
+    second = torch.stack([score_goals(p, two) for p in parses]).mean(0)
+    return ones + [pair(ones[i], ones[j]) for i, j in joined], torch.cat([first, second])
 
-    def score(goals: list[Candidate]) -> torch.Tensor:
-        return torch.stack([score_goals(p, goals, objects, places, KINDS) for p in parses]).mean(0)
 
-    ones = singles(scene)
-    first = score(ones)
-    best = [ones[i] for i in torch.argsort(first, descending=True)[:TOP_SINGLES].tolist()]
-    two = pairs(list(dict.fromkeys([*best, *also])))
-    return ones + two, torch.cat([first, score(two) if two else torch.zeros(0)])
-
-
-def example_loss(
-    model: GoalScorer, ex: GoalExample, parse: Parse, objects: list[str], places: list[str]
-) -> torch.Tensor:
+def example_loss(model: GoalScorer, ex: GoalExample, parse: Parse) -> torch.Tensor:
     """The heads' losses plus -log p(a right goal) over the candidates, for one request's parse."""
     kinds = torch.tensor([k in ex.kinds for k in model.kinds], dtype=torch.float32)
     loss = F.binary_cross_entropy_with_logits(parse.kind, kinds)
+    objects, places = ex.scene_goals.objects, ex.scene_goals.places
     index = {o: i for i, o in enumerate(objects)}
     for obj, asked in ex.object_kinds:
         wanted = torch.tensor([k in asked for k in model.kinds], dtype=torch.float32)
@@ -75,7 +71,7 @@ def example_loss(
     loss = loss + F.binary_cross_entropy_with_logits(
         parse.places, torch.tensor([p in ex.places for p in places]).float()
     )
-    goals, scores = candidates([parse], ex.task.scene, objects, places, parts_of(ex.task))
+    goals, scores = candidates([parse], ex.scene_goals, ex.in_clause)
     right = torch.tensor([g.predicates in ex.right for g in goals])
     if right.any():
         loss = loss + torch.logsumexp(scores, 0) - torch.logsumexp(scores[right], 0)
@@ -84,8 +80,8 @@ def example_loss(
 
 def batch_loss(model: GoalScorer, states: TokenStates, examples: Sequence[GoalExample]) -> torch.Tensor:
     """The mean of `example_loss` over ``examples``, read as one batch."""
-    parses = read(model, states, [(e.request, e.task.scene) for e in examples])
-    return torch.stack([example_loss(model, e, *parse) for e, parse in zip(examples, parses, strict=True)]).mean()
+    parses = read(model, states, [(e.request, e.scene_goals) for e in examples])
+    return torch.stack([example_loss(model, e, parse) for e, parse in zip(examples, parses, strict=True)]).mean()
 
 
 def fit(
@@ -130,9 +126,9 @@ def infer_goals(
     mean), best first. A goal said several ways ("find the apple", "go to the near counter") counts once,
     with its best score."""
     model.eval()
-    reads = [read(member, states, [(request, scene)])[0] for member in model.members]
-    _, objects, places = reads[0]
-    goals, scores = candidates([parse for parse, _, _ in reads], scene, objects, places)
+    scene_goals = SceneGoals.of(scene)
+    parses = [read(member, states, [(request, scene_goals)])[0] for member in model.members]
+    goals, scores = candidates(parses, scene_goals)
     score = dict(zip([g.text for g in goals], scores.tolist(), strict=True))
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
     return sorted(best, key=lambda x: -x[1])[:max_goals]

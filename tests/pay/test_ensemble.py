@@ -6,7 +6,7 @@ import torch
 from saycan.errors import ConfigError
 from saycan.pay import checkpoint
 from saycan.pay.ensemble import Ensemble
-from saycan.pay.goals import singles
+from saycan.pay.goal_scores import SceneGoals
 from saycan.pay.model import GoalScorer, TokenStates
 from saycan.pay.train import candidates, infer_goals, read
 from saycan.storage import weights
@@ -24,11 +24,12 @@ def scorer(seed: int) -> GoalScorer:
 
 def test_a_goal_scores_the_mean_of_the_members_scores(states, kitchen):
     request = "throw away the apple and bring me the coke"
-    (a, objects, places), (b, _, _) = (read(s, states, [(request, kitchen)])[0] for s in (scorer(0), scorer(1)))
-    goals, alone_a = candidates([a], kitchen, objects, places)
-    _, alone_b = candidates([b], kitchen, objects, places)
-    both_goals, both = candidates([a, b], kitchen, objects, places)
-    n = len(singles(kitchen))  # after them, pairs of each reading's own best singles
+    scene = SceneGoals.of(kitchen)
+    a, b = (read(s, states, [(request, scene)])[0] for s in (scorer(0), scorer(1)))
+    goals, alone_a = candidates([a], scene)
+    _, alone_b = candidates([b], scene)
+    both_goals, both = candidates([a, b], scene)
+    n = len(scene.goals)  # after them, pairs of each reading's own best singles
     assert both_goals[:n] == goals[:n]
     assert torch.allclose(both[:n], (alone_a[:n] + alone_b[:n]) / 2)
 
