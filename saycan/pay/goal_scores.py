@@ -3,7 +3,7 @@
 Training reads every request again each epoch, in the same start scene; a scene's one-predicate goals
 (`saycan.pay.goals.singles`) and their rows in the parse's tensors are built once (`SceneGoals`), and a
 pair's rows are its two singles' rows (`GoalIndex.join`). Building them per request and epoch (Python
-objects, then index tensors) took about a fifth of an epoch.
+objects, then index tensors) took about 5% of an epoch's time; the scores are the same to the bit.
 """
 
 from __future__ import annotations
