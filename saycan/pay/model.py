@@ -17,7 +17,8 @@ goal top-1 over training seeds 0-2: 90.2% with it, 88.4% without).
 A goal's score adds its parts' log-probabilities (`saycan.pay.goal_scores`); a two-object goal whose
 objects attend to the same words pays a penalty, and with ``contrast`` so does one whose second-named
 object also fits the words the first one read ("a fruit and a snack": the snack is not a second fruit).
-Only the GRU and the heads are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of them the GRU.
+Only the GRU and the heads are trained (`saycan.pay.train`) and saved: about 1.2 M parameters, 0.67 M of
+them the GRU.
 """
 
 from __future__ import annotations
