@@ -227,6 +227,7 @@ def test_llm_server_failing_mid_plan_stops_with_one_line_and_keeps_the_trace(tmp
     assert out.returncode == 2, out.stdout + out.stderr
     assert f"error: LLM server {server.url} answered HTTP 500" in out.stderr
     assert "Traceback" not in out.stdout + out.stderr
+    assert "HTTP Request" not in out.stdout + out.stderr  # the HTTP client's per-request log stays quiet
     lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["header", "step"]
 

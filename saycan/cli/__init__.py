@@ -13,6 +13,7 @@ one is one line on stderr and exit code 2, before any model loads. Inside, our o
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 USER_ERROR_EXIT = 2
+QUIET_LOGGERS = ("httpx", "httpx2")  # the HTTP clients under openai 1-2 and 3
 
 
 @dataclass
@@ -81,6 +83,8 @@ def command(
         @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name=config_name)
         def hydra_main(cfg: DictConfig) -> None:
             out = Path(HydraConfig.get().runtime.output_dir) if HydraConfig.initialized() else Path.cwd()
+            for name in QUIET_LOGGERS:  # Hydra logs INFO; these would print a line per request between tables
+                logging.getLogger(name).setLevel(logging.WARNING)
             ctx = Context(Console(), Console(stderr=True), out)
             try:
                 body(cfg, ctx)

@@ -41,7 +41,6 @@ class OpenAIScorer(Scorer):
         batch_size: int = 1024,
         max_concurrency: int = 4,
     ) -> None:
-        import httpx
         import openai
 
         if not base_url:
@@ -58,7 +57,9 @@ class OpenAIScorer(Scorer):
         self.client = openai.OpenAI(
             base_url=self.base_url,
             api_key=os.environ.get(api_key_env) or "EMPTY",  # local servers accept any key
-            timeout=httpx.Timeout(float(timeout), connect=min(10.0, float(timeout))),
+            # openai's own Timeout: it is httpx's in openai 1-2 and httpx2's from 3.0, and each release
+            # refuses the other library's type.
+            timeout=openai.Timeout(float(timeout), connect=min(10.0, float(timeout))),
             max_retries=int(max_retries),
         )
 
@@ -82,7 +83,8 @@ class OpenAIScorer(Scorer):
             except self._openai.APITimeoutError:
                 raise LLMError(f"LLM server {self.base_url} did not answer in time (llm.timeout)") from None
             except self._openai.APIConnectionError as exc:
-                raise LLMError(f"cannot reach the LLM server at {self.base_url}: {exc}; is it running?") from None
+                reason = str(exc).rstrip(".")
+                raise LLMError(f"cannot reach the LLM server at {self.base_url} ({reason}); is it running?") from None
             except self._openai.APIStatusError as exc:
                 raise LLMError(f"LLM server {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from None
             except (ValueError, self._openai.APIResponseValidationError) as exc:  # truncated or garbled JSON

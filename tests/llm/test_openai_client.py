@@ -43,6 +43,15 @@ def test_more_options_than_a_batch_go_out_concurrently_and_score_the_same(tiny_s
     assert split.tokens_evaluated == sum(len(tiny_scorer.encode(PROMPT + o)) for o in OPTIONS)
 
 
+def test_the_scorer_builds_against_the_installed_openai_with_its_timeouts():
+    # The real client of whatever openai release is installed (1.x-2.x run on httpx, 3.x on httpx2):
+    # the timeout must be a type that release accepts.
+    scorer = OpenAIScorer("http://127.0.0.1:9/v1", model="m", timeout=30.0, max_retries=1)
+    assert (scorer.client.timeout.read, scorer.client.timeout.connect) == (30.0, 10.0)
+    assert scorer.client.max_retries == 1
+    scorer.close()
+
+
 @pytest.mark.parametrize("key", ["batch_size", "max_concurrency"])
 def test_bad_batch_settings_name_the_key(key):
     with pytest.raises(ConfigError, match=f"llm.{key}"):
