@@ -40,7 +40,7 @@ def main() -> None:
     base.run("clean the spill")  # warm: caches, the bank's embeddings
     rows = {}
     for name, overrides in SETTINGS.items():
-        planner = Planner.from_config(overrides=["env=symbolic", *overrides], llm=base.planner.scorer)
+        planner = Planner.from_config(overrides=["env=symbolic", *overrides], llm=base.loop.scorer)
         steps, tasks = 0, []
         for request in REQUESTS[: args.requests]:
             t0 = time.perf_counter()

@@ -24,20 +24,18 @@ TARGET_S = 15.0
 PHASES = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from hydra import compose, initialize_config_dir
 from saycan import factory
+from saycan.api import compose
 from saycan.planner.settings import clean_instruction
-from saycan.storage.resources import conf_dir
 import torch, transformers  # what the command imports before it plans
 t1 = time.perf_counter()
-with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-    cfg = compose("config", overrides=["instruction=" + sys.argv[1]])
+cfg = compose("config", overrides=["instruction=" + sys.argv[1]])
 scene = factory.scene(cfg)
 planner = factory.planner(cfg)
 t2 = time.perf_counter()
 env = factory.env(cfg, scene)
 instruction = clean_instruction(cfg.instruction)
-planner.prompt_for(instruction, env.world, planner.candidates(env.world))
+planner.begin(instruction, env.world)  # the bank filled in and embedded, examples retrieved, Pay's goals read
 t3 = time.perf_counter()
 trace = planner.plan(instruction, env, scene=scene.name)
 t4 = time.perf_counter()

@@ -89,6 +89,10 @@ class Planner:
         affordance: An affordance model to use instead of the config's (``affordance=`` override).
         overrides: Hydra overrides, exactly as on the command line (``"planner.max_steps=30"``).
         trace_dir: Where traces go: ``trace_dir/<date>/<time>/trace.jsonl``.
+
+    Attributes:
+        loop: The `saycan.planner.loop.SayCanPlanner` it runs (``loop.affordance``, ``loop.settings``, ...).
+        skills: The skills planned with; ``scene``: the scene; ``cfg``: the composed config.
     """
 
     def __init__(
@@ -110,7 +114,8 @@ class Planner:
         import_library(self.cfg.skills.library)
         library = factory.skills(self.cfg) if skills is None else [_skill(s) for s in skills]
         self.skills = [*library, *(_skill(s) for s in extra_skills)]
-        self.planner = factory.planner(self.cfg, library=self.skills, scorer=llm, affordance=affordance)
+        self.loop = factory.planner(self.cfg, library=self.skills, scorer=llm, affordance=affordance)
+        self.given = {name: part for name, part in (("llm", llm), ("affordance", affordance)) if part is not None}
         self.trace_dir = Path(trace_dir)
 
     @classmethod
@@ -141,37 +146,29 @@ class Planner:
         """
         from saycan import factory
         from saycan.planner.settings import clean_instruction
-        from saycan.planner.trace import TraceWriter
-        from saycan.world.predicates import parse_goal
-        from saycan.world.scene import scene_definition
+        from saycan.run_request import run_request, trace_header
 
-        instruction = clean_instruction(instruction)
-        if goal is None:
-            checked = factory.suite_goal(instruction, self.scene, self.cfg.suite)
-        else:
-            checked = parse_goal(goal, self.scene)
-        plan_env = self._env(env)
+        instruction = clean_instruction(instruction)  # before the goal is looked up or an env built
+        checked = factory.read_goal(goal, instruction, self.scene, self.cfg.suite)
+        plan_env, record = self._env(env)
         path = Path(trace_path) if trace_path else self._new_trace_path()
-        writer = TraceWriter(path)
-        try:
-            trace = self.planner.plan(
-                instruction, plan_env, goal=checked, scene=self.scene.name, writer=writer, on_step=on_step,
-                ask=ask, meta={"skills_library": self.cfg.skills.library, "scene_def": scene_definition(self.scene)},
-            )  # fmt: skip
-        finally:
-            writer.close()
-            if env is None or isinstance(env, str):  # built here: closed here; a given env stays open
-                plan_env.close()
+        header = trace_header(self.cfg, self.scene, {**self.given, **record})
+        trace = run_request(
+            self.loop, instruction, plan_env, path, scene=self.scene, goal=checked, header=header,
+            on_step=on_step, ask=ask, keep_env=not (env is None or isinstance(env, str)),  # a given env stays open
+        )  # fmt: skip
         return PlanResult.from_trace(trace, path)
 
-    def _env(self, env: str | PlanEnv | None) -> PlanEnv:
+    def _env(self, env: str | PlanEnv | None) -> tuple[PlanEnv, dict[str, Any]]:
+        """The env to run in, and how the trace records it where it is not the config's."""
         from saycan import factory
 
         if env is None:
-            return factory.env(self.cfg, self.scene)
+            return factory.env(self.cfg, self.scene), {}
         if isinstance(env, str):
-            return factory.env_from({"_target_": "saycan.envs.make", "id": env}, self.scene)
-        return env
+            node = {"_target_": "saycan.envs.make", "id": env}
+            return factory.env_from(node, self.scene), {"env": node}
+        return env, {"env": env}
 
     def _new_trace_path(self) -> Path:
         stamp = self.trace_dir / time.strftime("%Y-%m-%d") / time.strftime("%H-%M-%S")

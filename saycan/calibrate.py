@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig, OmegaConf
 
 from saycan.cli import Context, command
-from saycan.world.search import PlanSearch
+from saycan.plan_search import PlanSearch
 from saycan.world.suite import Task
+
+if TYPE_CHECKING:
+    from saycan.planner.loop import SayCanPlanner
 
 MISSING_OUT = "no out: pass the file to write, e.g. python -m saycan.calibrate out=calibration.json"
 
@@ -56,24 +58,21 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     ctx.console.print(f"q_hat {cal.qhat:.4f} from {n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
 
 
-def task_score(planner: Any, task: Task, search: PlanSearch) -> float:
+def task_score(planner: SayCanPlanner, task: Task, search: PlanSearch) -> float:
     """The task's lowest step score: at each state of its gold plan, the best normalised combined score of
     a right option (one that starts a shortest plan to a success clause, or ``done`` once one holds)."""
-    from saycan.planner.conformal import normalised
+    from saycan.envs.base import WorldView
+    from saycan.planner.conformal import shares
 
     goal = search.undisturbed(task.goal, task.scene)
     states = search.along(task.scene, task.plan[:-1])
-    options = planner.candidates(states[0])
-    by_text = {o.text: o for o in options}
-    template = planner.prompt_for(task.instruction, states[0], options)
-    pay = planner.begin_pay(task.instruction, states[0], template, by_text)
+    request = planner.begin(task.instruction, states[0])
     lowest = 1.0
     for i, world in enumerate(states):
         history = [(text, True) for text in task.plan[:i]]
-        view = SimpleNamespace(world=world, sim=None)
-        _, scored, _, _ = planner.score(task.instruction, view, history, options, None, template, pay)
+        scored = planner.score(request, WorldView(world), history).options
         progress = search.progress(world, goal)
-        p = normalised([s.combined for s in scored])
+        p = shares([s.combined for s in scored])
         if progress.distance == 0:  # the goal holds: done is right
             right = [p[j] for j, s in enumerate(scored) if planner.skills[s.skill].terminal]
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -17,6 +17,10 @@ from saycan.envs.base import PlanEnv
 from saycan.skill import Skill
 from saycan.world.predicates import Goal
 from saycan.world.scene import Scene
+
+if TYPE_CHECKING:
+    from saycan.planner.loop import SayCanPlanner
+    from saycan.planner.settings import PlannerSettings
 
 # Keys of the planner group that are settings of a command's display, not of the planner.
 DISPLAY_KEYS = ("print_top_k",)
@@ -71,11 +75,18 @@ def scene(cfg: DictConfig) -> Scene:
 
 def goal(cfg: DictConfig, scene: Scene) -> Goal | None:
     """``goal=`` if given, else the goal the suite lists for the instruction, else None."""
+    spec = OmegaConf.to_container(cfg.goal) if OmegaConf.is_config(cfg.goal) else cfg.goal
+    return read_goal(spec, str(cfg.instruction), scene, cfg.suite)
+
+
+def read_goal(spec: Any, instruction: str, scene: Scene, suite: str | None = None) -> Goal | None:
+    """The goal ``spec`` gives (text such as ``"at(apple, you) or at(orange, you)"``, or clauses), checked
+    against ``scene``; with no ``spec``, the goal ``suite`` lists for ``instruction``, else None."""
     from saycan.world.predicates import parse_goal
 
-    if cfg.goal is not None:
-        return parse_goal(OmegaConf.to_container(cfg.goal) if OmegaConf.is_config(cfg.goal) else cfg.goal, scene)
-    return suite_goal(str(cfg.instruction), scene, cfg.suite)
+    if spec is not None:
+        return parse_goal(spec, scene)
+    return suite_goal(instruction, scene, suite)
 
 
 def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal | None:
@@ -99,6 +110,15 @@ def skills(cfg: DictConfig) -> list[Skill]:
     return _instantiate(cfg.skills)
 
 
+def planner_settings(cfg: DictConfig) -> PlannerSettings:
+    """The ``planner`` group's settings, checked (`PlannerSettings`); no model loads for this."""
+    from saycan.planner.settings import PlannerSettings
+
+    node = OmegaConf.to_container(cfg.planner, resolve=True)
+    assert isinstance(node, dict)
+    return PlannerSettings.from_mapping({k: v for k, v in node.items() if k not in ("_target_", "id", *DISPLAY_KEYS)})
+
+
 def planner(
     cfg: DictConfig,
     held_out: Sequence[str] = (),
@@ -106,27 +126,27 @@ def planner(
     scorer: Any = None,
     affordance: Any = None,
     holdout_similarity: float | None = None,
-) -> Any:
+) -> SayCanPlanner:
     """The planner the config describes; the LLM loads here, after everything cheaper is checked.
 
     Args:
         held_out: Instructions never shown as few-shot examples (an evaluation's tasks).
-        holdout_similarity: Hold out their near-copies too (`saycan.planner.holdout`).
+        holdout_similarity: Hold out their near-copies too (`saycan.text`).
         library, scorer, affordance: Parts already built, used instead of the config's.
     """
     from saycan.planner.prompt import PromptTemplate
 
     check_ids(cfg)
+    settings = planner_settings(cfg)
     library = list(library) if library is not None else skills(cfg)
     prompt = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
-    settings = OmegaConf.masked_copy(cfg.planner, [k for k in cfg.planner if k not in DISPLAY_KEYS])
-    build = _partial(settings)
+    build = _partial({"_target_": cfg.planner._target_, "id": cfg.planner.id})
     affordance = affordance if affordance is not None else _instantiate(cfg.affordance)
     pay = _instantiate(cfg.pay) if "pay" in cfg else None
     scorer = scorer if scorer is not None else _instantiate(cfg.llm)
     return build(
-        scorer=scorer, skills=library, prompt=prompt, affordance=affordance, held_out=held_out,
-        holdout_similarity=holdout_similarity, pay=pay,
+        scorer=scorer, skills=library, prompt=prompt, affordance=affordance, pay=pay, settings=settings,
+        held_out=held_out, holdout_similarity=holdout_similarity,
     )  # fmt: skip
 
 

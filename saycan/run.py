@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from saycan.cli import Context, command
 
@@ -16,8 +16,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan import factory
     from saycan.planner.display import print_summary, step_table, terminal_answer
     from saycan.planner.settings import clean_instruction
-    from saycan.planner.trace import TraceWriter
-    from saycan.world.scene import scene_definition
+    from saycan.run_request import run_request, trace_header
 
     instruction = clean_instruction(cfg.instruction)  # before any model loads
     scene = factory.scene(cfg)
@@ -25,28 +24,11 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     planner = factory.planner(cfg)
     env = factory.env(cfg, scene)
     trace_path = ctx.out / cfg.trace
-    writer = TraceWriter(trace_path)
-    try:
-        trace = planner.plan(
-            instruction,
-            env,
-            goal=goal,
-            scene=scene.name,
-            writer=writer,
-            on_step=lambda step: ctx.console.print(step_table(step, cfg.planner.print_top_k)),
-            ask=terminal_answer(ctx.console),
-            meta={
-                "llm": cfg.llm.id,
-                "affordance": cfg.affordance.id,
-                "env": OmegaConf.to_container(cfg.env, resolve=True),
-                "executor": cfg.executor.id,
-                "skills_library": cfg.skills.library,
-                "scene_def": scene_definition(scene),
-            },
-        )
-    finally:
-        writer.close()
-        env.close()
+    trace = run_request(
+        planner, instruction, env, trace_path, scene=scene, goal=goal, header=trace_header(cfg, scene),
+        on_step=lambda step: ctx.console.print(step_table(step, cfg.planner.print_top_k)),
+        ask=terminal_answer(ctx.console),
+    )  # fmt: skip
     print_summary(ctx.console, trace, str(trace_path))
 
 

@@ -21,10 +21,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.embed import shared_embedder
     from saycan.errors import ConfigError
     from saycan.llm.lora import SHIPPED_ADAPTERS, sequences, train_adapter
-    from saycan.planner.holdout import NearCopies
     from saycan.planner.prompt import PromptTemplate, plan_texts
-    from saycan.planner.retrieval import NAME_MASK, expand_bank, name_pattern
+    from saycan.planner.retrieval import expand_bank
     from saycan.storage.resources import suites_dir
+    from saycan.text import NearCopies, name_masker
     from saycan.world.state import SymbolicWorld
     from saycan.world.suite import load_suite
 
@@ -37,10 +37,9 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     texts = {o.text for s in factory.skills(cfg) for o in s.options(world)}
     bank, _ = expand_bank(template.bank, world, texts)
     suite = load_suite(Path(cfg.suite) if cfg.suite else suites_dir() / f"{scene.name}.yaml", {scene.name: scene})
-    # The suite's requests and their near-copies are no training data (saycan.planner.holdout).
-    pattern = name_pattern([*world.objects, *world.locations, *world.spills])
-    copies = NearCopies([t.instruction for t in suite.tasks], shared_embedder(), lambda t: pattern.sub(NAME_MASK, t),
-                        cfg.holdout_similarity)  # fmt: skip
+    # The suite's requests and their near-copies are no training data (saycan.text).
+    mask = name_masker([*world.objects, *world.locations, *world.spills])
+    copies = NearCopies([t.instruction for t in suite.tasks], shared_embedder(), mask, cfg.holdout_similarity)
     near = copies.near([ex.instruction for ex in bank])
     plans = [ex for ex, drop in zip(bank, near, strict=True) if not drop]
     if not plans:

@@ -14,14 +14,14 @@ from saycan.cli import Context, command
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Collect rollouts (resumable), train, report held-out metrics, optionally install the checkpoint."""
     from saycan import factory
+    from saycan.affordance import checkpoint
+    from saycan.affordance.collect import collect, done_episodes
+    from saycan.affordance.train import batch_tensors, evaluate, fit, predict, split
     from saycan.cli.progress import progress_bar, track
     from saycan.embed import shared_embedder
     from saycan.errors import ConfigError
+    from saycan.metrics import reliability_plot
     from saycan.storage.jsonl import read_rows
-    from saycan.value import checkpoint
-    from saycan.value.collect import collect, done_episodes
-    from saycan.value.metrics import reliability_plot
-    from saycan.value.train import batch_tensors, evaluate, fit, predict, split
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)

@@ -10,7 +10,7 @@ from omegaconf import DictConfig
 from saycan.cli import Context, command
 
 
-@command("vla_train", text_keys=("data",))
+@command("train_vla", text_keys=("data",))
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Record demos (resumable), train by behaviour cloning, report bin accuracy, optionally install."""
     import torch

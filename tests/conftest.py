@@ -31,8 +31,8 @@ def throw_chips(kitchen: Scene):
     """A real PayPlan sure the request is "throw away the jalapeno chips" (the rice chips far behind), eps 0.1."""
     from saycan.pay.goals import singles
     from saycan.pay.pay import Calibration, PayPlan
+    from saycan.plan_search import PlanSearch
     from saycan.skill import make_library
-    from saycan.world.search import PlanSearch
 
     skills = {s.id: s for s in make_library(library="skills")}
     goal = next(c for c in singles(kitchen) if c.text.startswith("throw the jalapeno chips"))

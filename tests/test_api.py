@@ -25,8 +25,8 @@ def test_defaults_are_the_command_lines(tiny_model_dir):
     from saycan.affordance.learned import LearnedAffordance
 
     planner = Planner.from_config(overrides=["llm=hf", f"llm.path={tiny_model_dir}"])
-    assert isinstance(planner.planner.affordance, LearnedAffordance)  # affordance=learned, as on the CLI
-    assert planner.planner.prompt.retrieve == 6 and planner.scene.name == "kitchen"
+    assert isinstance(planner.loop.affordance, LearnedAffordance)  # affordance=learned, as on the CLI
+    assert planner.loop.prompt.retrieve == 6 and planner.scene.name == "kitchen"
 
 
 def test_a_goal_in_each_syntax_and_another_env_per_run(tmp_path):
@@ -65,7 +65,7 @@ def test_register_skill_in_each_form_brings_its_examples_to_the_prompt_bank():
         saycan.register_skill("warm_call_test", template="boil the {object}", value_fn=warm_value, examples=USES)
         assert warm_value.__name__ == "warm_value" and Toast.__name__ == "Toast"  # decorators return their target
         planner = Planner(llm=PreferenceScorer(CLEAN), extra_skills=["warm_fn_test", "warm_cls_test"])
-        bank = planner.planner.prompt.bank
+        bank = planner.loop.prompt.bank
         assert sum(ex.instruction == "heat the {object}" for ex in bank) == 2
         skills = {s.id: s for s in planner.skills}
         assert skills["warm_fn_test"].value(None, object="apple") == 0.5 and isinstance(skills["warm_cls_test"], Toast)

@@ -7,13 +7,12 @@ import sys
 import numpy as np
 import pytest
 
-import skills
 from saycan.envs import make as make_env
-from saycan.planner.loop import SayCanPlanner
 from saycan.planner.prompt import PromptTemplate
 from saycan.planner.trace import TraceWriter, read_trace
 from saycan.replay import replay
 from saycan.world.scene import scene_definition
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
 
 PLAN = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
@@ -25,7 +24,7 @@ def sim_trace(tmp_path_factory, kitchen):
     path = tmp_path_factory.mktemp("trace") / "trace.jsonl"
     env = make_env("pybullet", scene=kitchen, seed=0)
     writer = TraceWriter(path)
-    planner = SayCanPlanner(PreferenceScorer(PLAN), skills.make_library(), PromptTemplate())
+    planner = make_planner(PreferenceScorer(PLAN), prompt=PromptTemplate())
     meta = {
         "env": {"id": "pybullet", "seed": 0, "noise": 0.0, "force_failures": None},
         "scene_def": scene_definition(kitchen),
@@ -40,12 +39,12 @@ def test_planning_in_the_sim_cleans_the_spill(sim_trace):
     trace = read_trace(sim_trace)
     assert trace.plan == PLAN and all(s.success for s in trace.steps)
     assert trace.steps[-2].state["clean"] == {"spill": True}
-    assert all(s.timings["sim_steps"] > 0 for s in trace.steps[:-1])
+    assert all(s.info["sim_steps"] > 0 for s in trace.steps[:-1])
 
 
 def test_replay_frame_count_matches_the_trace(sim_trace):
     frames = replay(sim_trace, frame_every=24, size=(96, 64))
-    expected = sum(1 + int(s.timings["sim_steps"]) // 24 for s in read_trace(sim_trace).steps)
+    expected = sum(1 + int(s.info["sim_steps"]) // 24 for s in read_trace(sim_trace).steps)
     assert len(frames) == expected and frames[0].shape == (64, 96, 3)
 
 
@@ -73,7 +72,7 @@ def test_replay_command_writes_an_mp4_with_every_frame(sim_trace, tmp_path):
         cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env={**os.environ, "PYTHONWARNINGS": "ignore"}
     )
     assert out.returncode == 0, out.stderr
-    expected = sum(1 + int(s.timings["sim_steps"]) // 24 for s in read_trace(sim_trace).steps)
+    expected = sum(1 + int(s.info["sim_steps"]) // 24 for s in read_trace(sim_trace).steps)
     assert f"({expected} frames)" in out.stdout and "4. wipe the spill -> ok" in out.stdout
     assert video.stat().st_size > 1000 and imageio.get_reader(video).count_frames() == expected
 

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from saycan.value import checkpoint
+from saycan.affordance import checkpoint
 
 
 def test_train_value_writes_checkpoint_metrics_and_plot(tmp_path):

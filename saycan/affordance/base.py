@@ -6,13 +6,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from saycan.envs.base import PlanEnv
+from saycan.envs.base import EnvView
 from saycan.errors import ConfigError
 from saycan.skill import Option, Skill
 
 
 class AffordanceModel(Protocol):
-    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+    def __call__(self, env: EnvView, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
         """Value of every option in ``env``'s current state (``env.world``; ``env.sim`` in the sim).
 
         Returns:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from saycan.affordance import checkpoint
+from saycan.affordance.features import from_sim, from_world
 from saycan.affordance.state import StateAffordance
+from saycan.affordance.train import batch_tensors, predict
 from saycan.embed import shared_embedder
-from saycan.envs.base import PlanEnv
+from saycan.envs.base import EnvView
 from saycan.skill import Option, Skill
-from saycan.value import checkpoint
-from saycan.value.features import from_sim, from_world
-from saycan.value.train import batch_tensors, predict
 
 
 class LearnedAffordance:
@@ -35,7 +35,7 @@ class LearnedAffordance:
         self.embed = shared_embedder()
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
-    def __call__(self, env: PlanEnv, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+    def __call__(self, env: EnvView, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
         knows = [self._knows(o) for o in options]  # this runs on every option of every step
         learned = [i for i, k in enumerate(knows) if k]
         own = [i for i, k in enumerate(knows) if not k]
@@ -43,7 +43,7 @@ class LearnedAffordance:
         for i, value in zip(own, self.own_value(env, skills, [options[i] for i in own]), strict=True):
             values[i] = value
         if learned:
-            tokens = from_sim(env) if env.sim is not None else from_world(env.world)  # PlanEnv.sim: None if symbolic
+            tokens = from_sim(env) if env.sim is not None else from_world(env.world)  # EnvView.sim: None if symbolic
             rows = [
                 {"text": options[i].text, "names": tokens.names, "features": tokens.features, "globals": tokens.globals}
                 for i in learned

@@ -13,9 +13,15 @@ from saycan.storage.resources import conf_dir
 # key=value with Hydra's optional +/++/~ prefix; the key is a dotted path (group@package allowed).
 OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w\-]*(?:[./@][\w\-]+)*)=(?P<value>.*)$", re.S)
 MULTIRUN_FLAGS = ("-m", "--multirun")
+# Hydra's flags that take a value as the next argument, which is then no word of the request.
+VALUE_FLAGS = ("--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn", "--config-dir",
+               "-cd", "--experimental-rerun")  # fmt: skip
+INFO_CHOICES = ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath")
 # Maps a user may add keys to with +KEY=VALUE (e.g. "+scene.objects.soup=near counter"); any other
 # added key would be read by nothing, so it is refused rather than silently ignored.
 OPEN_MAPS = ("scene.objects", "scene.spills", "scene.attributes", "sim.force_failures")
+# OmegaConf's type names, in a user's words.
+TYPE_WORDS = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false", "string": "text"}
 
 
 def quote(text: str) -> str:
@@ -42,6 +48,13 @@ def _already_quoted(value: str) -> bool:
         return False
 
 
+def _takes(flag: str, following: str | None) -> bool:
+    """Whether Hydra's ``flag`` takes ``following`` as its value (``--cfg job``; ``--info`` only a choice)."""
+    if flag in VALUE_FLAGS:
+        return following is not None
+    return flag in ("--info", "-i") and following in INFO_CHOICES
+
+
 def prepare(argv: Sequence[str], text_keys: Sequence[str], positional: str | None) -> list[str]:
     """``argv`` as Hydra must see it, so any text a shell passes reaches the config unchanged.
 
@@ -56,10 +69,12 @@ def prepare(argv: Sequence[str], text_keys: Sequence[str], positional: str | Non
     multirun = any(arg in MULTIRUN_FLAGS for arg in argv)
     out: list[str] = []
     words: list[str] = []
-    for arg in argv:
+    flag_value = False  # the previous argument was a Hydra flag and this one is its value (--cfg job)
+    for i, arg in enumerate(argv):
         match = OVERRIDE.match(arg)
-        if arg.startswith("-") or (match is None and (arg.startswith("hydra") or multirun)):
+        if flag_value or arg.startswith("-") or (match is None and (arg.startswith("hydra") or multirun)):
             out.append(arg)
+            flag_value = not flag_value and _takes(arg, argv[i + 1] if i + 1 < len(argv) else None)
         elif match is None:
             words.append(arg)
         elif match["key"] in text_keys and not multirun and not _already_quoted(match["value"]):
@@ -93,6 +108,10 @@ def _explain(exc: Exception, known: list[str]) -> str:
         return f"unknown choice {m[1]}={m[2]}; {choices_hint(m[2], options)}"
     if m := re.search(r"Could not delete from config. (?:The value of )?'?([\w.]+)", text):
         return f"cannot delete {m[1]!r}: it is not in the config"
+    merging, cause = re.search(r"Error merging override ([^=]+=.*)", text), str(exc.__cause__ or "")
+    kind = re.search(r"converted to (\w+)|Cannot convert '\w+' to (\w+)", cause)
+    if merging and kind:  # a typed key (a structured config such as PlannerSettings's) given the wrong type
+        return f"{merging[1]}: must be {TYPE_WORDS.get(kind[1] or kind[2], kind[1] or kind[2])}"
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     detail = "; ".join(line for line in lines if not line.startswith(("provider=", "Config search path")))
     return "bad override: " + detail.replace(":; ", ": ").replace(".; ", ". ")
@@ -115,13 +134,17 @@ def override_error(config_name: str, argv: Sequence[str], hints: Mapping[str, st
     ``+`` outside `OPEN_MAPS`, and ``???`` values left unset (``hints`` maps such a key to how to
     pass it). With Hydra's own flags (``--help``, ``--cfg``, ``-m``) Hydra checks and reports as usual.
     """
-    if any(arg.startswith("-") for arg in argv):
-        return None
-    argv = [arg for arg in argv if not arg.lstrip("+~").startswith("hydra.")]
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
+
+    from saycan.cli.schemas import register
+
+    register()  # the structured configs conf/ builds on, before Hydra composes here or after
+    if any(arg.startswith("-") for arg in argv):
+        return None
+    argv = [arg for arg in argv if not arg.lstrip("+~").startswith("hydra.")]
 
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
         known = sorted(key for key, _ in _leaves(OmegaConf.to_container(compose(config_name), resolve=False)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from saycan.errors import ConfigError
@@ -31,17 +32,25 @@ class ForcedFailures:
         return True
 
 
-class PlanEnv(Protocol):
-    """An environment the planner executes skills in.
-
-    ``world`` is the symbolic state that value functions and goal predicates read; an
-    environment backed by a simulator keeps it in sync with the simulation. ``sim`` is that
-    simulator (`saycan.sim.kitchen.KitchenSim`), or None: value functions that can read the
-    physical state (learned affordances) read it whenever it is there.
-    """
+class EnvView(Protocol):
+    """What scoring reads of an environment: ``world``, the symbolic state that value functions and goal
+    predicates read, and ``sim``, the simulator behind it (`saycan.sim.kitchen.KitchenSim`) or None: value
+    functions that can read the physical state (learned affordances) read it whenever it is there."""
 
     world: SymbolicWorld
     sim: Any
+
+
+@dataclass(frozen=True)
+class WorldView:
+    """A state scored without an env to run in: a step of a searched plan, a calibration task's gold state."""
+
+    world: SymbolicWorld
+    sim: Any = None
+
+
+class PlanEnv(EnvView, Protocol):
+    """An environment the planner executes skills in; one backed by a simulator keeps ``world`` in sync with it."""
 
     def execute(self, skill: Skill, option: Option) -> ExecResult: ...
 

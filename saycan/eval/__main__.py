@@ -44,7 +44,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             progress.update(bar, advance=1, description=f"{suite.name}: plan success {rate:.0%}")
             write_results(out, rows, order, meta)
     summary = write_results(out, rows, order, meta)
-    write_report(out, summary, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
+    write_report(out, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     execution = summary["execution_success"]
     ctx.console.print(
         f"Plan success {summary['plan_success']:.0%} over {summary['n']} tasks"
@@ -56,12 +56,13 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
 def asking(cfg: DictConfig) -> dict[str, float] | None:
     """With ``planner.ask=conformal``: the epsilon and q_hat its sets are made with (checked before anything loads)."""
-    if cfg.planner.get("ask") != "conformal":
-        return None
+    from saycan import factory
     from saycan.planner.ask import HelpPolicy
 
-    node = cfg.planner
-    cal = HelpPolicy(node.get("calibration"), node.get("ask_fallback", "top"), node.get("epsilon")).calibration
+    settings = factory.planner_settings(cfg)
+    if settings.ask != "conformal":
+        return None
+    cal = HelpPolicy(settings.calibration, settings.ask_fallback, settings.epsilon).calibration
     return {"epsilon": cal.epsilon, "qhat": cal.qhat}
 
 

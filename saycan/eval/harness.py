@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ from saycan.errors import ConfigError
 from saycan.eval.judge import Verdict, judge
 from saycan.eval.person import SimulatedPerson
 from saycan.planner.loop import SayCanPlanner
-from saycan.planner.trace import PlanTrace, TraceWriter
+from saycan.planner.trace import PlanTrace
+from saycan.run_request import run_request
 from saycan.storage.jsonl import open_for_append, read_rows
 from saycan.world.suite import Suite, Task
 
@@ -37,61 +38,63 @@ def judge_plan(planner: SayCanPlanner, task: Task, trace: PlanTrace) -> Verdict:
     return judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
 
 
-def run_task(planner: SayCanPlanner, task: Task, make_env: Callable[[Task], PlanEnv], traces: Path) -> dict[str, Any]:
-    """One task's result row (never raises: a crash is recorded with its error)."""
+def run_task(
+    planner: SayCanPlanner,
+    task: Task,
+    make_env: Callable[[Task], PlanEnv],
+    traces: Path,
+    header: Callable[[Task], Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One task's result row (never raises: a crash is recorded with its error).
+
+    Args:
+        header: The task's trace header (`saycan.run_request.trace_header`); None: an empty one.
+    """
     start = time.perf_counter()
     row: dict[str, Any] = {
-        "id": task.id,
-        "family": task.family,
-        "instruction": task.instruction,
-        "plan": [],
-        "plan_success": False,
-        "goal_reached": False,
-        "side_effects": [],
-        "execution_success": None,
-        "steps": 0,
-        "seconds": 0.0,
+        "id": task.id, "family": task.family, "instruction": task.instruction, "plan": [], "plan_success": False,
+        "goal_reached": False, "side_effects": [], "execution_success": None, "steps": 0, "seconds": 0.0,
         "error": None,
-    }
-    writer = None
+    }  # fmt: skip
     try:
-        env = make_env(task)
-        try:
-            writer = TraceWriter(traces / f"{task.id}.jsonl")
-            person = SimulatedPerson(task, planner, env) if planner.help is not None else None
-            trace = planner.plan(
-                task.instruction, env, goal=task.goal, scene=task.scene.name, writer=writer, ask=person
-            )  # fmt: skip
-            if env.sim is not None:  # executed in a simulator: the same rule on the physical end state
-                executed = judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
-                row["execution_success"] = executed.success
-                row["execution_side_effects"] = executed.side_effects
-        finally:
-            env.close()
-        row["plan"], row["steps"] = trace.plan, len(trace.steps)
-        if planner.help is not None:  # planner.ask=conformal: how often it asked, and how large its sets were
-            sizes = [s.timings["set_size"] for s in trace.steps if "set_size" in s.timings]
-            row["questions"] = sum(len(q.options) > 1 for q in trace.questions)
-            row["set_size"] = sum(sizes) / len(sizes) if sizes else None
-            row["stop_reason"] = trace.stop_reason
-        first = SymbolicEnv(task.scene).world
-        valid = {o.text for o in planner.candidates(first)}
-        row["nearest_example"], row["similarity"] = planner.few_shot.nearest(task.instruction, first, valid)
-        if planner.pay is not None:  # how near Pay's training requests came to this task
-            row["nearest_training"], row["training_similarity"] = planner.pay.nearest_training(task.instruction)
-        verdict = judge_plan(planner, task, trace)
-        row["plan_success"], row["goal_reached"], row["side_effects"] = (
-            verdict.success,
-            verdict.goal_reached,
-            verdict.side_effects,
-        )
+        row.update(plan_row(planner, task, make_env, traces, header(task) if header else {}))
     except Exception as exc:  # any crash of one task is recorded, and the run goes on
         row["error"] = f"{type(exc).__name__}: {exc}"
         row["traceback"] = traceback.format_exc(limit=5)
-    finally:
-        if writer:
-            writer.close()
     row["seconds"] = round(time.perf_counter() - start, 3)
+    return row
+
+
+def plan_row(
+    planner: SayCanPlanner, task: Task, make_env: Callable[[Task], PlanEnv], traces: Path, header: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Plan the task in a fresh env and judge it: the row's plan, success, side effects and hold-out figures."""
+    row: dict[str, Any] = {}
+    env = make_env(task)
+    try:
+        person = SimulatedPerson(task, planner, env) if planner.asks else None
+        trace = run_request(planner, task.instruction, env, traces / f"{task.id}.jsonl", scene=task.scene,
+                            goal=task.goal, header=header, ask=person, keep_env=True)  # fmt: skip
+        if env.sim is not None:  # executed in a simulator: the same rule on the physical end state
+            executed = judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
+            row["execution_success"] = executed.success
+            row["execution_side_effects"] = executed.side_effects
+    finally:
+        env.close()
+    row["plan"], row["steps"] = trace.plan, len(trace.steps)
+    if planner.asks:  # planner.ask=conformal: how often it asked, and how large its sets were
+        sizes = [s.info["set_size"] for s in trace.steps if "set_size" in s.info]
+        row["questions"] = sum(len(q.options) > 1 for q in trace.questions)
+        row["set_size"] = sum(sizes) / len(sizes) if sizes else None
+        row["stop_reason"] = trace.stop_reason
+    first = SymbolicEnv(task.scene).world
+    row["nearest_example"], row["similarity"] = planner.nearest_example(task.instruction, first)
+    if planner.pay is not None:  # how near Pay's training requests came to this task
+        row["nearest_training"], row["training_similarity"] = planner.nearest_training(task.instruction)
+    verdict = judge_plan(planner, task, trace)
+    row["plan_success"], row["goal_reached"], row["side_effects"] = (
+        verdict.success, verdict.goal_reached, verdict.side_effects
+    )  # fmt: skip
     return row
 
 
@@ -104,14 +107,25 @@ def finished_tasks(out: Path, resume: bool) -> set[str]:
 
 
 class TaskRunner:
-    """One worker's planner over a suite: the row of any of its tasks, by id (in this process or a Ray actor)."""
+    """One worker's planner over a suite: the row of any of its tasks, by id (in this process or a Ray actor).
 
-    def __init__(self, planner: SayCanPlanner, suite: Suite, make_env: Callable[[Task], PlanEnv], out: Path) -> None:
-        self.planner, self.make_env, self.traces = planner, make_env, Path(out) / "traces"
+    Args:
+        header: A task's trace header (`saycan.run_request.trace_header`); None: an empty one.
+    """
+
+    def __init__(
+        self,
+        planner: SayCanPlanner,
+        suite: Suite,
+        make_env: Callable[[Task], PlanEnv],
+        out: Path,
+        header: Callable[[Task], Mapping[str, Any]] | None = None,
+    ) -> None:
+        self.planner, self.make_env, self.traces, self.header = planner, make_env, Path(out) / "traces", header
         self.tasks = {t.id: t for t in suite.tasks}
 
     def run(self, task_id: str) -> dict[str, Any]:
-        return run_task(self.planner, self.tasks[task_id], self.make_env, self.traces)
+        return run_task(self.planner, self.tasks[task_id], self.make_env, self.traces, self.header)
 
 
 def append_rows(
@@ -138,6 +152,7 @@ def append_rows(
 def run_suite(
     suite: Suite, planner: SayCanPlanner, make_env: Callable[[Task], PlanEnv], out: Path, resume: bool
 ) -> Iterator[dict[str, Any]]:
-    """Run the suite's tasks not yet in ``out/tasks.jsonl`` here, in order, appending each row as it finishes."""
+    """Run the suite's tasks not yet in ``out/tasks.jsonl`` here, in order, appending each row as it finishes
+    (traces with an empty header: `build_runner` gives the command's its run's)."""
     runner = TaskRunner(planner, suite, make_env, out)
     return append_rows(suite, out, resume, lambda ids: (runner.run(task_id) for task_id in ids))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from saycan.envs.base import PlanEnv
+from saycan.plan_search import PlanSearch
 from saycan.planner.trace import ScoredOption
-from saycan.world.search import PlanSearch
 from saycan.world.state import SkillFailure
 from saycan.world.suite import Task
+
+if TYPE_CHECKING:
+    from saycan.planner.loop import SayCanPlanner
 
 
 class SimulatedPerson:
@@ -22,7 +25,7 @@ class SimulatedPerson:
         env: The env the plan runs in; the person looks at its world when asked.
     """
 
-    def __init__(self, task: Task, planner: Any, env: PlanEnv) -> None:
+    def __init__(self, task: Task, planner: SayCanPlanner, env: PlanEnv) -> None:
         self.planner, self.env = planner, env
         self.search = PlanSearch(planner.skills)
         self.goal = self.search.undisturbed(task.goal, task.scene)  # right means no side effects either

@@ -1,4 +1,4 @@
-"""Eval results as files: ``results.json`` (the contract), ``report.md`` and ``scores.png``."""
+"""Eval results as files: ``results.json`` (the contract), and ``report.md`` and ``scores.png`` read from it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "goal_reached": sum(bool(r.get("goal_reached")) for r in rows) / len(rows) if rows else 0.0,
         "execution_success": sum(executed) / len(executed) if executed else None,
         "n": len(rows),
+        "n_executed": len(executed),  # tasks run in a simulator: execution success is over these
     }
     asked = [r for r in rows if r.get("questions") is not None]
     if asked:  # planner.ask=conformal: plan success above is success with help
@@ -65,35 +66,74 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
-def write_report(out: Path, summary: dict[str, Any], title: str) -> None:
-    """``report.md`` (per-family table) and ``scores.png`` (bar charts of the same numbers)."""
+def write_report(out: Path, title: str) -> None:
+    """``report.md`` and ``scores.png`` from ``out/results.json``: success per family, then every failed
+    task with its plan, side effects or error."""
+    data = json.loads((out / "results.json").read_text())
+    summary, tasks = data["summary"], data["tasks"]
+    lines = [f"# {title}", "", *family_table(summary), "", *failures(tasks)]
+    (out / "report.md").write_text("\n".join(lines).rstrip() + "\n")
+    plot_scores(out / "scores.png", summary, title)
+
+
+def family_table(summary: dict[str, Any]) -> list[str]:
+    """The per-family success table (with help rates under ``planner.ask=conformal``)."""
     head = "| family | n | plan success | goal reached, side effects allowed | execution success |"
     asked = "help_rate" in summary  # planner.ask=conformal: success is with help
     head += " help rate | questions per task |" if asked else ""
-    lines = [f"# {title}", "", head, "|---|---:|---:|---:|---:|" + ("---:|---:|" if asked else "")]
+    lines = [head, "|---|---:|---:|---:|---:|" + ("---:|---:|" if asked else "")]
     for family, s in [*summary["by_family"].items(), ("**all**", summary)]:
         cells = [_pct(s["plan_success"]), _pct(s.get("goal_reached")), _pct(s["execution_success"])]
         if asked:
             cells += [_pct(s.get("help_rate")), f"{s.get('questions_per_task', 0):.2f}"]
         lines.append(f"| {family} | {s['n']} | " + " | ".join(cells) + " |")
-    (out / "report.md").write_text("\n".join(lines) + "\n")
+    return lines
 
+
+def failures(tasks: Sequence[dict[str, Any]]) -> list[str]:
+    """One entry per task whose plan (or execution) failed: what it planned and what went wrong."""
+    failed = [t for t in tasks if not t["plan_success"] or t.get("execution_success") is False]
+    lines = [f"## Failed tasks ({len(failed)} of {len(tasks)})", ""]
+    for t in failed:
+        lines.append(f"- **{t['id']}** ({t['family']}): {t['instruction']}")
+        if t.get("error"):
+            lines.append(f"  - error: {t['error']}")
+            continue
+        lines.append(f"  - plan: {' -> '.join(t['plan']) or '(no step)'}")
+        why = ["the goal was not reached" if not t.get("goal_reached") else "the goal was reached"]
+        if t.get("side_effects"):
+            why.append(f"moved what it should not have: {', '.join(t['side_effects'])}")
+        if t.get("execution_success") is False:
+            why.append("the sim's end state failed" if t["plan_success"] else "execution failed too")
+        lines.append(f"  - {'; '.join(why)}")
+    return lines if failed else [f"## Failed tasks (0 of {len(tasks)})"]
+
+
+def plot_scores(path: Path, summary: dict[str, Any], title: str) -> None:
+    """Plan (and, where the sim ran, execution) success per family as bars, each labelled with its count."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    families = [*summary["by_family"], "all"]
-    stats = [*summary["by_family"].values(), summary]
-    fig, ax = plt.subplots(figsize=(1.2 * len(families) + 2, 3.5))
-    xs = range(len(families))
-    ax.bar([x - 0.2 for x in xs], [s["plan_success"] for s in stats], 0.4, label="plan")
-    ax.bar([x + 0.2 for x in xs], [s["execution_success"] or 0 for s in stats], 0.4, label="execution")
-    ax.set_xticks(list(xs), families, rotation=20)
-    ax.set_ylim(0, 1)
+    groups = [*summary["by_family"].items(), ("all", summary)]
+    series = [("plan", "plan_success", "n", "tab:blue")]
+    if summary["execution_success"] is not None:
+        series.append(("execution", "execution_success", "n_executed", "tab:orange"))
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(1.1 * len(groups) + 2, 3.6))
+    for k, (label, key, of, color) in enumerate(series):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(groups))]
+        rates = [s[key] or 0.0 for _, s in groups]
+        bars = ax.bar(xs, rates, width, label=label, color=color)
+        counts = [f"{round((s[key] or 0.0) * s.get(of, s['n']))}/{s.get(of, s['n'])}" for _, s in groups]
+        ax.bar_label(bars, counts, fontsize=7, padding=2)
+    ax.set_xticks(range(len(groups)), [name for name, _ in groups], rotation=20)
+    ax.set_ylim(0, 1.15)
     ax.set_ylabel("success rate")
-    ax.set_title(title)
-    ax.legend()
+    ax.set_title(title, fontsize=9)
+    if len(series) > 1:
+        ax.legend(loc="lower right")
     fig.tight_layout()
-    fig.savefig(out / "scores.png", dpi=100)
+    fig.savefig(path, dpi=100)
     plt.close(fig)

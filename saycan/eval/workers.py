@@ -30,10 +30,12 @@ def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
     from omegaconf import OmegaConf
 
     from saycan import factory
+    from saycan.run_request import trace_header
 
     config = OmegaConf.create(cfg)
     suite = load_eval_suite(Path(suite_path))
-    # No task is answered by its own wording or a near-copy of it (saycan.planner.holdout).
+    # No task is answered by its own wording or a near-copy of it (saycan.text).
     held_out = [t.instruction for t in suite.tasks]
     planner = factory.planner(config, held_out=held_out, holdout_similarity=config.eval.holdout_similarity)
-    return TaskRunner(planner, suite, lambda task: factory.env(config, task.scene), Path(out))
+    return TaskRunner(planner, suite, lambda task: factory.env(config, task.scene), Path(out),
+                      lambda task: trace_header(config, task.scene))  # fmt: skip

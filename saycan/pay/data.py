@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from saycan.pay.goal_scores import SceneGoals
 from saycan.pay.goals import pairs
+from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
 from saycan.world.predicates import Goal
-from saycan.world.search import PlanSearch
 from saycan.world.state import SymbolicWorld
 from saycan.world.suite import Task
 

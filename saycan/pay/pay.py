@@ -12,7 +12,7 @@ gets the weight
     pay(done)   = eps + (1 - eps) * sum_g q(g) [g holds]
 
 where plans are searched in the symbolic world and leave everything else where it was
-(`saycan.world.search`). ``rho``, ``beta`` and ``eps`` are fitted on generated tasks' steps (gold
+(`saycan.plan_search`). ``rho``, ``beta`` and ``eps`` are fitted on generated tasks' steps (gold
 next steps positive, every other afforded option negative). The planner never sees a task's success
 clauses: the goal is inferred from the request and the start state only.
 """
@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 
 from saycan.pay.goals import Candidate
+from saycan.plan_search import PlanSearch
 from saycan.skill import Option, Skill
+from saycan.text import NearCopies
 from saycan.world.scene import Scene
-from saycan.world.search import PlanSearch
 from saycan.world.state import SymbolicWorld
 
 
@@ -49,7 +50,8 @@ class PayPlan:
 
     Attributes:
         goals: (goal, score) of the goals kept, best first.
-        info: What the last call found (the most likely goal and its weight), for the trace.
+        info: What the last call found (``p_done``, the likeliest goal's weight ``pay_goal_q``), for the trace.
+        goal: The likeliest goal of the last call, as text.
     """
 
     goals: list[tuple[Candidate, float]]
@@ -57,7 +59,16 @@ class PayPlan:
     search: PlanSearch
     calibration: Calibration
     trained: frozenset[str]
-    info: dict[str, float | str] = field(default_factory=dict)
+    info: dict[str, float] = field(default_factory=dict)
+    goal: str | None = None
+
+    @property
+    def p_done(self) -> float:
+        """p(the request is done) in the state of the last call (1 before any call)."""
+        return self.info.get("p_done", 1.0)
+
+    def goal_texts(self, k: int) -> list[str]:
+        return [g.text for g, _ in self.goals[:k]]
 
     def per_goal(self, world: SymbolicWorld) -> list[GoalState]:
         """(score, distance, first steps of its shortest plans, holds) of each goal reachable from ``world``."""
@@ -78,7 +89,8 @@ class PayPlan:
         if rows:
             best = int(np.argmax(q))
             done = float(sum(qi for qi, r in zip(q, rows, strict=True) if r.holds))  # 0, not int 0: kept in the trace
-            self.info = {"pay_goal": rows[best].text, "pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
+            self.goal = rows[best].text
+            self.info = {"pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
         return values
 
 
@@ -128,7 +140,7 @@ class LearnedPay:
         self.calibration = Calibration(**self.meta.get("calibration", {}))
         self.trained = frozenset(self.meta.get("skills", ()))
         self.max_goals = int(max_goals)
-        self._training: Any = None  # the training requests' embeddings, made when first asked
+        self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
     def goals(self, instruction: str, scene: Scene) -> list[tuple[Candidate, float]]:
@@ -145,7 +157,6 @@ class LearnedPay:
             return None, 0.0
         if self._training is None:
             from saycan.embed import shared_embedder
-            from saycan.planner.holdout import NearCopies
 
             self._training = NearCopies(requests, shared_embedder())
         index, similarity = self._training.nearest_to(text)
@@ -163,6 +174,10 @@ class NoPay:
     """``pay=none``: SayCan without Pay (every option's pay is 1)."""
 
     trained: frozenset[str] = frozenset()
+    meta: Mapping[str, Any] = {}
 
     def begin(self, instruction: str, world: SymbolicWorld, skills: Mapping[str, Skill]) -> None:
         return None
+
+    def nearest_training(self, text: str) -> tuple[str | None, float]:
+        return None, 0.0

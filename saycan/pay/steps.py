@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from saycan.metrics import auroc, brier
 from saycan.pay.data import step_examples
 from saycan.pay.pay import Calibration, GoalState, PayPlan, pay_of
+from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
-from saycan.value.metrics import auroc, brier
-from saycan.world.search import PlanSearch
 from saycan.world.suite import Task
 
 GRID = {

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saycan.planner.conformal import ConformalCalibration
-from saycan.planner.trace import Question, ScoredOption
+from saycan.planner.trace import ChosenBy, Question, ScoredOption, StopReason
 
-ASKS = ("none", "conformal")
-FALLBACKS = ("top", "stop")
 SHIPPED = Path(__file__).with_name("kitchen_conformal.json")  # `python -m saycan.calibrate` for the defaults
 
 # The person: gets the prediction set (best first) and returns one of its options (or its text), or None
@@ -20,12 +18,11 @@ Answer = Callable[[list[ScoredOption]], "ScoredOption | str | None"]
 
 @dataclass(frozen=True)
 class Decision:
-    """What one step's prediction set led to: the option to run (None: stop), how it was chosen
-    (``"saycan"``, ``"person"`` or ``"fallback"``), the question asked (None when the set held one
-    option) and the set's size."""
+    """What one step's prediction set led to: the option to run (None: stop), how it was chosen, the
+    question asked (None when the set held one option) and the set's size."""
 
     option: ScoredOption | None
-    chosen_by: str
+    chosen_by: ChosenBy
     question: Question | None
     set_size: int
 
@@ -68,7 +65,7 @@ class HelpPolicy:
         return Decision(chosen, "person", Question(index, texts, text, "person"), len(texts))
 
     @staticmethod
-    def stop_reason(question: Question) -> str:
+    def stop_reason(question: Question) -> StopReason:
         """The trace's stop reason when ``question`` ended the plan."""
         if question.by == "empty":
             return "unsure"  # an empty prediction set

@@ -34,8 +34,8 @@ def quantile(nonconformity: Sequence[float], epsilon: float) -> float:
     return 1.0 if k > len(ordered) else float(ordered[k - 1])  # too few tasks: every option stays in the set
 
 
-def normalised(scores: Sequence[float]) -> list[float]:
-    """(n_options,) combined scores divided by their sum (all zero stays zero)."""
+def shares(scores: Sequence[float]) -> list[float]:
+    """(n_options,) combined scores divided by their sum: each option's share, in [0, 1] (all zero stays zero)."""
     total = float(sum(scores))
     return [float(s) / total if total > 0 else 0.0 for s in scores]
 
@@ -102,7 +102,7 @@ class ConformalCalibration:
 
     def prediction_set(self, scores: Sequence[float]) -> list[int]:
         """Indices of the options in the set, highest score first (``scores``: (n_options,) combined)."""
-        p = normalised(scores)
+        p = shares(scores)
         keep = [i for i, s in enumerate(p) if s > 0 and s >= 1 - self.qhat]
         return sorted(keep, key=lambda i: -p[i])
 

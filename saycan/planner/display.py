@@ -32,10 +32,10 @@ def step_table(step: Step, top_k: int = 5) -> RenderableType:
         cells = [escape(option.text), f"{option.llm:.3f}", f"{option.affordance:.2f}", *pay, f"{option.combined:.3f}"]
         table.add_row(*cells, style=style)
     llm_s, exec_s = step.timings.get("llm_s", 0.0), step.timings.get("execute_s", 0.0)
-    sim = f" ({step.timings['sim_s']:.1f} s simulated)" if "sim_s" in step.timings else ""
+    sim = f" ({step.info['sim_s']:.1f} s simulated)" if "sim_s" in step.info else ""
     table.caption = f"{len(step.options)} candidates, LLM {llm_s:.2f} s, execute {exec_s:.2f} s{sim}"
-    if step.timings.get("done_gated"):
-        p_done = step.timings.get("p_done", 0.0)
+    if step.info.get("done_gated"):
+        p_done = step.info.get("p_done", 0.0)
         return Group(table, f'"done" held back: Pay gives p(the request is done) {p_done:.2f} (planner.done_gate)')
     return table
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from saycan.planner.holdout import NearCopies
 from saycan.planner.prompt import PromptExample, PromptTemplate
-from saycan.planner.retrieval import NAME_MASK, ExampleRetriever, expand_bank, name_pattern
+from saycan.planner.retrieval import ExampleRetriever, expand_bank
+from saycan.text import NearCopies, name_masker
 from saycan.world.state import SymbolicWorld
 
 
@@ -19,7 +19,7 @@ class FewShot:
         held_out: Requests never answered by their own entry: an evaluation's instructions.
         holdout_similarity: With ``held_out``, also hold out every bank entry whose cosine to one
             of them is at least this, plain or with scene names masked, or that is the same text
-            without articles and prepositions (`saycan.planner.holdout`). None: exact text only.
+            without articles and prepositions (`saycan.text`). None: exact text only.
     """
 
     def __init__(
@@ -46,8 +46,7 @@ class FewShot:
             if ex.instruction.strip().lower() not in exact and (self.prompt.state or ex.holding is None)
         ]
         names = [*world.objects, *world.locations, *world.spills]
-        pattern = name_pattern(names)
-        self._mask = lambda text: pattern.sub(NAME_MASK, text)
+        self._mask = name_masker(names)
         fixed = list(self.prompt.examples)
         if self.held_out and self.holdout_similarity is not None:
             copies = NearCopies(self.held_out, shared_embedder(), self._mask, self.holdout_similarity)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 import string
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -12,14 +11,13 @@ import numpy as np
 
 from saycan.errors import ConfigError
 from saycan.planner.prompt import PromptExample
+from saycan.text import name_masker
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
 
 # Placeholders a bank template may use: scene objects, a second different object, places the robot
 # can go to, spills, and the place of the spill being filled in.
 SLOTS = ("object", "other", "location", "spill", "spill_location")
-# Scene names are replaced by this word to compare instructions by their structure alone.
-NAME_MASK = "something"
 # Fillings kept per template. Two-object templates grow as objects squared (31k in a 550-skill
 # scene); an evenly spaced subset keeps every object in the bank while the embedding stays quick.
 MAX_FILLINGS = 400
@@ -82,15 +80,6 @@ def retrieval_key(instruction: str, holding: str | None = None) -> str:
     return instruction if holding is None else f"{instruction}, while holding the {holding}"
 
 
-def name_pattern(names: Sequence[str]) -> re.Pattern[str]:
-    """Matches any of ``names`` as whole words, ignoring case, the longest first.
-
-    Compiled once per scene: ``name_pattern(names).sub(NAME_MASK, text)`` masks a text.
-    """
-    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
-
-
 class ExampleRetriever:
     """The ``k`` bank examples nearest to an instruction, most similar last (next to the query).
 
@@ -134,7 +123,7 @@ class ExampleRetriever:
             embed = shared_embedder()
         self.bank, self.k, self.embed, self.per_group = list(bank), int(k), embed, int(per_group)
         self.groups = list(groups) if groups is not None else list(range(len(self.bank)))
-        self.masker = name_pattern(names) if names else None  # scene names, masked for the structure
+        self.mask = name_masker(names) if names else None  # scene names, masked for the structure
         self._parts: dict[bool, tuple[list[int], np.ndarray, np.ndarray | None]] = {}
 
     def _part(self, full_hand: bool) -> tuple[list[int], np.ndarray, np.ndarray | None]:
@@ -147,8 +136,8 @@ class ExampleRetriever:
             keys = [retrieval_key(self.bank[i].instruction, self.bank[i].holding) for i in index]
             vectors = self.embed(keys) if keys else np.zeros((0, 1), np.float32)
             masked = None
-            if self.masker is not None and keys:  # fillings of one template mask alike: embed each distinct text once
-                texts = [self.masker.sub(NAME_MASK, k) for k in keys]
+            if self.mask is not None and keys:  # fillings of one template mask alike: embed each distinct text once
+                texts = [self.mask(k) for k in keys]
                 distinct = sorted(set(texts))
                 rows = dict(zip(distinct, self.embed(distinct), strict=True))
                 masked = np.stack([rows[t] for t in texts])
@@ -168,7 +157,7 @@ class ExampleRetriever:
         key = retrieval_key(instruction, holding)
         similarity = vectors @ self.embed([key])[0]  # cosine: both sides are unit vectors
         if masked is not None:
-            similarity = (similarity + masked @ self.embed([self.masker.sub(NAME_MASK, key)])[0]) / 2
+            similarity = (similarity + masked @ self.embed([self.mask(key)])[0]) / 2
         top: list[int] = []
         taken: Counter[int] = Counter()
         for j in np.argsort(-similarity, kind="stable"):

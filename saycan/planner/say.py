@@ -10,7 +10,7 @@ from saycan.llm.base import Scorer
 from saycan.planner.generative import GenerativeChooser
 
 
-def normalise(logprobs: Sequence[float]) -> list[float]:
+def softmax(logprobs: Sequence[float]) -> list[float]:
     """Softmax over the candidates: p_LLM(option) / sum over all options, in [0, 1]."""
     top = max(logprobs)
     weights = [math.exp(lp - top) for lp in logprobs]

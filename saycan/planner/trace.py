@@ -1,4 +1,22 @@
-"""Plan traces: dataclasses for scored options, steps and plans, written as JSON lines as they happen."""
+"""Plan traces: dataclasses for scored options, steps and plans, written as JSON lines as they happen.
+
+How a step was chosen (`ChosenBy`), who answered a question (`AnsweredBy`) and why a plan stopped
+(`StopReason`) take these values, and only these:
+
+| value | meaning |
+|---|---|
+| chosen_by ``saycan`` | the top combined score (``planner.search=greedy``) |
+| chosen_by ``retry`` | the previous, failed step again (``planner.recovery=retry``) |
+| chosen_by ``search`` | the next step of a searched plan (``planner.search=beam``) |
+| chosen_by ``person``, ``fallback`` | a question's answer, or ``planner.ask_fallback`` with nobody to ask |
+| answered by ``person``, ``fallback`` | as above; ``empty``: no option was likely enough, nothing was asked |
+| stop_reason ``done`` | the terminal skill ran |
+| stop_reason ``max_steps`` | ``planner.max_steps`` steps ran without ``done`` |
+| stop_reason ``unsure`` | an empty prediction set (``planner.ask=conformal``) |
+| stop_reason ``needs_help`` | several options and nobody to ask (``planner.ask_fallback=stop``) |
+| stop_reason ``stopped_by_person`` | the person answered "none of these" |
+| stop_reason ``""`` | not ended: the run was killed, or is still going |
+"""
 
 from __future__ import annotations
 
@@ -6,9 +24,15 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from saycan.errors import ConfigError
+
+ChosenBy = Literal["saycan", "retry", "search", "person", "fallback"]
+AnsweredBy = Literal["person", "fallback", "empty"]
+StopReason = Literal["", "done", "max_steps", "unsure", "needs_help", "stopped_by_person"]
+# Wall-clock seconds a step's `timings` holds; everything else a step measured is in its `info`.
+TIMINGS = ("llm_s", "affordance_s", "pay_s", "search_s", "execute_s")
 
 
 @dataclass
@@ -39,10 +63,16 @@ class ScoredOption:
 class Step:
     """One executed step: every candidate's scores, the choice, and what happened.
 
-    ``chosen_by`` says how the step was chosen: ``"saycan"`` (top combined score) or ``"retry"``
-    (the planner re-attempted the previous, failed step; see ``planner.recovery``). Traces
-    written before version 0.2 call it ``policy``; `read_trace` reads both.
-    ``generated`` is the step the LLM wrote when ``planner.scoring=generative``.
+    Attributes:
+        timings: Wall-clock seconds (`TIMINGS`): ``llm_s``, ``affordance_s``, ``pay_s``, ``execute_s``, and
+            ``search_s`` where a plan search ran.
+        chosen_by: How the step was chosen (`ChosenBy`; traces before 0.2 call it ``policy``).
+        generated: The step the LLM wrote (``planner.scoring=generative``).
+        info: What else the step measured: ``tokens`` scored, ``p_complete`` (``planner.termination=ask``),
+            Pay's ``p_done`` and ``pay_goal_q``, ``done_gated`` (1.0 when Pay held "done" back),
+            ``set_size`` (``planner.ask=conformal``), and the env's ``sim_steps``, ``sim_s``,
+            ``policy_steps``, ``policy_queries``, ``control_hz``. Traces before 0.3 keep these in
+            ``timings``; `read_trace` moves them here.
     """
 
     index: int
@@ -55,8 +85,9 @@ class Step:
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)
-    chosen_by: str = "saycan"
+    chosen_by: ChosenBy = "saycan"
     generated: str | None = None
+    info: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,13 +95,13 @@ class Question:
     """A question the planner asked (``planner.ask=conformal``): the step, the prediction set, the answer.
 
     ``answer`` is the chosen option's text, or None ("none of these", or an empty set); ``by`` says who
-    answered: ``"person"``, ``"fallback"`` (no terminal: ``planner.ask_fallback``) or ``"empty"``.
+    answered (`AnsweredBy`).
     """
 
     step: int
     options: list[str]
     answer: str | None
-    by: str
+    by: AnsweredBy
 
 
 @dataclass
@@ -83,7 +114,7 @@ class PlanTrace:
     goal: str | None = None
     goal_reached: bool | None = None
     finished: bool = False
-    stop_reason: str = ""
+    stop_reason: StopReason = ""
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
@@ -144,6 +175,25 @@ class TraceWriter:
     def close(self) -> None:
         self._file.close()
 
+    def __enter__(self) -> TraceWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class NullWriter(TraceWriter):
+    """A `TraceWriter` that keeps nothing: a plan run without a trace file."""
+
+    def __init__(self) -> None:
+        pass
+
+    def _write(self, record: dict[str, Any]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
 
 def read_trace(path: str | Path) -> PlanTrace:
     """Load a trace written by `TraceWriter`; a truncated last line (a killed run) is dropped."""
@@ -175,6 +225,9 @@ def read_trace(path: str | Path) -> PlanTrace:
             record["options"] = [ScoredOption(**o) for o in record["options"]]
             if "policy" in record:  # the field's name before 0.2
                 record["chosen_by"] = record.pop("policy")
+            timings = record.get("timings", {})  # before 0.3 it also held what is now `info`
+            record["info"] = {**{k: v for k, v in timings.items() if k not in TIMINGS}, **record.get("info", {})}
+            record["timings"] = {k: v for k, v in timings.items() if k in TIMINGS}
             trace.steps.append(Step(**record))
         elif kind == "question":
             trace.questions.append(Question(**record))

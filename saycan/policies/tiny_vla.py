@@ -9,21 +9,15 @@ import numpy as np
 import torch
 
 from saycan.storage import weights
-from saycan.vla.action_tokenizer import ActionTokenizer
+from saycan.vla.action_tokenizer import VOCAB_SIZE, ActionTokenizer, classes_to_tokens
 from saycan.vla.image import resize, to_tensor
 from saycan.vla.model import TinyVLA
 from saycan.vla.normalization import ActionStats, load_statistics, select
 
 FORMAT = 1
-VOCAB_SIZE = 32000  # nominal language vocabulary (Llama 2's): action tokens are its last 256 ids, as in OpenVLA
 # The shipped checkpoint: model.safetensors, model.json, dataset_statistics.json
 SHIPPED = Path(__file__).resolve().parents[1] / "vla" / "tiny_vla"
 RETRAIN = "retrain with python -m saycan.train_vla"
-
-
-def classes_to_tokens(classes: np.ndarray, tokenizer: ActionTokenizer) -> np.ndarray:
-    """Network output class c in [0, bins) <-> action token id ``vocab_size - 1 - c`` (bin c + 1)."""
-    return tokenizer.vocab_size - 1 - np.asarray(classes)
 
 
 def load_checkpoint(path: str | Path | None = None) -> tuple[TinyVLA, dict[str, Any], dict[str, ActionStats]]:

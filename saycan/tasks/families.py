@@ -211,7 +211,7 @@ def generate(
     """``n`` distinct tasks as suite rows, each with its shortest gold plan.
 
     Args:
-        avoid: A `saycan.planner.holdout.NearCopies` of requests no task may come near (the suites).
+        avoid: A `saycan.text.NearCopies` of requests no task may come near (the suites).
         max_tries: Drafts tried per task kept, at most, before giving up with fewer.
         weights: Drafts of each family per round (`check_weights`); default one each.
     """

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER, Scene
-from saycan.world.search import PlanSearch
 
 PHRASES = Path(__file__).with_name("phrases.yaml")
 SPLITS = ("train", "dev", "all")

@@ -16,13 +16,12 @@ from saycan.world.suite import Task, load_suite
 def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any:
     """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite)."""
     from saycan.embed import shared_embedder
-    from saycan.planner.holdout import NearCopies
-    from saycan.planner.retrieval import NAME_MASK, name_pattern
+    from saycan.text import NearCopies, name_masker
 
     files = [Path(p) for p in paths] if paths else sorted(suites_dir().glob("*.yaml"))
     requests = [t.instruction for f in files for t in load_suite(f, {scene.name: scene}).tasks]
-    pattern = name_pattern([*scene.objects, *scene.locations, *scene.spills])
-    return NearCopies(requests, shared_embedder(), lambda t: pattern.sub(NAME_MASK, t), threshold)
+    mask = name_masker([*scene.objects, *scene.locations, *scene.spills])
+    return NearCopies(requests, shared_embedder(), mask, threshold)
 
 
 def tasks_for(

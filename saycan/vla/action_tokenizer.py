@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+VOCAB_SIZE = 32000  # nominal language vocabulary (Llama 2's): action tokens are its last 256 ids, as in OpenVLA
+
 
 class ActionTokenizer:
     """Discretises normalised actions in [low, high] into ``bins`` uniform bins, as OpenVLA does.
@@ -40,3 +42,8 @@ class ActionTokenizer:
         """(..., D) token ids -> (..., D) normalised actions at bin centres."""
         index = np.clip(self.vocab_size - np.asarray(token_ids) - 1, 0, len(self.centers) - 1)
         return self.centers[index]
+
+
+def classes_to_tokens(classes: np.ndarray, tokenizer: ActionTokenizer) -> np.ndarray:
+    """Network output class c in [0, bins) <-> action token id ``vocab_size - 1 - c`` (bin c + 1)."""
+    return tokenizer.vocab_size - 1 - np.asarray(classes)

@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from saycan.policies.tiny_vla import VOCAB_SIZE, classes_to_tokens
-from saycan.vla.action_tokenizer import ActionTokenizer
+from saycan.vla.action_tokenizer import VOCAB_SIZE, ActionTokenizer, classes_to_tokens
 from saycan.vla.episodes import load_episode, read_index
 from saycan.vla.normalization import ActionStats
 

@@ -27,7 +27,7 @@ SKILL_MIX = {"pick_up": 0.65, "put_down": 0.35}
 
 def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any], str]:
     """A start state for ``skill``: objects scattered, the robot docked at a surface, hand as the skill needs."""
-    from saycan.value.collect import random_init
+    from saycan.affordance.collect import random_init
 
     init = random_init(scene, rng)
     surfaces = [loc for loc in scene.locations if loc != "trash can"]

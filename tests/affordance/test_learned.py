@@ -5,9 +5,9 @@ import pytest
 
 import skills
 from saycan.affordance import make
+from saycan.affordance.collect import random_init
 from saycan.envs.pybullet import KitchenEnv
-from saycan.value.collect import random_init
-from saycan.value.metrics import auroc
+from saycan.metrics import auroc
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +58,12 @@ def test_reads_the_sim_under_a_policy_executor_not_the_scene_graph(kitchen, lear
     import types
 
     import pybullet as p
-    from hydra import compose, initialize_config_dir
 
     from saycan import factory
+    from saycan.api import compose
     from saycan.executors.policy_executor import PolicyExecutor
-    from saycan.storage.resources import conf_dir
 
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        cfg = compose("config", overrides=["instruction=x", "env=pybullet", "executor=tiny_vla"])
+    cfg = compose("config", overrides=["instruction=x", "env=pybullet", "executor=tiny_vla"])
     env = factory.env(cfg, kitchen)
     try:
         assert isinstance(env, PolicyExecutor)

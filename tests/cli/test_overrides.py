@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saycan.cli.overrides import override_error, prepare
+from saycan.cli.schemas import register
 from saycan.errors import ConfigError
 from saycan.storage.resources import conf_dir
 
@@ -20,6 +21,7 @@ NASTY = [
 
 
 def composed(argv, config_dir=None):
+    register()  # the planner group's schema, as every command registers it before composing
     with initialize_config_dir(config_dir=str(config_dir or conf_dir()), version_base="1.3"):
         return compose("config", overrides=argv)
 
@@ -49,6 +51,14 @@ def test_bare_words_become_the_instruction(text):
 def test_the_old_quoted_form_and_multirun_values_are_left_as_hydra_reads_them():
     assert composed(prepare(['instruction="I\'m thirsty"'], TEXT_KEYS, None)).instruction == "I'm thirsty"
     assert prepare(["-m", "instruction=a,b"], TEXT_KEYS, "instruction") == ["-m", "instruction=a,b"]
+
+
+def test_the_value_of_a_hydra_flag_is_no_word_of_the_request():
+    assert prepare(["clean the spill", "--cfg", "job"], TEXT_KEYS, "instruction") == [
+        "--cfg", "job", "instruction='clean the spill'",
+    ]  # fmt: skip
+    assert prepare(["--info", "defaults", "tidy"], TEXT_KEYS, "instruction")[:2] == ["--info", "defaults"]
+    assert prepare(["--info", "tidy"], TEXT_KEYS, "instruction") == ["--info", "instruction='tidy'"]
 
 
 def test_bare_words_where_the_command_takes_none_or_twice_are_refused():

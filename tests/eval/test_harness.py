@@ -2,13 +2,11 @@ import json
 
 import pytest
 
-import skills
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
 from saycan.eval.harness import TASKS_FILE, run_suite
-from saycan.planner.loop import SayCanPlanner
-from saycan.planner.prompt import PromptTemplate
 from saycan.world.suite import load_suite
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
 
 
@@ -18,8 +16,7 @@ def suite(mini_suite_path, kitchen):
 
 
 def planner(wishes):
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    return SayCanPlanner(PreferenceScorer(wishes), skills.make_library(), prompt, max_steps=4)
+    return make_planner(PreferenceScorer(wishes), max_steps=4)
 
 
 def test_plan_success_needs_the_goal_and_done(suite, tmp_path):

@@ -1,15 +1,13 @@
 """saycan/eval/person.py and the eval's help figures: the simulated person answers from the task's goal."""
 
-import skills
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.eval.harness import run_suite
 from saycan.eval.person import SimulatedPerson
 from saycan.eval.report import summarize
 from saycan.planner.conformal import ConformalCalibration
-from saycan.planner.loop import SayCanPlanner
-from saycan.planner.prompt import PromptTemplate
 from saycan.planner.trace import ScoredOption
 from saycan.world.suite import load_suite
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
 
 SUITE = """
@@ -26,9 +24,7 @@ ASK_ABOVE_03 = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400)
 
 
 def planner(wishes):
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    return SayCanPlanner(PreferenceScorer(wishes), skills.make_library(), prompt, max_steps=8, ask="conformal",
-                         calibration=ASK_ABOVE_03)  # fmt: skip
+    return make_planner(PreferenceScorer(wishes), max_steps=8, ask="conformal", calibration=ASK_ABOVE_03)
 
 
 def options(*texts):

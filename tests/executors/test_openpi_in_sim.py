@@ -28,16 +28,11 @@ def test_tiny_vla_over_openpi_puts_down_the_apple_in_the_sim(server, kitchen):
 
 
 def test_the_openpi_executor_builds_from_config(kitchen):
-    from hydra import compose, initialize_config_dir
-
     from saycan import factory
+    from saycan.api import compose
     from saycan.executors.policy_executor import PolicyExecutor
-    from saycan.storage.resources import conf_dir
 
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        cfg = compose(
-            "config", overrides=["instruction=x", "env=pybullet", "executor=openpi", "executor.chunk_steps=4"]
-        )
+    cfg = compose("config", overrides=["instruction=x", "env=pybullet", "executor=openpi", "executor.chunk_steps=4"])
     env = factory.env(cfg, kitchen)
     try:
         assert isinstance(env, PolicyExecutor) and env.chunk_steps == 4 and env.policy.url == "ws://127.0.0.1:8000"

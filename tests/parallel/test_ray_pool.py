@@ -4,12 +4,12 @@ import os
 
 import pytest
 
+from saycan.affordance.collect import collect
 from saycan.errors import ConfigError
 from saycan.parallel import make
 from saycan.parallel.local import LocalPool
 from saycan.parallel.ray_pool import RayPool
 from saycan.storage.jsonl import read_rows
-from saycan.value.collect import collect
 from saycan.world.scene import scene_definition
 
 

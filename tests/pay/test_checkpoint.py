@@ -3,8 +3,8 @@
 import json
 
 from saycan.pay.checkpoint import SHIPPED
-from saycan.planner.holdout import DEFAULT_THRESHOLD
 from saycan.tasks.suite_file import suite_requests
+from saycan.text import DEFAULT_THRESHOLD
 
 
 def test_the_shipped_checkpoint_was_trained_on_no_near_copy_of_a_suite_request(kitchen):

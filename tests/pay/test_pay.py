@@ -33,7 +33,7 @@ def test_pay_leads_to_the_goal_then_to_done_and_not_on(kitchen, throw_chips):
         SKILLS[option.skill].apply(world, **option.kwargs)
     pay = dict(zip([o.text for o in options], throw_chips(world, options, terminal), strict=True))
     assert pay["done"] > 0.9 and pay["find the rice chips"] < 0.2  # the request is done: don't run on
-    assert throw_chips.info["pay_goal"].startswith("throw the jalapeno chips")
+    assert throw_chips.goal.startswith("throw the jalapeno chips")
 
 
 def test_options_of_skills_pay_was_not_trained_on_get_no_opinion(kitchen, throw_chips):

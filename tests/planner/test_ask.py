@@ -2,13 +2,10 @@
 
 import pytest
 
-import skills
 from saycan.envs.symbolic import SymbolicEnv
-from saycan.errors import ConfigError
 from saycan.planner.conformal import ConformalCalibration
-from saycan.planner.loop import SayCanPlanner
-from saycan.planner.prompt import PromptTemplate
 from saycan.planner.trace import TraceWriter, read_trace
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
 
 DRINKS = ("find the coke can", "find the water bottle")  # equally likely at step 1
@@ -16,10 +13,7 @@ KEEP_ABOVE_03 = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400)  # sets keep
 
 
 def planner(wishes, calibration=KEEP_ABOVE_03, **kwargs):
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    return SayCanPlanner(
-        PreferenceScorer(wishes), skills.make_library(), prompt, ask="conformal", calibration=calibration, **kwargs
-    )
+    return make_planner(PreferenceScorer(wishes), ask="conformal", calibration=calibration, **kwargs)
 
 
 def test_person_picks_from_the_set_and_the_plan_goes_on(kitchen, tmp_path):
@@ -63,17 +57,6 @@ def test_empty_set_says_so_and_stops(kitchen):
 def test_a_confident_step_is_not_asked_about(kitchen):
     trace = planner(["find the sponge", "done"]).plan("x", SymbolicEnv(kitchen), ask=pytest.fail)
     assert trace.plan == ["find the sponge", "done"] and trace.questions == []
-
-
-def test_conformal_with_beam_search_is_refused(kitchen):
-    with pytest.raises(ConfigError, match="planner.search=greedy"):
-        planner(["done"], search="beam")
-
-
-def test_bad_ask_setting_names_the_choices():
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    with pytest.raises(ConfigError, match="planner.ask='always'; valid: none, conformal"):
-        SayCanPlanner(PreferenceScorer(["done"]), skills.make_library(), prompt, ask="always")
 
 
 def test_a_calibration_of_other_scores_is_warned_about(kitchen, capsys):

@@ -6,8 +6,8 @@ from saycan.planner.display import print_summary, step_table
 from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
-def render(options: list[ScoredOption], timings: dict | None = None) -> str:
-    step = Step(1, "prompt", options, options[0].text, options[0].skill, {}, True, timings=timings or {})
+def render(options: list[ScoredOption], info: dict | None = None) -> str:
+    step = Step(1, "prompt", options, options[0].text, options[0].skill, {}, True, info=info or {})
     console = Console(width=120, record=True)
     console.print(step_table(step))
     return console.export_text()

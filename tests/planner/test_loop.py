@@ -1,5 +1,3 @@
-import math
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,28 +6,19 @@ import skills
 from saycan.affordance import make as make_affordance
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
-from saycan.planner.loop import SayCanPlanner, clean_instruction, normalise
+from saycan.planner.loop import SayCanPlanner
 from saycan.planner.prompt import PromptTemplate
 from saycan.planner.trace import TraceWriter, read_trace
 from saycan.skill import Skill
 from saycan.storage.resources import conf_dir
 from saycan.world.predicates import parse_goal
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
-
-
-def _planner(scorer, **kwargs):
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    return SayCanPlanner(scorer, skills.make_library(), prompt, **kwargs)
-
-
-def test_normalise_is_a_softmax_over_candidates():
-    p = normalise([math.log(1), math.log(3)])
-    assert p == pytest.approx([0.25, 0.75])
 
 
 def test_executes_the_llm_choice_when_feasible_and_stops_at_done(kitchen):
     wishes = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
-    trace = _planner(PreferenceScorer(wishes)).plan(
+    trace = make_planner(PreferenceScorer(wishes)).plan(
         "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen)
     )
     assert trace.plan == wishes and trace.finished and trace.goal_reached
@@ -37,7 +26,7 @@ def test_executes_the_llm_choice_when_feasible_and_stops_at_done(kitchen):
 
 def test_affordance_overrules_an_infeasible_llm_favourite(kitchen):
     # The LLM wants to pick up the sponge first, but it is at the sink: "can" says no.
-    trace = _planner(PreferenceScorer(["pick up the sponge", "done"]), max_steps=1).plan("x", SymbolicEnv(kitchen))
+    trace = make_planner(PreferenceScorer(["pick up the sponge", "done"]), max_steps=1).plan("x", SymbolicEnv(kitchen))
     step = trace.steps[0]
     sponge = next(o for o in step.options if o.text == "pick up the sponge")
     assert sponge.affordance == 0.0 and sponge.combined == 0.0 and step.chosen != "pick up the sponge"
@@ -46,7 +35,7 @@ def test_affordance_overrules_an_infeasible_llm_favourite(kitchen):
 
 
 def test_no_affordance_ablation_executes_the_infeasible_step_and_it_fails(kitchen):
-    planner = _planner(
+    planner = make_planner(
         PreferenceScorer(["pick up the sponge"]), affordance=make_affordance("none"), max_steps=3, max_attempts=2
     )
     trace = planner.plan("x", SymbolicEnv(kitchen))
@@ -61,7 +50,7 @@ def test_retry_recovery_attempts_a_failed_skill_again(kitchen):
     # This LLM ignores the failure and wants "go to the table" at step 3; retry overrules it.
     wishes = ["find the sponge", "pick up the sponge", "go to the table", "go to the table", "wipe the spill", "done"]
     env = SymbolicEnv(kitchen, force_failures={"pick up the sponge": 1})
-    trace = _planner(PreferenceScorer(wishes), recovery="retry").plan("clean the spill", env)
+    trace = make_planner(PreferenceScorer(wishes), recovery="retry").plan("clean the spill", env)
     assert [(s.chosen, s.success, s.chosen_by) for s in trace.steps[:3]] == [
         ("find the sponge", True, "saycan"),
         ("pick up the sponge", False, "saycan"),
@@ -74,12 +63,12 @@ def test_replan_recovery_leaves_the_choice_to_the_llm(kitchen):
     # This LLM ignores the failure and moves on: with recovery=replan, so does the plan.
     wishes = ["find the sponge", "pick up the sponge", "go to the table", "done"]
     env = SymbolicEnv(kitchen, force_failures={"pick up the sponge": 1})
-    trace = _planner(PreferenceScorer(wishes), recovery="replan").plan("clean the spill", env)
+    trace = make_planner(PreferenceScorer(wishes), recovery="replan").plan("clean the spill", env)
     assert trace.steps[2].chosen == "go to the table" and trace.steps[2].chosen_by == "saycan"
 
 
 def test_max_steps_bounds_the_plan(kitchen):
-    trace = _planner(PreferenceScorer(["go to the table", "go to the sink"]), max_steps=4).plan(
+    trace = make_planner(PreferenceScorer(["go to the table", "go to the sink"]), max_steps=4).plan(
         "x", SymbolicEnv(kitchen)
     )
     assert len(trace.steps) == 4 and not trace.finished and trace.stop_reason == "max_steps"
@@ -88,7 +77,7 @@ def test_max_steps_bounds_the_plan(kitchen):
 def test_trace_is_written_step_by_step(kitchen, tmp_path):
     path = tmp_path / "trace.jsonl"
     writer = TraceWriter(path)
-    _planner(PreferenceScorer(["find the sponge", "done"])).plan("x", SymbolicEnv(kitchen), writer=writer)
+    make_planner(PreferenceScorer(["find the sponge", "done"])).plan("x", SymbolicEnv(kitchen), writer=writer)
     writer.close()
     trace = read_trace(path)
     assert trace.plan == ["find the sponge", "done"] and len(trace.steps[0].options) == 35
@@ -109,33 +98,6 @@ def test_value_function_out_of_range_names_the_skill(kitchen):
             planner.plan("x", SymbolicEnv(kitchen))
     finally:
         skills.registry.unregister("broken_test")
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "instruction is empty"),
-        ("  \n\t", "instruction is empty"),
-        ("x" * 5000, "limit is 2000"),
-        (None, "must be text"),
-    ],
-)
-def test_bad_instructions_are_refused(text, message):
-    with pytest.raises(ConfigError, match=message):
-        clean_instruction(text)
-
-
-def test_instruction_is_put_on_one_line():
-    assert clean_instruction("clean\n the\x00 spill\r") == "clean the spill"
-
-
-def test_bad_planner_settings_name_the_key():
-    with pytest.raises(ConfigError, match="planner.score_reduction='avg'"):
-        _planner(PreferenceScorer(["done"]), score_reduction="avg")
-    with pytest.raises(ConfigError, match="planner.max_steps"):
-        _planner(PreferenceScorer(["done"]), max_steps=0)
-    with pytest.raises(ConfigError, match="planner.recovery='again'; valid: retry, replan"):
-        _planner(PreferenceScorer(["done"]), recovery="again")
 
 
 @pytest.mark.slow
@@ -170,7 +132,7 @@ def test_held_out_instructions_are_never_retrieved_so_no_task_sees_its_own_answe
     scorer = PreferenceScorer(["done"])
     bank = [{"instruction": "throw away the {object}", "steps": ["find the {object}", "done"]}]
     prompt = PromptTemplate.from_config({"retrieve": 1, "bank": bank})
-    planner = SayCanPlanner(scorer, skills.make_library(), prompt, held_out=["Throw away the apple "])
+    planner = make_planner(scorer, prompt=prompt, held_out=["Throw away the apple "])
     planner.plan("throw away the apple", SymbolicEnv(kitchen))
     example = scorer.prompts[0].split("\n")[0]
     assert example.startswith("Human: throw away the ") and example != "Human: throw away the apple"
@@ -190,17 +152,12 @@ class WritingScorer(PreferenceScorer):
 def test_generative_scoring_maps_written_steps_to_the_nearest_skills(kitchen):
     written = ["look for the sponge", "grab the sponge", "head over to the table", "wipe up the spill", ""]
     scorer = WritingScorer(written)
-    trace = _planner(scorer, scoring="generative", affordance=make_affordance("none")).plan(
+    trace = make_planner(scorer, scoring="generative", affordance=make_affordance("none")).plan(
         "clean the spill", SymbolicEnv(kitchen), goal=parse_goal([["clean(spill)"]], kitchen)
     )
     assert trace.plan == ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
     assert [s.generated for s in trace.steps] == written  # cut at the separator, as written
     assert trace.goal_reached
-
-
-def test_unknown_scoring_names_the_choices():
-    with pytest.raises(ConfigError, match="planner.scoring='beam'; valid: saycan, generative"):
-        _planner(PreferenceScorer(["done"]), scoring="beam")
 
 
 INJECTIONS = [
@@ -218,10 +175,8 @@ INJECTIONS = [
 @given(st.one_of(st.text(max_size=300), st.sampled_from(INJECTIONS)))
 def test_any_instruction_ends_in_a_plan_of_registered_skills_or_one_config_error(tiny_scorer, kitchen, text):
     """Any text as the instruction: a plan whose every step is a candidate skill text, or a one-line ConfigError."""
-    planner = SayCanPlanner(
-        tiny_scorer, skills.make_library(), PromptTemplate.from_config({}), affordance=make_affordance("state"),
-        max_steps=3,
-    )  # fmt: skip
+    planner = make_planner(tiny_scorer, prompt=PromptTemplate.from_config({}), affordance=make_affordance("state"),
+                           max_steps=3)  # fmt: skip
     env = SymbolicEnv(kitchen)
     allowed = {o.text for o in planner.candidates(env.world)}
     try:
@@ -251,47 +206,38 @@ def test_a_robot_starting_with_a_full_hand_says_so_and_sees_plans_that_start_ful
 
 def test_llm_weight_applies_only_with_pay(kitchen):
     # Without Pay the score is SayCan's own product, whatever planner.llm_weight says.
-    trace = _planner(PreferenceScorer(["done"]), llm_weight=0.3, max_steps=1).plan("x", SymbolicEnv(kitchen))
+    trace = make_planner(PreferenceScorer(["done"]), llm_weight=0.3, max_steps=1).plan("x", SymbolicEnv(kitchen))
     best = max(trace.steps[0].options, key=lambda o: o.combined)
     assert best.combined == pytest.approx(best.llm * best.affordance)
-
-
-@pytest.mark.parametrize("bad", [0, -1, "heavy", True, float("inf")])
-def test_llm_weight_must_be_a_positive_number(bad):
-    with pytest.raises(ConfigError, match="planner.llm_weight must be a number > 0"):
-        _planner(PreferenceScorer(["done"]), llm_weight=bad)
 
 
 class _PayOf:
     """Pay that begins every request with the same real PayPlan."""
 
     def __init__(self, plan):
-        self.plan, self.trained = plan, plan.trained
+        self.plan, self.trained, self.meta = plan, plan.trained, {}
 
     def begin(self, instruction, world, skills):
         return self.plan
 
+    def nearest_training(self, text):
+        return None, 0.0
+
 
 def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen, throw_chips):
-    # An LLM set on "done" (p_LLM 0.8 against 0.005) outweighs Pay's floor for it (eps 0.1) at once...
-    eager = _planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6)
+    # At w = 1 an LLM set on "done" (p_LLM 0.8 against 0.005) outweighs Pay's floor for it (eps 0.1) at once...
+    eager = make_planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, llm_weight=1)
     assert eager.plan("throw away the jalapeno chips", SymbolicEnv(kitchen)).plan == ["done"]
     # ...with the gate, "done" waits until the chips are in the trash can, and then wins.
-    gated = _planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, done_gate=0.5)
+    gated = make_planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, done_gate=0.5, llm_weight=1)
     trace = gated.plan("throw away the jalapeno chips", SymbolicEnv(kitchen))
     assert trace.plan == ["pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips", "done"]
     held = [o for s in trace.steps[:3] for o in s.options if o.text == "done"]
     assert [o.combined for o in held] == [0.0] * 3 and all(o.llm > 0.5 for o in held)
-    assert trace.steps[0].timings["p_done"] == 0.0 and trace.steps[0].timings["done_gated"] == 1.0
-    assert "done_gated" not in trace.steps[3].timings
+    assert trace.steps[0].info["p_done"] == 0.0 and trace.steps[0].info["done_gated"] == 1.0
+    assert "done_gated" not in trace.steps[3].info
 
 
 def test_done_gate_never_holds_done_without_pay(kitchen):
-    trace = _planner(PreferenceScorer(["done"]), done_gate=1.0, max_steps=3).plan("x", SymbolicEnv(kitchen))
+    trace = make_planner(PreferenceScorer(["done"]), done_gate=1.0, max_steps=3).plan("x", SymbolicEnv(kitchen))
     assert trace.plan == ["done"]
-
-
-@pytest.mark.parametrize("bad", [-0.1, 1.5, "often", True])
-def test_done_gate_must_be_a_probability(bad):
-    with pytest.raises(ConfigError, match=r"planner.done_gate must be a number in \[0, 1\]"):
-        _planner(PreferenceScorer(["done"]), done_gate=bad)

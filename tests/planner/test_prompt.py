@@ -2,7 +2,6 @@ import pytest
 
 from saycan.errors import ConfigError
 from saycan.planner.prompt import PromptTemplate
-from saycan.storage.resources import conf_dir
 
 CFG = {
     "header": "Robot: I can see {objects}.\n",
@@ -55,11 +54,11 @@ def test_a_full_hand_is_said_after_the_request_in_examples_and_query():
 
 
 def test_kitchen_objects_prompt_composes_and_names_the_scene_in_its_header(kitchen):
-    from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        cfg = compose("config", overrides=["prompt=kitchen_objects", "instruction=x"])
+    from saycan.api import compose
+
+    cfg = compose("config", overrides=["prompt=kitchen_objects", "instruction=x"])
     template = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
     text = template.render("clean the spill", [], kitchen.objects, kitchen.locations)
     assert "The objects here are: coke can, sprite can," in text and "The places are: far counter," in text

@@ -2,14 +2,13 @@ import math
 
 import pytest
 
-import skills
 from saycan.affordance import make as make_affordance
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
 from saycan.llm.base import OptionScores, Scorer
-from saycan.planner.loop import SayCanPlanner
 from saycan.planner.prompt import PromptTemplate
 from saycan.planner.termination import TerminationCheck, reweight
+from tests.planners import make_planner
 
 
 class Judge(Scorer):
@@ -44,20 +43,16 @@ def test_p_complete_is_the_normalised_yes_answer_and_zero_before_any_step():
 def test_ask_ends_the_plan_when_the_lm_says_the_request_is_complete(kitchen):
     judge = Judge(enough=2)
     prompt = PromptTemplate.from_config({})
-    planner = SayCanPlanner(
-        judge, skills.make_library(), prompt, affordance=make_affordance("none"), termination="ask", max_steps=6
-    )
+    planner = make_planner(judge, prompt=prompt, affordance=make_affordance("none"), termination="ask", max_steps=6)
     trace = planner.plan("find the apple", SymbolicEnv(kitchen))
     assert trace.plan == ["find the apple", "find the apple", "done"] and trace.finished
-    assert trace.steps[-1].timings["p_complete"] == pytest.approx(0.9)
+    assert trace.steps[-1].info["p_complete"] == pytest.approx(0.9)
     assert judge.questions[-1].endswith(
         "Human: find the apple\nRobot: I did: find the apple, find the apple.\n"
         "Human: Is my request complete now, yes or no?\nRobot:"
     )
 
 
-def test_bad_termination_settings_name_the_key():
-    with pytest.raises(ConfigError, match="planner.termination='maybe'; valid: none, ask"):
-        SayCanPlanner(Judge(1), skills.make_library(), PromptTemplate.from_config({}), termination="maybe")
+def test_a_termination_question_with_other_placeholders_is_refused():
     with pytest.raises(ConfigError, match="termination question .* may only use"):
         TerminationCheck("Is {task} done?")

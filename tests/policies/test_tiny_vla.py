@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 
 from saycan.errors import ConfigError
-from saycan.policies.tiny_vla import SHIPPED, VOCAB_SIZE, TinyVLAPolicy, classes_to_tokens, load_checkpoint
-from saycan.vla.action_tokenizer import ActionTokenizer
+from saycan.policies.tiny_vla import SHIPPED, TinyVLAPolicy, load_checkpoint
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +26,6 @@ def test_shipped_checkpoint_predicts_an_action_within_its_statistics(policy):
 def test_unknown_unnorm_key_lists_the_known_ones(policy):
     with pytest.raises(ConfigError, match="saycan_kitchen"):
         policy.predict_action(np.zeros((64, 64, 3), np.uint8), "pick up the apple", "bridge_orig")
-
-
-def test_network_classes_are_openvla_action_tokens():
-    tokenizer = ActionTokenizer(VOCAB_SIZE)
-    tokens = tokenizer.encode(np.array([-1.0, 0.0, 1.0]))
-    classes = classes_to_tokens(tokens, tokenizer)  # the map is its own inverse
-    assert classes.tolist() == [0, 127, 255]  # 0.0 falls in bin 128 of linspace(-1, 1, 256): class 127
-    assert classes_to_tokens(classes, tokenizer).tolist() == tokens.tolist()
 
 
 def test_corrupted_weights_are_rejected_before_loading(tmp_path):

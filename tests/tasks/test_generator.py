@@ -7,11 +7,11 @@ import yaml
 
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.eval.judge import judge
-from saycan.planner.holdout import DEFAULT_THRESHOLD
 from saycan.skill import make_library
 from saycan.storage.resources import conf_dir, suites_dir
 from saycan.tasks.families import generate
 from saycan.tasks.generator import PHRASES, TaskGenerator, phrase_split
+from saycan.text import DEFAULT_THRESHOLD
 from saycan.world.scene import load_scene
 from saycan.world.suite import FAMILIES, load_suite
 from tests.commands import run_command

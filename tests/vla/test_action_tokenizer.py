@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from saycan.vla.action_tokenizer import ActionTokenizer
+from saycan.vla.action_tokenizer import VOCAB_SIZE, ActionTokenizer, classes_to_tokens
 
 VOCAB = 32000
 
@@ -28,3 +28,11 @@ def test_out_of_range_values_are_clipped():
     assert tok.encode(np.array([5.0, -5.0])).tolist() == tok.encode(np.array([1.0, -1.0])).tolist()
     with pytest.raises(ValueError, match="vocab_size"):
         ActionTokenizer(100)
+
+
+def test_network_classes_are_openvla_action_tokens():
+    tokenizer = ActionTokenizer(VOCAB_SIZE)
+    tokens = tokenizer.encode(np.array([-1.0, 0.0, 1.0]))
+    classes = classes_to_tokens(tokens, tokenizer)  # the map is its own inverse
+    assert classes.tolist() == [0, 127, 255]  # 0.0 falls in bin 128 of linspace(-1, 1, 256): class 127
+    assert classes_to_tokens(classes, tokenizer).tolist() == tokens.tolist()

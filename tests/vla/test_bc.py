@@ -12,7 +12,7 @@ from saycan.vla.normalization import load_statistics
 
 
 @pytest.mark.parametrize(("chunk", "shape"), [(1, (7,)), (3, (3, 7))])
-def test_vla_train_records_demos_and_writes_a_loadable_checkpoint(tmp_path, chunk, shape):
+def test_train_vla_records_demos_and_writes_a_loadable_checkpoint(tmp_path, chunk, shape):
     cmd = [sys.executable, "-m", "saycan.train_vla", f"hydra.run.dir={tmp_path}", "episodes=6", "epochs=1", "workers=2",
            f"chunk={chunk}"]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
@@ -26,7 +26,7 @@ def test_vla_train_records_demos_and_writes_a_loadable_checkpoint(tmp_path, chun
     assert action.shape == shape and np.all(np.isfinite(action))
 
 
-def test_vla_train_with_no_demos_says_how_to_fix(tmp_path):
+def test_train_vla_with_no_demos_says_how_to_fix(tmp_path):
     cmd = [sys.executable, "-m", "saycan.train_vla", f"hydra.run.dir={tmp_path}", "episodes=0"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert out.returncode == 2 and "raise episodes=" in out.stderr

@@ -1,21 +1,15 @@
-"""saycan/planner/search.py and planner.search=beam: whole plans scored in the symbolic model, then executed."""
-
-import pytest
+"""saycan/planner/beam.py and planner.search=beam: whole plans scored in the symbolic model, then executed."""
 
 from saycan.envs.symbolic import SymbolicEnv
-from saycan.errors import ConfigError
-from saycan.planner.loop import SayCanPlanner
-from saycan.planner.prompt import PromptTemplate
-from saycan.skill import make_library
 from saycan.world.predicates import parse_goal
+from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
 
 CLEAN = ["find the sponge", "pick up the sponge", "go to the table", "wipe the spill", "done"]
 
 
 def planner(scorer, **kwargs):
-    prompt = PromptTemplate.from_config({"query": "Human: {instruction}\nRobot:"})
-    return SayCanPlanner(scorer, make_library(library="skills"), prompt, search="beam", **kwargs)
+    return make_planner(scorer, search="beam", **kwargs)
 
 
 def test_beam_search_plans_ahead_then_executes_the_plan(kitchen):
@@ -33,12 +27,3 @@ def test_a_step_that_fails_makes_it_search_again_from_the_real_state(kitchen):
     trace = planner(PreferenceScorer(CLEAN), max_steps=4).plan("clean the spill", env)
     assert [s.success for s in trace.steps][:2] == [True, False]
     assert [s.timings["search_s"] > 0 for s in trace.steps[:3]] == [True, False, True]  # searched again after it
-
-
-def test_search_settings_are_checked():
-    with pytest.raises(ConfigError, match="planner.search='bfs'; valid: greedy, beam"):
-        planner(PreferenceScorer(CLEAN)).__class__(
-            PreferenceScorer(CLEAN), make_library(library="skills"), PromptTemplate(), search="bfs"
-        )
-    with pytest.raises(ConfigError, match="planner.beam_width must be >= 1"):
-        planner(PreferenceScorer(CLEAN), beam_width=0)

@@ -1,10 +1,10 @@
-"""saycan/world/search.py: shortest plans over the skill library, leaving everything else where it was."""
+"""saycan/plan_search.py: shortest plans over the skill library, leaving everything else where it was."""
 
 import pytest
 
+from saycan.plan_search import PlanSearch
 from saycan.skill import make_library
 from saycan.world.predicates import parse_goal
-from saycan.world.search import PlanSearch
 from saycan.world.state import SymbolicWorld
 
 SKILLS = {s.id: s for s in make_library(library="skills")}

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from saycan.affordance.model import ValueNet
 from saycan.embed import DIM, TextEmbedder
+from saycan.metrics import auroc, brier
 from saycan.storage.splits import held_out
-from saycan.value.metrics import auroc, brier
-from saycan.value.model import ValueNet
 
 
 def batch_tensors(rows: Sequence[dict[str, Any]], embed: TextEmbedder) -> dict[str, torch.Tensor]:

@@ -1,6 +1,6 @@
+from saycan.affordance.collect import collect
 from saycan.parallel.local import LocalPool
 from saycan.storage.jsonl import read_rows as load_rollouts
-from saycan.value.collect import collect
 from saycan.world.scene import scene_definition
 
 

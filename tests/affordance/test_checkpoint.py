@@ -2,9 +2,9 @@ import json
 
 import pytest
 
+from saycan.affordance import checkpoint
+from saycan.affordance.model import ValueNet
 from saycan.errors import ConfigError
-from saycan.value import checkpoint
-from saycan.value.model import ValueNet
 
 
 def test_shipped_checkpoint_loads_from_safetensors_and_json():

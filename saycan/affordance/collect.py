@@ -37,9 +37,9 @@ def run_episode(scene_def: dict[str, Any], episode: int, seed: int, library: str
 
     ``library`` is the skill library whose every skill is tried (`saycan.skill.import_library`).
     """
+    from saycan.affordance.features import from_sim
     from saycan.envs.pybullet import KitchenEnv
     from saycan.skill import make_library
-    from saycan.value.features import from_sim
     from saycan.world.scene import scene_from_dict
 
     rng = np.random.default_rng([seed, episode])

@@ -1,7 +1,7 @@
 import numpy as np
 
+from saycan.affordance.features import N_FEATURES, from_sim, from_world
 from saycan.envs.pybullet import KitchenEnv
-from saycan.value.features import N_FEATURES, from_sim, from_world
 
 
 def test_sim_and_graph_give_the_same_tokens_where_they_can(kitchen):

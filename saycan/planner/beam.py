@@ -13,11 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import Any
 
-from saycan.envs.base import PlanEnv
-from saycan.planner.trace import ScoredOption
+from saycan.envs.base import EnvView, PlanEnv, WorldView
+from saycan.planner.scoring import StepScores
 from saycan.skill import Option, Skill
 from saycan.world.state import SkillFailure, SymbolicWorld
 
@@ -26,10 +24,7 @@ from saycan.world.state import SkillFailure, SymbolicWorld
 class PlannedStep:
     """One step of a searched plan: how it was scored, its choice, and the state it should lead to."""
 
-    prompt: str
-    scored: list[ScoredOption]
-    info: dict[str, float]
-    generated: str | None
+    scores: StepScores
     choice: str
     expected: Hashable
 
@@ -42,7 +37,7 @@ class Node:
     steps: list[PlannedStep] = field(default_factory=list)
 
 
-Score = Callable[[Any, list[tuple[str, bool]]], tuple[str, list[ScoredOption], dict[str, float], str | None]]
+Score = Callable[[EnvView, list[tuple[str, bool]]], StepScores]  # (a state, the steps before it) -> its scores
 
 
 class BeamSearch:
@@ -61,22 +56,22 @@ class BeamSearch:
         self, env: PlanEnv, history: Sequence[tuple[str, bool]], options: Sequence[Option], score: Score
     ) -> list[PlannedStep]:
         """The best plan from ``env``'s state; ``score(view, history)`` scores the next step in a view
-        with ``world`` (and ``sim``: the real env at the root, None in the symbolic model)."""
+        (the real env at the root, a `WorldView` of the symbolic model below it)."""
         by_text = {o.text: o for o in options}
         frontier = [Node(0.0, env.world.copy(), list(history))]
         complete: list[Node] = []
         for depth in range(self.horizon):
             children: list[Node] = []
             for node in frontier:
-                view = env if depth == 0 else SimpleNamespace(world=node.world, sim=None)
-                prompt, scored, info, generated = score(view, node.history)
-                for s in sorted(scored, key=lambda o: -o.combined)[: self.width]:
+                view = env if depth == 0 else WorldView(node.world)
+                scores = score(view, node.history)
+                for s in sorted(scores.options, key=lambda o: -o.combined)[: self.width]:
                     if s.combined <= 0:
                         break
                     child = self._child(node, by_text[s.text])
                     if child is None:
                         continue
-                    planned = PlannedStep(prompt, scored, info, generated, s.text, child.key())
+                    planned = PlannedStep(scores, s.text, child.key())
                     grown = Node(node.logscore + math.log(s.combined), child, [*node.history, (s.text, True)],
                                  [*node.steps, planned])  # fmt: skip
                     (complete if self.skills[s.skill].terminal else children).append(grown)

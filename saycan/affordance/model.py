@@ -7,8 +7,8 @@ import math
 import torch
 from torch import nn
 
+from saycan.affordance.features import N_FEATURES, N_GLOBAL
 from saycan.embed import DIM
-from saycan.value.features import N_FEATURES, N_GLOBAL
 
 
 class ValueNet(nn.Module):

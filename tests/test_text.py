@@ -1,26 +1,31 @@
-"""saycan/planner/holdout.py and the evaluation's hold-out: no task is answered by a near-copy of itself."""
+"""saycan/text.py and the evaluation's hold-out: no task is answered by a near-copy of itself."""
 
 import pytest
 
 from saycan.embed import shared_embedder
 from saycan.planner.examples import FewShot
-from saycan.planner.holdout import NearCopies, normalised
 from saycan.planner.prompt import PromptTemplate
-from saycan.planner.retrieval import NAME_MASK, name_pattern
 from saycan.skill import make_library
 from saycan.storage.resources import conf_dir
+from saycan.text import NAME_MASK, NearCopies, name_masker, plain_words
 from saycan.world.state import SymbolicWorld
 
 
 def test_the_same_text_without_articles_and_prepositions_is_a_copy():
     assert (
-        normalised("Put the sponge IN the trash can!")
-        == normalised("put sponge on trash can")
+        plain_words("Put the sponge IN the trash can!")
+        == plain_words("put sponge on trash can")
         == "put sponge trash can"
     )
     copies = NearCopies(["put the sponge in the trash can"], shared_embedder())
     sims, index = copies.similarity(["Put sponge on the trash can.", "wipe the table"])
     assert sims[0] == 1.0 and index[0] == 0 and sims[1] < 0.85
+
+
+def test_scene_names_are_masked_as_whole_words_longest_first():
+    mask = name_masker(["apple", "apple juice", "table"])
+    assert mask("put the Apple Juice on the table") == f"put the {NAME_MASK} on the {NAME_MASK}"
+    assert mask("the pineapple stays") == "the pineapple stays"
 
 
 def test_a_request_wrapped_in_more_words_is_a_copy_but_a_word_inside_one_is_not():
@@ -31,8 +36,7 @@ def test_a_request_wrapped_in_more_words_is_a_copy_but_a_word_inside_one_is_not(
 
 
 def test_masking_the_scene_names_finds_the_same_request_about_another_object(kitchen):
-    pattern = name_pattern([*kitchen.objects, *kitchen.locations])
-    copies = NearCopies(["bring me the apple"], shared_embedder(), lambda t: pattern.sub(NAME_MASK, t))
+    copies = NearCopies(["bring me the apple"], shared_embedder(), name_masker([*kitchen.objects, *kitchen.locations]))
     near = copies.near(["bring me the coke can", "throw away the coke can", "clean the spill"])
     assert near.tolist() == [True, False, False]
 

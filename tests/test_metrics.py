@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from saycan.value.metrics import auroc, brier, reliability_plot
+from saycan.metrics import auroc, brier, reliability_plot
 
 
 def test_auroc_matches_hand_computed_values():

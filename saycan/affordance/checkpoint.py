@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from saycan.affordance.model import ValueNet
 from saycan.storage import weights
-from saycan.value.model import ValueNet
 
 FORMAT = 1
 SHIPPED = Path(__file__).resolve().parent / "kitchen_value"  # kitchen_value.safetensors + .json

@@ -1,11 +1,12 @@
-"""Near-copies of the requests being measured, found so they can be held out of the prompt and training data.
+"""Text similarity for hold-outs: near-copies of measured requests, and scene names masked to compare shapes.
 
-A bank entry or a training request is near a measured request when their MiniLM cosine is at least the
-threshold on the plain text or on the text with scene names masked (its shape), or when, once case,
-punctuation, articles and prepositions are dropped, it holds the measured request's words in a row:
-the same text ("put the sponge in the trash can" and "put sponge on trash can") or the request wrapped
-in more words ("When you have a moment, throw away the water bottle" holds "throw away the water
-bottle", though their cosine is 0.85 less a hair).
+Near-copies are found so they can be held out of the prompt and of training data. A bank entry or a
+training request is near a measured request when their MiniLM cosine is at least the threshold on the
+plain text or on the text with scene names masked (its shape), or when, once case, punctuation,
+articles and prepositions are dropped, it holds the measured request's words in a row: the same text
+("put the sponge in the trash can" and "put sponge on trash can") or the request wrapped in more words
+("When you have a moment, throw away the water bottle" holds "throw away the water bottle", though
+their cosine is 0.85 less a hair).
 """
 
 from __future__ import annotations
@@ -21,9 +22,26 @@ FILLER = frozenset(
     "towards toward inside onto upon".split()
 )
 DEFAULT_THRESHOLD = 0.85
+# Scene names are replaced by this word to compare requests by their structure alone.
+NAME_MASK = "something"
 
 
-def normalised(text: str) -> str:
+def name_pattern(names: Sequence[str]) -> re.Pattern[str]:
+    """Matches any of ``names`` as whole words, ignoring case, the longest first.
+
+    Compiled once per scene: ``name_pattern(names).sub(NAME_MASK, text)`` masks a text.
+    """
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def name_masker(names: Sequence[str]) -> Callable[[str], str]:
+    """text -> the text with every one of ``names`` replaced by `NAME_MASK` (its shape)."""
+    pattern = name_pattern(names)
+    return lambda text: pattern.sub(NAME_MASK, text)
+
+
+def plain_words(text: str) -> str:
     """``text`` lower-cased, without punctuation, articles and prepositions."""
     words = re.findall(r"[\w'-]+", text.lower())
     return " ".join(w for w in words if w not in FILLER)
@@ -49,7 +67,7 @@ class NearCopies:
         self.requests, self.embed, self.mask, self.threshold = list(requests), embed, mask, float(threshold)
         self._plain = embed(self.requests)
         self._masked = embed([mask(r) for r in self.requests]) if mask else None
-        self._literal = {f" {normalised(r)} ": i for i, r in enumerate(self.requests) if normalised(r)}
+        self._literal = {f" {plain_words(r)} ": i for i, r in enumerate(self.requests) if plain_words(r)}
 
     def similarity(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """For each text: its highest similarity to a request, and that request's index.
@@ -62,7 +80,7 @@ class NearCopies:
         sims = self._cosines(texts)
         best, index = sims.max(axis=1), sims.argmax(axis=1)
         for i, text in enumerate(texts):
-            words = f" {normalised(text)} "
+            words = f" {plain_words(text)} "
             held = next((j for literal, j in self._literal.items() if literal in words), None)
             if held is not None:
                 best[i], index[i] = 1.0, held
@@ -74,7 +92,7 @@ class NearCopies:
         if not self.requests:
             return 0, 0.0
         sims = self._cosines([text])[0]
-        words = f" {normalised(text)} "
+        words = f" {plain_words(text)} "
         for padded, j in self._literal.items():
             if words.strip() and words in padded:
                 sims[j] = 1.0

@@ -1,1 +1,0 @@
-"""Learned value functions: p(success | state, skill text), trained on sim rollouts."""
