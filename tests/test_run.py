@@ -4,6 +4,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -228,8 +229,21 @@ def test_llm_server_failing_mid_plan_stops_with_one_line_and_keeps_the_trace(tmp
     assert f"error: LLM server {server.url} answered HTTP 500" in out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     assert "HTTP Request" not in out.stdout + out.stderr  # the HTTP client's per-request log stays quiet
+    assert "Retrying request" not in out.stdout + out.stderr  # the error says how often it tried
     lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["header", "step"]
+
+
+def test_an_unreachable_llm_server_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    out = run(tmp_path, "instruction=clean the spill", "llm=openai", f"llm.base_url={url}", "llm.model=x",
+              "llm.max_retries=1")  # fmt: skip
+    assert out.returncode == 2
+    assert out.stdout.strip() == "" and out.stderr.strip().splitlines() == [
+        f"error: cannot reach the LLM server at {url} (Connection error, 2 tries); is it running?"
+    ]
 
 
 OVERRIDE_KEYS = [

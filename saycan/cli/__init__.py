@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 USER_ERROR_EXIT = 2
-QUIET_LOGGERS = ("httpx", "httpx2")  # the HTTP clients under openai 1-2 and 3
+# Hydra logs INFO: the HTTP clients (under openai 1-2 and 3) would print a line per request between the
+# score tables, and openai one per retry, which its scorer's error counts instead.
+QUIET_LOGGERS = ("httpx", "httpx2", "openai")
 
 
 @dataclass
@@ -83,7 +85,7 @@ def command(
         @hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name=config_name)
         def hydra_main(cfg: DictConfig) -> None:
             out = Path(HydraConfig.get().runtime.output_dir) if HydraConfig.initialized() else Path.cwd()
-            for name in QUIET_LOGGERS:  # Hydra logs INFO; these would print a line per request between tables
+            for name in QUIET_LOGGERS:
                 logging.getLogger(name).setLevel(logging.WARNING)
             ctx = Context(Console(), Console(stderr=True), out)
             try:

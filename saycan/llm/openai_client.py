@@ -81,10 +81,14 @@ class OpenAIScorer(Scorer):
             try:
                 return self.client.completions.create(model=self.model, prompt=prompt, **kwargs)
             except self._openai.APITimeoutError:
-                raise LLMError(f"LLM server {self.base_url} did not answer in time (llm.timeout)") from None
+                raise LLMError(
+                    f"LLM server {self.base_url} did not answer in time (llm.timeout) in {self._tries}"
+                ) from None
             except self._openai.APIConnectionError as exc:
                 reason = str(exc).rstrip(".")
-                raise LLMError(f"cannot reach the LLM server at {self.base_url} ({reason}); is it running?") from None
+                raise LLMError(
+                    f"cannot reach the LLM server at {self.base_url} ({reason}, {self._tries}); is it running?"
+                ) from None
             except self._openai.APIStatusError as exc:
                 raise LLMError(f"LLM server {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from None
             except (ValueError, self._openai.APIResponseValidationError) as exc:  # truncated or garbled JSON
@@ -94,6 +98,11 @@ class OpenAIScorer(Scorer):
                     ) from None
                 time.sleep(min(8.0, 0.5 * 2**attempt) * random.uniform(0.75, 1.25))  # backoff with jitter
                 attempt += 1
+
+    @property
+    def _tries(self) -> str:
+        """How many tries the openai client made before giving up, for error messages."""
+        return f"{self.max_retries + 1} {'try' if self.max_retries == 0 else 'tries'}"
 
     def score(self, prompt: str, options: Sequence[str]) -> OptionScores:
         """Tokens evaluated are the server's ``usage.prompt_tokens`` where it reports them."""
