@@ -137,12 +137,17 @@ class PlanSearch:
 
     def undisturbed(self, goal: Goal, start: Scene) -> Goal:
         """``goal`` with each clause also asking that the object held at ``start`` ends where the robot
-        stood, unless the clause needs it: `saycan.eval.judge` fails a plan that moves it elsewhere.
-        (A search moves no other object: `successors` only touches the goal's objects and the hand.)"""
-        if start.holding is None:
-            return goal
-        keep = Predicate("at", (start.holding, start.robot_at))
-        return tuple(clause if start.holding in self.relevant((clause,)) else (*clause, keep) for clause in goal)
+        stood, unless the clause needs it, and that every place with a door closed at ``start`` is closed
+        again, unless the clause asks it open: `saycan.eval.judge` fails a plan that leaves either
+        otherwise. (A search moves no other object: `successors` only touches the goal's objects and the hand.)"""
+        doors = [p for p in start.closed if p not in start.opened]
+        out = []
+        for clause in goal:
+            keep = [Predicate("closed", (p,)) for p in doors if Predicate("open", (p,)) not in clause]
+            if start.holding is not None and start.holding not in self.relevant((clause,)):
+                keep.append(Predicate("at", (start.holding, start.robot_at)))
+            out.append((*clause, *(k for k in keep if k not in clause)))
+        return tuple(out)
 
     def shortest_plan(self, world: SymbolicWorld, goal: Goal) -> list[str] | None:
         """One shortest plan (option texts, without ``done``), or None when none is found."""

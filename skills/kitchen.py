@@ -38,23 +38,55 @@ class GoTo(Skill):
 
 
 class PickUp(Skill):
-    """``pick up the {object}``: needs the object here and an empty hand."""
+    """``pick up the {object}``: needs the object here, its place open and an empty hand."""
 
     def feasible(self, world: SymbolicWorld, object: str) -> bool:
-        return world.holding is None and world.location_of(object) == world.robot_at
+        here = world.robot_at
+        return world.holding is None and world.location_of(object) == here and not world.is_closed(here)
 
     def apply(self, world: SymbolicWorld, object: str) -> None:
         world.grasp(object)
 
 
 class PutDown(Skill):
-    """``put down the {object}``: at the robot's location (the user's hand at ``you``)."""
+    """``put down the {object}``: at the robot's location, if it is open (the user's hand at ``you``)."""
 
     def feasible(self, world: SymbolicWorld, object: str) -> bool:
-        return world.holding == object
+        return world.holding == object and not world.is_closed(world.robot_at)
 
     def apply(self, world: SymbolicWorld, object: str) -> None:
         world.release(object)
+
+
+class Door(Skill):
+    """A skill on a place with a door (`Scene.closed`): its options name only such places."""
+
+    def bindings(self, world: SymbolicWorld) -> dict[str, tuple[str, ...]]:
+        return {**super().bindings(world), "location": world.scene.closed}
+
+
+class Open(Door):
+    """``open the {location}``: at a closed place with a door (a fridge, a drawer); the hand may be full."""
+
+    def feasible(self, world: SymbolicWorld, location: str) -> bool:
+        return world.robot_at == location and world.is_closed(location)
+
+    def apply(self, world: SymbolicWorld, location: str) -> None:
+        if world.robot_at != location:
+            raise SkillFailure(f"cannot open the {location}: the robot is at the {world.robot_at}")
+        world.open(location)
+
+
+class Close(Door):
+    """``close the {location}``: at an open place with a door."""
+
+    def feasible(self, world: SymbolicWorld, location: str) -> bool:
+        return world.robot_at == location and not world.is_closed(location)
+
+    def apply(self, world: SymbolicWorld, location: str) -> None:
+        if world.robot_at != location:
+            raise SkillFailure(f"cannot close the {location}: the robot is at the {world.robot_at}")
+        world.close(location)
 
 
 class BringToUser(Skill):

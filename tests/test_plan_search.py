@@ -45,3 +45,17 @@ def test_an_unreachable_goal_has_no_distance(kitchen):
     no_bring = {k: v for k, v in SKILLS.items() if k != "bring"}  # nothing else reaches the user
     progress = PlanSearch(no_bring).progress(SymbolicWorld(kitchen), parse_goal("at(apple, you)", kitchen))
     assert progress.distance is None and not progress.steps
+
+
+def test_a_shortest_plan_closes_every_door_it_opened():
+    from saycan.world.scene import load_scene
+
+    garage = load_scene("garage")
+    search = PlanSearch({s.id: s for s in make_library(library="skills")})
+    goal = search.undisturbed(parse_goal("at(hammer, you)", garage), garage)
+    plan = search.shortest_plan(SymbolicWorld(garage), goal)
+    assert plan == ["find the hammer", "open the tool cabinet", "pick up the hammer", "close the tool cabinet",
+                    "bring it to you", "put down the hammer"]  # fmt: skip
+    opened = garage.with_init({"opened": ["tool cabinet"]})  # open at the start: it may stay open
+    assert "close the tool cabinet" not in search.shortest_plan(SymbolicWorld(opened), search.undisturbed(
+        parse_goal("at(hammer, you)", opened), opened))  # fmt: skip

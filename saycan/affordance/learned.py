@@ -22,7 +22,8 @@ class LearnedAffordance:
     on (custom skills, ``done``) keep their own value function, and so do options naming an object,
     location or spill outside the scene it was trained on (the checkpoint's ``entities``): the
     network never saw such a text and scores it near 0 ("pick up the soup": 0.01 where the soup
-    is in reach), so it would veto every skill on a new object.
+    is in reach), so it would veto every skill on a new object. In a scene with doors (`Scene.closed`)
+    every skill keeps its own value: the network never saw a closed place.
 
     Args:
         checkpoint: Path stem of ``.safetensors`` + ``.json``; None for the shipped checkpoint.
@@ -36,6 +37,8 @@ class LearnedAffordance:
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: EnvView, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
+        if env.world.scene.closed:
+            return self.own_value(env, skills, options)
         knows = [self._knows(o) for o in options]  # this runs on every option of every step
         learned = [i for i, k in enumerate(knows) if k]
         own = [i for i, k in enumerate(knows) if not k]

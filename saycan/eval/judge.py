@@ -1,8 +1,9 @@
 """Plan success judged as the SayCan paper did: the plan does what was asked, and nothing nobody asked for.
 
-A plan succeeds when it ends with ``done``, a success clause holds at the end, and every object the
-clause does not name is where it started. Objects a clause's predicates need may move (the wiping
-tool for ``clean(spill)``), and so may a task's ``may_move`` list. The old figure, "ends with done and
+A plan succeeds when it ends with ``done``, a success clause holds at the end, every object the
+clause does not name is where it started, and every door closed at the start is closed again (unless
+the clause asks it open). Objects a clause's predicates need may move (the wiping tool for
+``clean(spill)``), and so may a task's ``may_move`` list. The old figure, "ends with done and
 a clause holds", is kept as ``goal_reached``.
 """
 
@@ -25,8 +26,8 @@ class Verdict:
     Attributes:
         success: Finished, a clause holds, and no object moved that the clause does not allow.
         goal_reached: Finished and a clause holds (the figure before the side-effect rule).
-        side_effects: Objects that moved though the request did not need them (for the clause
-            that holds with the fewest; for all clauses when none holds).
+        side_effects: Objects that moved though the request did not need them, and ``"the fridge left
+            open"`` for a door (for the clause that holds with the fewest; for all clauses when none holds).
     """
 
     success: bool
@@ -76,9 +77,20 @@ def judge(
         may_move: Objects the task lets move besides.
     """
     changed = moved(scene, world)
+    left_open = [p for p in scene.closed if p not in scene.opened and not world.is_closed(p)]
     holding = [c for c in goal if all(p.holds(world) for p in c)]
     if not holding:
         named = set().union(*(allowed(c, tools, may_move) for c in goal))
-        return Verdict(False, False, [o for o in changed if o not in named])
-    side = min(([o for o in changed if o not in allowed(c, tools, may_move)] for c in holding), key=len)
+        asked_open = {p.args[0] for c in goal for p in c if p.name == "open"}
+        return Verdict(False, False, [o for o in changed if o not in named] + _open(left_open, asked_open))
+
+    def side_effects(clause: Sequence[Predicate]) -> list[str]:
+        asked_open = {p.args[0] for p in clause if p.name == "open"}
+        return [o for o in changed if o not in allowed(clause, tools, may_move)] + _open(left_open, asked_open)
+
+    side = min((side_effects(c) for c in holding), key=len)
     return Verdict(finished and not side, finished, side)
+
+
+def _open(left_open: Sequence[str], asked_open: Collection[str]) -> list[str]:
+    return [f"the {p} left open" for p in left_open if p not in asked_open]

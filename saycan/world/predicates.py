@@ -1,4 +1,5 @@
-"""Goal predicates (`at(OBJ, LOC)`, `holding(OBJ)`, `robot_at(LOC)`, `clean(SPILL)`) parsed and checked."""
+"""Goal predicates (`at(OBJ, LOC)`, `holding(OBJ)`, `robot_at(LOC)`, `clean(SPILL)`, `open(LOC)`, `closed(LOC)`)
+parsed and checked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from saycan.errors import ConfigError, choices_hint
 from saycan.world.scene import Scene
 from saycan.world.state import SymbolicWorld
 
-ARITY = {"at": 2, "holding": 1, "robot_at": 1, "clean": 1}
+ARITY = {"at": 2, "holding": 1, "robot_at": 1, "clean": 1, "open": 1, "closed": 1}
 _SYNTAX = re.compile(r"^\s*([a-z_]+)\s*\(([^()]*)\)\s*$")
 _PREDICATE = re.compile(r"[A-Za-z_]\w*\s*\([^()]*\)")
 # What may stand between two predicates of a goal written as text, after spaces and quotes are dropped.
@@ -35,6 +36,10 @@ class Predicate:
             return world.holding == self.args[0]
         if self.name == "robot_at":
             return world.robot_at == self.args[0]
+        if self.name == "open":
+            return not world.is_closed(self.args[0])
+        if self.name == "closed":
+            return world.is_closed(self.args[0])
         return world.is_clean(self.args[0])
 
 
@@ -53,7 +58,10 @@ def parse_predicate(text: str, scene: Scene, where: str = "goal") -> Predicate:
     args = tuple(a.strip() for a in raw_args.split(",")) if raw_args.strip() else ()
     if len(args) != ARITY[name]:
         raise ConfigError(f"{where}: {name} takes {ARITY[name]} argument(s), got {len(args)} in {text!r}")
-    things = {"at": scene.objects, "holding": scene.objects, "clean": scene.spills, "robot_at": scene.locations}[name]
+    things = {"at": scene.objects, "holding": scene.objects, "clean": scene.spills, "robot_at": scene.locations,
+              "open": scene.closed, "closed": scene.closed}[name]  # fmt: skip
+    if name in ("open", "closed") and args[0] in scene.locations and args[0] not in scene.closed:
+        raise ConfigError(f"{where}: the {args[0]} has no door in {text!r}; places with one: {list(scene.closed)}")
     if args[0] not in things:
         raise ConfigError(f"{where}: unknown name {args[0]!r} in {text!r}; {choices_hint(args[0], things)}")
     if name == "at" and args[1] not in scene.locations:

@@ -1,4 +1,4 @@
-"""Scene files: the kitchen's locations, objects, spills and robot, validated into a scene graph."""
+"""Scene files: a scene's places (some with a door), objects, spills and robot, validated into a scene graph."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from saycan.errors import ConfigError, choices_hint
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
 ROBOT = "robot"
-TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "description", "scale")
+TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "closed", "opened", "description", "scale")
+INIT_KEYS = ("robot_at", "holding", "objects", "opened")
 ROBOT_KEYS = ("at", "holding")
 MAX_NAME = 60  # characters in one object, place or spill name
 
@@ -33,6 +34,9 @@ class Scene:
         source: Where the scene came from, for error messages.
         attributes: Object name -> words that describe it (categories and properties such as
             ``drink``, ``soda``, ``spicy``, ``cleaning tool``): what requests may call it by.
+        closed: Places with a door or lid (a fridge, a drawer): the robot opens one before it takes
+            something from it or puts something in it. They are closed at the start unless ``opened``.
+        opened: Places of ``closed`` that start open.
     """
 
     name: str
@@ -43,13 +47,15 @@ class Scene:
     holding: str | None = None
     source: str = "<scene>"
     attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    closed: tuple[str, ...] = ()
+    opened: tuple[str, ...] = ()
 
     def graph(self) -> nx.DiGraph:
         """The scene graph: nodes carry ``kind``; ``at``/``holding`` edges carry ``relation``."""
         g = nx.DiGraph(name=self.name)
         g.add_node(ROBOT, kind="robot")
         for loc in self.locations:
-            g.add_node(loc, kind="location")
+            g.add_node(loc, kind="location", **({"closed": loc not in self.opened} if loc in self.closed else {}))
         for obj, loc in self.objects.items():
             g.add_node(obj, kind="object")
             if obj != self.holding:
@@ -79,11 +85,11 @@ class Scene:
         return scene_from_dict(data, source=self.source)
 
     def with_init(self, init: Mapping[str, Any] | None, source: str | None = None) -> Scene:
-        """This scene with start-state overrides ``{robot_at, holding, objects}`` applied and checked."""
+        """This scene with start-state overrides ``{robot_at, holding, objects, opened}`` applied and checked."""
         if not init:
             return self
         where = source or self.source
-        _check_keys(init, ("robot_at", "holding", "objects"), where, "init")
+        _check_keys(init, INIT_KEYS, where, "init")
         objects = dict(self.objects)
         moved = init.get("objects") or {}
         if not isinstance(moved, Mapping):
@@ -98,7 +104,8 @@ class Scene:
         holding = None if holding in (None, "", "nothing") else _name(holding, where, "init.holding")
         if holding is not None and holding in objects:
             objects[holding] = robot_at
-        new = replace(self, objects=objects, robot_at=robot_at, holding=holding)
+        opened = _names_of(init["opened"], where, "init.opened") if "opened" in init else self.opened
+        new = replace(self, objects=objects, robot_at=robot_at, holding=holding, opened=opened)
         _validate(new, where)
         return new
 
@@ -137,8 +144,28 @@ def _name_list(value: Any, source: str, key: str) -> tuple[str, ...]:
     return names
 
 
+def _names_of(value: Any, source: str, key: str) -> tuple[str, ...]:
+    """A possibly empty list of names (``closed``, ``opened``)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise ConfigError(f"{source}: {key} must be a list of places, e.g. [fridge, drawer]; got {value!r}")
+    return _name_list(value, source, key) if value else ()
+
+
 def _validate(scene: Scene, source: str) -> None:
     locations = set(scene.locations)
+    for key, places in (("closed", scene.closed), ("opened", scene.opened)):
+        for place in places:
+            if place not in locations:
+                raise ConfigError(f"{source}: {key}: unknown location {place!r}; {choices_hint(place, locations)}")
+    for place in scene.opened:
+        if place not in scene.closed:
+            raise ConfigError(
+                f"{source}: opened: {place!r} has no door; list it under closed first (closed: [{place}])"
+            )
+    if USER in scene.closed:
+        raise ConfigError(f"{source}: closed: {USER!r} is the person, not a place with a door")
     for kind, table in (("objects", scene.objects), ("spills", scene.spills)):
         for name, loc in table.items():
             if loc not in locations:
@@ -202,6 +229,8 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
         holding=None if holding in (None, "", "nothing") else _name(holding, source, "robot.holding"),
         source=source,
         attributes={obj: _name_list(words, source, f"attributes.{obj}") for obj, words in attributes.items()},
+        closed=_names_of(data.get("closed"), source, "closed"),
+        opened=_names_of(data.get("opened"), source, "opened"),
     )
     _validate(scene, source)
     return scene
@@ -216,6 +245,8 @@ def scene_definition(scene: Scene) -> dict[str, Any]:
         "spills": dict(scene.spills),
         "robot": {"at": scene.robot_at, "holding": scene.holding},
         "attributes": {obj: list(words) for obj, words in scene.attributes.items()},
+        "closed": list(scene.closed),
+        "opened": list(scene.opened),
     }
 
 

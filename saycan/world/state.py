@@ -1,4 +1,4 @@
-"""The symbolic world: the kitchen's state that skills read and change, as plain relations and a scene graph."""
+"""The symbolic world: the scene's state that skills read and change, as plain relations and a scene graph."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import networkx as nx
 from saycan.world.scene import ROBOT, Scene
 
 # Node attributes the world itself keeps; any other (e.g. a custom skill's "heated") is a flag.
-OWN_ATTRIBUTES = ("kind", "clean")
+OWN_ATTRIBUTES = ("kind", "clean", "closed")
 
 
 class SkillFailure(RuntimeError):
@@ -35,6 +35,7 @@ class SymbolicWorld:
         self._where = {obj: loc for obj, loc in scene.objects.items() if obj != scene.holding}
         self._where.update(scene.spills)
         self._clean = dict.fromkeys(scene.spills, False)
+        self._closed = {p for p in scene.closed if p not in scene.opened}
         self._graph: nx.DiGraph | None = None  # built when first asked for
         self._flags: dict[str, dict[str, Any]] = {}  # node -> flags, while no graph is built
 
@@ -68,6 +69,10 @@ class SymbolicWorld:
     def is_clean(self, spill: str) -> bool:
         return self._clean[spill]
 
+    def is_closed(self, place: str) -> bool:
+        """Whether ``place`` has a door (`Scene.closed`) and it is shut now."""
+        return place in self._closed
+
     @property
     def graph(self) -> nx.DiGraph:
         """The state as a scene graph (nodes carry ``kind``; edges carry ``relation``), kept in step."""
@@ -84,6 +89,8 @@ class SymbolicWorld:
             g.add_edge(ROBOT, self._holding, relation="holding")
         for spill, clean in self._clean.items():
             g.nodes[spill]["clean"] = clean
+        for place in self.scene.closed:
+            g.nodes[place]["closed"] = place in self._closed
         return g
 
     def flags(self) -> dict[str, dict[str, Any]]:
@@ -107,18 +114,20 @@ class SymbolicWorld:
     def key(self) -> Hashable:
         """The state as a hashable value: equal keys, equal states (flags included)."""
         flags = tuple(sorted((n, k, repr(v)) for n, f in self.flags().items() for k, v in f.items()))
-        return self._robot_at, self._holding, tuple(sorted(self._where.items())), tuple(self._clean.values()), flags
+        where, closed = tuple(sorted(self._where.items())), tuple(sorted(self._closed))
+        return self._robot_at, self._holding, where, tuple(self._clean.values()), closed, flags
 
     def as_scene(self) -> Scene:
         """The current state as a `Scene` (a held object is placed where the robot is, as scenes do)."""
         objects = {obj: self._where.get(obj) or self._robot_at for obj in self.scene.objects}
-        return replace(self.scene, objects=objects, robot_at=self._robot_at, holding=self._holding)
+        opened = tuple(p for p in self.scene.closed if p not in self._closed)
+        return replace(self.scene, objects=objects, robot_at=self._robot_at, holding=self._holding, opened=opened)
 
     def copy(self) -> SymbolicWorld:
         """An independent world in the same state (for planning ahead without acting)."""
         new = SymbolicWorld.__new__(SymbolicWorld)
         new.scene, new._robot_at, new._holding = self.scene, self._robot_at, self._holding
-        new._where, new._clean, new._graph = dict(self._where), dict(self._clean), None
+        new._where, new._clean, new._closed, new._graph = dict(self._where), dict(self._clean), set(self._closed), None
         new._flags = self.flags()
         return new
 
@@ -132,14 +141,28 @@ class SymbolicWorld:
         loc = self.location_of(obj)
         if loc != self._robot_at:
             raise SkillFailure(f"cannot pick up the {obj}: it is at the {loc}, the robot is at the {self._robot_at}")
+        if loc in self._closed:
+            raise SkillFailure(f"cannot pick up the {obj}: the {loc} is closed")
         del self._where[obj]
         self._holding = obj
 
     def release(self, obj: str) -> None:
         if self._holding != obj:
             raise SkillFailure(f"cannot put down the {obj}: not holding it (holding: {self._holding or 'nothing'})")
+        if self._robot_at in self._closed:
+            raise SkillFailure(f"cannot put down the {obj}: the {self._robot_at} is closed")
         self._holding = None
         self._where[obj] = self._robot_at
+
+    def open(self, place: str) -> None:
+        if place not in self.scene.closed:
+            raise SkillFailure(f"cannot open the {place}: it has no door")
+        self._closed.discard(place)
+
+    def close(self, place: str) -> None:
+        if place not in self.scene.closed:
+            raise SkillFailure(f"cannot close the {place}: it has no door")
+        self._closed.add(place)
 
     def clean(self, spill: str) -> None:
         self._clean[spill] = True
@@ -151,4 +174,5 @@ class SymbolicWorld:
             "holding": self.holding,
             "objects": {o: self.location_of(o) for o in self.objects if o != self.holding},
             "clean": {s: self.is_clean(s) for s in self.spills},
+            **({"closed": sorted(self._closed)} if self.scene.closed else {}),
         }

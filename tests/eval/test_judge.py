@@ -6,6 +6,7 @@ from saycan.envs.symbolic import SymbolicEnv
 from saycan.eval.judge import judge
 from saycan.skill import make_library
 from saycan.world.predicates import parse_goal
+from saycan.world.state import SymbolicWorld
 
 SKILLS = {s.id: s for s in make_library(library="skills")}
 
@@ -63,3 +64,22 @@ def test_an_object_held_at_the_start_and_put_down_where_the_robot_stood_has_not_
     carried = ["go to the sink", "put down the orange", "find the apple", "pick up the apple", "bring it to you",
                "put down the apple"]  # fmt: skip
     assert judge(goal, scene, run(scene, carried), True).side_effects == ["orange"]
+
+
+def test_a_door_left_open_is_a_side_effect_unless_the_request_asked_it_open():
+    from saycan.world.scene import load_scene
+
+    office = load_scene("office")
+    world = SymbolicWorld(office)
+    world.move_robot("mini fridge")
+    world.open("mini fridge")
+    world.grasp("yogurt cup")
+    world.move_robot("you")
+    world.release("yogurt cup")
+    goal = parse_goal("at(yogurt cup, you)", office)
+    verdict = judge(goal, office, world, finished=True)
+    assert not verdict.success and verdict.goal_reached and verdict.side_effects == ["the mini fridge left open"]
+    assert judge(parse_goal("open(mini fridge)", office), office, world, True).side_effects == ["yogurt cup"]
+    world.move_robot("mini fridge")
+    world.close("mini fridge")
+    assert judge(goal, office, world, finished=True).success

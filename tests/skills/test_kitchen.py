@@ -64,3 +64,23 @@ def test_clean_the_spill_plan_cleans_it(kitchen, library):
         option = _option(library, env.world, text)
         assert env.execute(library[option.skill], option).success, text
     assert env.world.is_clean("spill")
+
+
+def test_doors_are_opened_before_taking_or_leaving_anything_and_only_places_with_one_get_the_options(library):
+    from saycan.world.scene import load_scene
+
+    world = SymbolicWorld(load_scene("office").with_init({"robot_at": "mini fridge"}))
+    texts = {o.text for s in library.values() for o in s.options(world)}
+    assert "open the mini fridge" in texts and "close the filing cabinet" in texts and "open the desk" not in texts
+    pick = _option(library, world, "pick up the yogurt cup")
+    assert library["pick_up"].value(world, **pick.kwargs) == 0.0  # behind a closed door
+    opening = _option(library, world, "open the mini fridge")
+    assert library["open"].value(world, **opening.kwargs) > 0 and library["close"].value(world, **opening.kwargs) == 0
+    library["open"].apply(world, **opening.kwargs)
+    assert library["pick_up"].value(world, **pick.kwargs) > 0 and not world.is_closed("mini fridge")
+    library["pick_up"].apply(world, **pick.kwargs)
+    library["close"].apply(world, **opening.kwargs)
+    put = _option(library, world, "put down the yogurt cup")
+    assert library["put_down"].value(world, **put.kwargs) == 0.0  # not into a closed fridge
+    far = _option(library, world, "open the filing cabinet")
+    assert library["open"].value(world, **far.kwargs) == 0.0  # not from across the room

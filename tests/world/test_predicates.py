@@ -35,3 +35,14 @@ def test_goal_is_any_clause_with_all_its_predicates(kitchen):
 def test_bad_predicates_say_what_is_wrong(kitchen, text, message):
     with pytest.raises(ConfigError, match=message):
         parse_predicate(text, kitchen)
+
+
+def test_open_and_closed_name_only_places_with_a_door():
+    from saycan.world.scene import load_scene
+
+    office = load_scene("office")
+    world = SymbolicWorld(office)
+    assert parse_predicate("closed(mini fridge)", office).holds(world)
+    assert not parse_predicate("open(mini fridge)", office).holds(world)
+    with pytest.raises(ConfigError, match="the desk has no door"):
+        parse_predicate("open(desk)", office)

@@ -105,3 +105,14 @@ def check_scene_or_config_error(data):
         assert str(exc).startswith("fuzz.yaml") and "\n" not in str(exc)
     else:
         assert scene.robot_at in scene.locations and set(scene.objects.values()) <= set(scene.locations)
+
+
+def test_places_with_a_door_are_checked_and_a_task_may_start_with_one_open(kitchen):
+    data = {**scene_definition(kitchen), "locations": [*kitchen.locations, "fridge"], "closed": ["fridge"]}
+    scene = scene_from_dict(data)
+    assert scene.closed == ("fridge",) and scene.opened == () and scene.with_init({"opened": ["fridge"]}).opened
+    with pytest.raises(ConfigError, match="closed: unknown location 'fridg'"):
+        scene_from_dict({**data, "closed": ["fridg"]})
+    with pytest.raises(ConfigError, match="opened: 'table' has no door"):
+        scene.with_init({"opened": ["table"]})
+    assert scene_from_dict(scene_definition(scene.with_init({"opened": ["fridge"]}))).opened == ("fridge",)

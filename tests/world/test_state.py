@@ -27,3 +27,20 @@ def test_snapshot_is_plain_data(kitchen):
     snap = SymbolicWorld(kitchen).snapshot()
     assert snap["robot_at"] == "near counter" and snap["clean"] == {"spill": False}
     assert snap["objects"]["sponge"] == "sink"
+
+
+def test_a_door_is_part_of_the_state_its_copies_and_its_key():
+    from saycan.world.scene import load_scene
+
+    world = SymbolicWorld(load_scene("garage"))
+    assert world.is_closed("freezer") and not world.is_closed("shelf")
+    copy = world.copy()
+    world.move_robot("freezer")
+    copy.move_robot("freezer")
+    with pytest.raises(SkillFailure, match="the freezer is closed"):
+        world.grasp("ice pops")
+    world.open("freezer")
+    assert world.key() != copy.key() and world.snapshot()["closed"] == ["tool cabinet"]
+    assert world.as_scene().opened == ("freezer",) and copy.is_closed("freezer")
+    with pytest.raises(SkillFailure, match="has no door"):
+        world.open("shelf")
