@@ -90,15 +90,31 @@ def read_goal(spec: Any, instruction: str, scene: Scene, suite: str | None = Non
 
 
 def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal | None:
-    """The goal ``suite`` (default: the shipped suite of the scene) lists for ``instruction``, or None."""
-    from saycan.storage.resources import suites_dir
+    """The goal ``suite`` lists for ``instruction``, or None. Default: the shipped suites of ``scene``, or of a
+    shipped scene it holds every place and object of (the kitchen grown to 550 skills reads the kitchen's)."""
+    import yaml
+
+    from saycan.storage.resources import conf_dir, suites_dir
+    from saycan.world.scene import load_scene
     from saycan.world.suite import load_suite
 
-    suite_path = Path(suite) if suite else suites_dir() / f"{scene.name}.yaml"
-    if not suite_path.is_file():
-        return None
-    task = load_suite(suite_path, {scene.name: scene}).find(instruction)
-    return task.goal if task else None
+    if suite:
+        paths = [Path(suite)]
+    else:
+        paths = []
+        for path in sorted(suites_dir().glob("*.yaml")):
+            made_for = str((yaml.safe_load(path.read_text()) or {}).get("scene", "kitchen"))
+            origin = conf_dir() / "scene" / f"{made_for}.yaml"
+            if made_for == scene.name or (origin.is_file() and scene.holds(load_scene(origin))):
+                paths.append(path)
+    for path in paths:
+        if not path.is_file():
+            return None
+        made_for = str((yaml.safe_load(path.read_text()) or {}).get("scene", "kitchen"))
+        task = load_suite(path, {made_for: scene}).find(instruction)
+        if task:
+            return task.goal
+    return None
 
 
 def skills(cfg: DictConfig) -> list[Skill]:

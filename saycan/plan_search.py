@@ -18,6 +18,9 @@ from saycan.world.scene import Scene
 from saycan.world.state import SkillFailure, SymbolicWorld
 
 MAX_DEPTH = 14  # the longest gold plan (two objects, the hand full first) is 11 steps
+# A goal any of many objects satisfies ("something to eat" in a 550-skill kitchen) is searched one clause
+# at a time above this many objects: searched at once, every object's moves multiply the states.
+JOINT_SEARCH_OBJECTS = 8
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,32 @@ class PlanSearch:
         needs_tool = any(p.name == "clean" for clause in goal for p in clause)
         return named | (self.tools if needs_tool else set())
 
-    def successors(self, world: SymbolicWorld, relevant: set[str]) -> Iterator[tuple[Option, SymbolicWorld]]:
-        """(option, the world after it) for every feasible option that changes the state and moves
-        nothing but ``relevant`` objects and the one in the hand."""
-        here = world.key()
+    @staticmethod
+    def doors(goal: Goal, world: SymbolicWorld, relevant: set[str]) -> set[str]:
+        """Places with a door a plan for ``goal`` may need: where a relevant object is, where the goal puts
+        something (`undisturbed` names where an object held at the start must end) or the robot, the ones it
+        asks open, and the ones it asks closed that are open now (closed ones it keeps closed need nothing)."""
+        if not world.scene.closed:
+            return set()
+        places = {world.location_of(o) for o in relevant if o in world.scene.objects}
+        for p in (p for clause in goal for p in clause):
+            if p.name in ("at", "robot_at", "open") or (p.name == "closed" and not world.is_closed(p.args[0])):
+                places.add(p.args[-1])
+        return places & set(world.scene.closed)
+
+    def successors(
+        self, world: SymbolicWorld, relevant: set[str], doors: set[str] | None = None
+    ) -> Iterator[tuple[Option, SymbolicWorld]]:
+        """(option, the world after it) for every feasible option that changes the state, moves nothing but
+        ``relevant`` objects and the one in the hand, and names no place with a door but ``doors`` (None:
+        any): a shortest plan never opens, or goes to, a door that holds or receives nothing it needs."""
+        here, closed = world.key(), set(world.scene.closed)
         for option in self.options(world):
             obj = option.kwargs.get("object")
             if obj is not None and obj not in relevant and obj != world.holding:
+                continue
+            place = option.kwargs.get("location")
+            if doors is not None and place in closed and place not in doors:
                 continue
             skill = self.skills[option.skill]
             if skill.value(world, **option.kwargs) <= 0:
@@ -96,17 +118,37 @@ class PlanSearch:
 
     def progress(self, world: SymbolicWorld, goal: Goal) -> Progress:
         """The distance from ``world`` to ``goal`` and the first steps of every shortest plan to it."""
-        if goal_reached(goal, world):
+        if self._by_clause(goal):
+            reached = [p for p in (self.progress(world, (clause,)) for clause in goal) if p.distance is not None]
+            if not reached:
+                return Progress(None, frozenset())
+            best = min(p.distance for p in reached)
+            return Progress(best, frozenset().union(*(p.steps for p in reached if p.distance == best)))
+        found = self._search(world, goal)
+        if found is None:
+            return Progress(None, frozenset())
+        depth, parents, root, goals = found
+        if depth == 0:
             return Progress(0, frozenset())
-        relevant = self.relevant(goal)
+        return Progress(depth, frozenset(t for key, t in self._on_paths(parents, root, goals) if key == root))
+
+    def _search(
+        self, world: SymbolicWorld, goal: Goal
+    ) -> tuple[int, dict[Hashable, list[tuple[Hashable, str]]], Hashable, list[Hashable]] | None:
+        """Breadth-first search to ``goal``: (its depth, each state's parents on shortest ways in (parent
+        key, option text), the root's key, the goal states at that depth), or None when not found."""
         root = world.key()
+        if goal_reached(goal, world):
+            return 0, {root: []}, root, [root]
+        relevant = self.relevant(goal)
+        doors = self.doors(goal, world, relevant)
         depth_of: dict[Hashable, int] = {root: 0}
         parents: dict[Hashable, list[tuple[Hashable, str]]] = {root: []}
         layer: list[tuple[Hashable, SymbolicWorld]] = [(root, world)]
         for depth in range(1, self.max_depth + 1):
             found, nxt = [], []
             for key, state in layer:
-                for option, after in self.successors(state, relevant):
+                for option, after in self.successors(state, relevant, doors):
                     new = after.key()
                     if new not in depth_of:
                         depth_of[new], parents[new] = depth, [(key, option.text)]
@@ -116,24 +158,26 @@ class PlanSearch:
                     elif depth_of[new] == depth:  # another shortest way in
                         parents[new].append((key, option.text))
             if found:
-                return Progress(depth, self._first_steps(parents, root, found))
+                return depth, parents, root, found
             layer = nxt
             if not layer:
                 break
-        return Progress(None, frozenset())
+        return None
 
     @staticmethod
-    def _first_steps(parents: dict[Hashable, list[tuple[Hashable, str]]], root: Hashable, goals: list) -> frozenset:
-        """The root's options that lie on a path back from any of ``goals`` (every path found is shortest)."""
+    def _on_paths(
+        parents: dict[Hashable, list[tuple[Hashable, str]]], root: Hashable, goals: list[Hashable]
+    ) -> set[tuple[Hashable, str]]:
+        """(state key, option text) of every step on a shortest path to any of ``goals`` (every path the
+        search found is shortest), walked back from them."""
         steps, seen, stack = set(), set(goals), list(goals)
         while stack:
             for parent, text in parents[stack.pop()]:
-                if parent == root:
-                    steps.add(text)
-                elif parent not in seen:
+                steps.add((parent, text))
+                if parent != root and parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
-        return frozenset(steps)
+        return steps
 
     def undisturbed(self, goal: Goal, start: Scene) -> Goal:
         """``goal`` with each clause also asking that the object held at ``start`` ends where the robot
@@ -150,18 +194,27 @@ class PlanSearch:
         return tuple(out)
 
     def shortest_plan(self, world: SymbolicWorld, goal: Goal) -> list[str] | None:
-        """One shortest plan (option texts, without ``done``), or None when none is found."""
-        plan, state = [], world.copy()
-        while True:
-            progress = self.progress(state, goal)
-            if progress.distance is None:
-                return None
-            if progress.distance == 0:
-                return plan
-            text = min(progress.steps, key=lambda t: self._preference(t, state, goal))
+        """One shortest plan (option texts, without ``done``), or None when none is found: one search, then
+        the plan walked forward along shortest paths, taking the natural step (`_preference`) at each."""
+        if self._by_clause(goal):
+            plans = [p for p in (self.shortest_plan(world, (clause,)) for clause in goal) if p is not None]
+            return min(plans, key=len) if plans else None  # the first of equally short ones
+        found = self._search(world, goal)
+        if found is None:
+            return None
+        _, parents, root, goals = found
+        on_paths = self._on_paths(parents, root, goals)
+        plan, state, ends = [], world.copy(), set(goals)
+        while (key := state.key()) not in ends:
+            text = min((t for k, t in on_paths if k == key), key=lambda t: self._preference(t, state, goal))
             option = next(o for o in self.options(state) if o.text == text)
             self.skills[option.skill].apply(state, **option.kwargs)
             plan.append(text)
+        return plan
+
+    def _by_clause(self, goal: Goal) -> bool:
+        """Whether ``goal`` is searched one clause at a time (`JOINT_SEARCH_OBJECTS`)."""
+        return len(goal) > 1 and len(self.relevant(goal)) > JOINT_SEARCH_OBJECTS
 
     def _preference(self, text: str, world: SymbolicWorld, goal: Goal) -> tuple[int, str]:
         """Among equally short plans, the natural one: "find the X" for an X to fetch with a free hand

@@ -34,8 +34,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     scene = factory.scene(cfg)
     template = PromptTemplate.from_config(OmegaConf.to_container(cfg.prompt, resolve=True))
     world = SymbolicWorld(scene)
-    texts = {o.text for s in factory.skills(cfg) for o in s.options(world)}
-    bank, _ = expand_bank(template.bank, world, texts)
+    skills = {s.id: s for s in factory.skills(cfg)}
+    texts = {o.text for s in skills.values() for o in s.options(world)}
+    generated = [ex for bank in template.bank_tasks for ex in bank.for_scene(scene, skills)]
+    bank, _, _ = expand_bank([*template.bank, *generated], world, texts)
     suite = load_suite(Path(cfg.suite) if cfg.suite else suites_dir() / f"{scene.name}.yaml", {scene.name: scene})
     # The suite's requests and their near-copies are no training data (saycan.text).
     mask = name_masker([*world.objects, *world.locations, *world.spills])

@@ -90,7 +90,7 @@ def test_missing_instruction_says_how_to_pass_one(tmp_path):
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("skills.names=[find,pickup]", "error: unknown skill 'pickup'; valid: 'bring', 'done', 'find', 'go_to'"),
+        ("skills.names=[find,pickup]", "error: unknown skill 'pickup'; valid: 'bring', 'close', 'done', 'find'"),
         ("llm.id=gpt9", "error: unknown llm 'gpt9'; valid: 'embedded', 'hf', 'openai'."),
         ("affordance.id=learnt", "Did you mean 'learned'?"),
         ("env.id=pybulet", "Did you mean 'pybullet'?"),

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import replace
 
+from saycan.errors import warn
 from saycan.planner.prompt import PromptExample, PromptTemplate
 from saycan.planner.retrieval import ExampleRetriever, expand_bank
+from saycan.skill import Skill
 from saycan.text import NearCopies, name_masker
+from saycan.world.scene import scene_definition
 from saycan.world.state import SymbolicWorld
 
 
 class FewShot:
-    """Picks each request's examples from ``prompt.bank`` (filled with the scene's names, once per scene).
+    """Picks each request's examples from ``prompt.bank`` and ``prompt.bank_tasks``, made for the scene being
+    planned in (filled with its names, generated tasks made for it) once per scene.
 
     Args:
         prompt: The prompt template; ``prompt.retrieve`` > 0 turns retrieval on.
+        skills: Skill id -> skill: generated tasks for a new scene are planned with these.
         held_out: Requests never answered by their own entry: an evaluation's instructions.
         holdout_similarity: With ``held_out``, also hold out every bank entry whose cosine to one
             of them is at least this, plain or with scene names masked, or that is the same text
@@ -23,22 +28,33 @@ class FewShot:
     """
 
     def __init__(
-        self, prompt: PromptTemplate, held_out: Collection[str] = (), holdout_similarity: float | None = None
+        self,
+        prompt: PromptTemplate,
+        skills: Mapping[str, Skill],
+        held_out: Collection[str] = (),
+        holdout_similarity: float | None = None,
     ) -> None:
-        self.prompt = prompt
+        self.prompt, self.skills = prompt, skills
         self.held_out = list(held_out)
         self.holdout_similarity = holdout_similarity
-        self._scene: tuple[tuple[str, ...], ...] | None = None
+        self._scene: Hashable | None = None
         self._kept: list[PromptExample] = []
         self._fixed: tuple[PromptExample, ...] = ()
         self._retriever: ExampleRetriever | None = None
         self._mask = None
 
     def _build(self, world: SymbolicWorld, valid_steps: set[str]) -> None:
-        """The bank for this scene: filled in, held-out entries removed, a retriever over the rest."""
+        """The bank for this scene: filled in, misfits and held-out entries removed, a retriever over the rest."""
         from saycan.embed import shared_embedder
 
-        bank, groups = expand_bank(self.prompt.bank, world, valid_steps)
+        generated = [ex for bank in self.prompt.bank_tasks for ex in bank.for_scene(world.scene, self.skills)]
+        bank, groups, misfits = expand_bank([*self.prompt.bank, *generated], world, valid_steps)
+        if misfits:
+            first = misfits[0]
+            warn(
+                f"{len(misfits)} prompt examples do not fit scene {world.scene.name!r} and its skills and are left "
+                f"out (e.g. {first.instruction!r}: {first.step!r} is no skill text here)"
+            )
         exact = {text.strip().lower() for text in self.held_out}
         kept = [
             i
@@ -47,7 +63,7 @@ class FewShot:
         ]
         names = [*world.objects, *world.locations, *world.spills]
         self._mask = name_masker(names)
-        fixed = list(self.prompt.examples)
+        fixed = fitting(self.prompt.examples, valid_steps)
         if self.held_out and self.holdout_similarity is not None:
             copies = NearCopies(self.held_out, shared_embedder(), self._mask, self.holdout_similarity)
             kept = [
@@ -70,8 +86,8 @@ class FewShot:
         """The prompt for ``instruction`` from ``world``'s state: the hand (``prompt.state``) and,
         when ``prompt.retrieve`` > 0, the bank examples nearest to the request that start alike."""
         holding = world.holding if self.prompt.state else None
-        if not self.prompt.retrieve:
-            return replace(self.prompt, holding=holding)
+        if not self.prompt.retrieve:  # the fixed examples, those that fit this scene and these skills
+            return replace(self.prompt, examples=fitting(self.prompt.examples, valid_steps), holding=holding)
         self._ensure(world, valid_steps)
         examples = self._retriever(instruction, holding) if self._retriever else self._fixed
         return replace(self.prompt, examples=examples, holding=holding)
@@ -92,6 +108,13 @@ class FewShot:
 
     def _ensure(self, world: SymbolicWorld, valid_steps: set[str]) -> None:
         key = (world.objects, world.locations, world.spills)
+        if any(bank.generates_for(world.scene) for bank in self.prompt.bank_tasks):
+            key = (*key, repr(scene_definition(world.scene)))  # a generated bank depends on the start state
         if self._scene != key:  # built once per scene
             self._build(world, valid_steps)
             self._scene = key
+
+
+def fitting(examples: Sequence[PromptExample], valid_steps: set[str]) -> tuple[PromptExample, ...]:
+    """The examples whose every step is a skill text here."""
+    return tuple(ex for ex in examples if all(step in valid_steps for step in ex.steps))

@@ -67,11 +67,11 @@ class SayCanPlanner:
         self.scorer = scorer
         self.skills = {s.id: s for s in skills}
         # Skills bring their own few-shot examples, so the LLM sees how a new skill is used.
-        own = [examples_from([ex], f"skill {s.id!r}: examples")[0] for s in skills for ex in s.examples]
+        own = [examples_from([ex], f"skill {s.id!r}: examples", templates=True)[0] for s in skills for ex in s.examples]
         self.prompt = replace(prompt, bank=(*prompt.bank, *own))
         self.affordance = affordance or StateAffordance()
         self.pay = pay if pay is not None and pay.trained else None  # pay=none is trained on nothing: no Pay
-        self.few_shot = FewShot(self.prompt, held_out, holdout_similarity)
+        self.few_shot = FewShot(self.prompt, self.skills, held_out, holdout_similarity)
         # planner.score(request, env, history) -> StepScores of the next step
         self.score = StepScorer(scorer, self.skills, self.affordance, self.settings)
         self.help = None

@@ -3,42 +3,47 @@
 from __future__ import annotations
 
 import itertools
-import string
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from saycan.errors import ConfigError
-from saycan.planner.prompt import PromptExample
+from saycan.planner.prompt import PromptExample, slots_of
 from saycan.text import name_masker
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
 
-# Placeholders a bank template may use: scene objects, a second different object, places the robot
-# can go to, spills, and the place of the spill being filled in.
-SLOTS = ("object", "other", "location", "spill", "spill_location")
 # Fillings kept per template. Two-object templates grow as objects squared (31k in a 550-skill
 # scene); an evenly spaced subset keeps every object in the bank while the embedding stays quick.
 MAX_FILLINGS = 400
 
 
-def _slots(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+@dataclass(frozen=True)
+class Misfit:
+    """A bank example left out: it names a step that is no skill text here (another scene's object, a
+    skill not chosen)."""
+
+    index: int
+    instruction: str
+    step: str
 
 
 def expand_bank(
     templates: Sequence[PromptExample], world: SymbolicWorld, valid_steps: set[str]
-) -> tuple[list[PromptExample], list[int]]:
+) -> tuple[list[PromptExample], list[int], list[Misfit]]:
     """Fill each template's placeholders with every combination of the scene's names.
 
     Args:
-        templates: Examples whose instruction and steps may use the placeholders in `SLOTS`.
+        templates: Examples whose instruction and steps may use the placeholders in `SLOTS` (checked
+            when they were read: `saycan.planner.prompt.examples_from`).
         world: The scene being planned in.
-        valid_steps: Skill texts the planner can choose; every filled step must be one of them.
+        valid_steps: Skill texts the planner can choose; a filling with a step outside them is left out.
 
     Returns:
-        (the solved instructions, one per distinct (hand, instruction); the template index of each).
+        (the solved instructions, one per distinct (hand, instruction); the template index of each;
+        one `Misfit` per template that lost a filling so).
     """
     names = {
         "object": world.objects,
@@ -47,11 +52,9 @@ def expand_bank(
         "spill": world.spills,
     }
     bank: dict[tuple[str | None, str], tuple[PromptExample, int]] = {}
+    misfits: list[Misfit] = []
     for i, tpl in enumerate(templates):
-        used = sorted(set(_slots(tpl.instruction)).union(_slots(tpl.holding or ""), *(_slots(s) for s in tpl.steps)))
-        unknown = [s for s in used if s not in SLOTS]
-        if unknown:
-            raise ConfigError(f"prompt.bank[{i}] ({tpl.instruction!r}) uses {unknown}; valid placeholders: {SLOTS}")
+        used = slots_of(tpl)
         free = [s for s in used if s != "spill_location"]
         if "spill_location" in used and "spill" not in free:
             free.append("spill")
@@ -63,16 +66,15 @@ def expand_bank(
             if "spill_location" in used:
                 fill["spill_location"] = world.location_of(fill["spill"])
             steps = tuple(s.format(**fill) for s in tpl.steps)
-            bad = [s for s in steps if s not in valid_steps]
-            if bad:
-                raise ConfigError(
-                    f"prompt.bank[{i}] ({tpl.instruction!r}) gives steps that are not skills of this scene: {bad}; "
-                    "write steps as the skill texts, e.g. 'pick up the {object}'"
-                )
+            bad = next((s for s in steps if s not in valid_steps), None)
+            if bad is not None:
+                if not misfits or misfits[-1].index != i:
+                    misfits.append(Misfit(i, tpl.instruction, bad))
+                continue
             instruction = tpl.instruction.format(**fill)
             holding = tpl.holding.format(**fill) if tpl.holding else None
             bank.setdefault((holding, instruction), (PromptExample(instruction, steps, holding), i))
-    return [ex for ex, _ in bank.values()], [i for _, i in bank.values()]
+    return [ex for ex, _ in bank.values()], [i for _, i in bank.values()], misfits
 
 
 def retrieval_key(instruction: str, holding: str | None = None) -> str:

@@ -14,13 +14,17 @@ from saycan.world.suite import Task, load_suite
 
 
 def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any:
-    """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite)."""
+    """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite, whatever its scene), with
+    the names of ``scene`` and of every shipped scene masked for the structural comparison."""
     from saycan.embed import shared_embedder
+    from saycan.storage.resources import conf_dir
     from saycan.text import NearCopies, name_masker
+    from saycan.world.scene import load_scene
 
     files = [Path(p) for p in paths] if paths else sorted(suites_dir().glob("*.yaml"))
-    requests = [t.instruction for f in files for t in load_suite(f, {scene.name: scene}).tasks]
-    mask = name_masker([*scene.objects, *scene.locations, *scene.spills])
+    requests = [str(t["instruction"]) for f in files for t in (yaml.safe_load(f.read_text()) or {}).get("tasks", [])]
+    scenes = [scene, *(load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml")))]
+    mask = name_masker([name for s in scenes for name in (*s.objects, *s.locations, *s.spills)])
     return NearCopies(requests, shared_embedder(), mask, threshold)
 
 

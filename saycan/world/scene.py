@@ -68,6 +68,11 @@ class Scene:
             g.add_edge(ROBOT, self.holding, relation="holding")
         return g
 
+    def holds(self, other: Scene) -> bool:
+        """Whether this scene has every place and object of ``other`` (the kitchen grown to 550 skills holds
+        the kitchen)."""
+        return set(other.objects) <= set(self.objects) and set(other.locations) <= set(self.locations)
+
     def extend(
         self,
         locations: Sequence[str] = (),

@@ -33,7 +33,7 @@ def test_bank_fills_every_scene_name_and_skips_same_object_pairs(kitchen):
         PromptExample("clean the {spill}", ("find the sponge", "go to the {spill_location}", "wipe the {spill}")),
         PromptExample("the {object} and the {other}", ("find the {object}", "find the {other}")),
     ]
-    bank, groups = expand_bank(templates, world, steps)
+    bank, groups, _ = expand_bank(templates, world, steps)
     n = len(world.objects)
     assert len(bank) == n + 1 + n * (n - 1) and groups == [0] * n + [1] + [2] * (n * (n - 1))
     spill = next(ex for ex in bank if ex.instruction == "clean the spill")
@@ -47,18 +47,23 @@ def test_bank_fills_the_hand_and_keeps_the_first_plan_per_hand_and_request(kitch
         PromptExample("clean the {spill}", ("go to the {spill_location}", "wipe the {spill}", "done"), "sponge"),
         PromptExample("clean the {spill}", ("put down the {object}", "find the sponge", "done"), "{object}"),
     ]
-    bank, _ = expand_bank(templates, world, steps)
+    bank, _, _ = expand_bank(templates, world, steps)
     by_hand = {ex.holding: ex.steps for ex in bank}
     assert len(bank) == len(world.objects) and by_hand["sponge"][0] == "go to the table"
     assert by_hand["apple"] == ("put down the apple", "find the sponge", "done")
 
 
-def test_bank_steps_that_are_not_skills_are_refused(kitchen):
+def test_bank_examples_whose_steps_are_not_skills_here_are_left_out_and_named(kitchen):
     world, steps = _world_and_steps(kitchen)
-    with pytest.raises(ConfigError, match=r"prompt.bank\[0\].*not skills of this scene.*'grab the coke can'"):
-        expand_bank([PromptExample("grab the {object}", ("grab the {object}",))], world, steps)
+    templates = [PromptExample("grab the {object}", ("grab the {object}",)), PromptExample("all done", ("done",))]
+    bank, groups, misfits = expand_bank(templates, world, steps)
+    assert [ex.instruction for ex in bank] == ["all done"] and groups == [1]
+    assert [(m.index, m.instruction, m.step) for m in misfits] == [(0, "grab the {object}", "grab the coke can")]
+
+
+def test_bank_placeholders_are_checked_when_the_prompt_is_read():
     with pytest.raises(ConfigError, match=r"prompt.bank\[0\].*\['place'\]; valid placeholders"):
-        expand_bank([PromptExample("go to the {place}", ("done",))], world, steps)
+        PromptTemplate.from_config({"bank": [{"instruction": "go to the {place}", "steps": ["done"]}]})
 
 
 def test_retriever_puts_the_nearest_example_last_and_caps_each_group():
@@ -118,7 +123,7 @@ def test_shipped_bank_with_minilm_shows_the_described_object(kitchen):
     cfg = OmegaConf.to_container(OmegaConf.load(conf_dir() / "prompt" / "kitchen.yaml"))
     template = PromptTemplate.from_config(cfg)
     world, steps = _world_and_steps(kitchen)
-    bank, groups = expand_bank(template.bank, world, steps)
+    bank, groups, _ = expand_bank(template.bank, world, steps)
     shown = ExampleRetriever(bank, 6, groups)("bring me the spicy chips")
     assert "bring me the jalapeno chips" in [ex.instruction for ex in shown]
 
@@ -132,6 +137,6 @@ def test_a_large_scene_keeps_at_most_max_fillings_per_template_and_every_object(
     world = SymbolicWorld(scene_from_dict({**scene_definition(kitchen), "scale": 550}))
     pair = PromptExample("bring me the {object} and the {other}", ("find the {object}", "find the {other}", "done"))
     texts = {f"find the {o}" for o in world.objects} | {"done"}
-    bank, _ = expand_bank([pair], world, texts)
+    bank, _, _ = expand_bank([pair], world, texts)
     assert len(bank) == MAX_FILLINGS < len(world.objects) ** 2
     assert set(Counter(ex.steps[0] for ex in bank)) == {f"find the {o}" for o in world.objects}
