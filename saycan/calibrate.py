@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -12,6 +12,7 @@ from saycan.plan_search import PlanSearch
 from saycan.world.suite import Task
 
 if TYPE_CHECKING:
+    from saycan.planner.conformal import ConformalCalibration
     from saycan.planner.loop import SayCanPlanner
 
 MISSING_OUT = "no out: pass the file to write, e.g. python -m saycan.calibrate out=calibration.json"
@@ -21,9 +22,7 @@ MISSING_OUT = "no out: pass the file to write, e.g. python -m saycan.calibrate o
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Score every gold step of n + n_test tasks; q_hat from the first n, coverage on the rest."""
     from saycan import factory
-    from saycan.cli.progress import progress_bar
     from saycan.errors import ConfigError
-    from saycan.planner.conformal import ConformalCalibration
     from saycan.tasks.suite_file import tasks_for
 
     if not 0 < float(cfg.epsilon) < 1:
@@ -37,6 +36,31 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     total = int(cfg.n) + int(cfg.n_test)
     tasks = tasks_for(cfg.tasks, out.with_suffix(".tasks.yaml"), total, int(cfg.seed), "all", scene, skills)[:total]
     planner = factory.planner(cfg, held_out=[t.instruction for t in tasks], holdout_similarity=cfg.holdout_similarity)
+    n = min(int(cfg.n), len(tasks) - int(cfg.n_test)) if cfg.n_test else len(tasks)
+    settings = {**run_settings(cfg), "scene": scene.name, "seed": int(cfg.seed), "tasks": cfg.tasks}
+    cal = fit_calibration(ctx, planner, tasks, n, float(cfg.epsilon), settings)
+    cal.save(out)
+    held = len(cal.test_scores)
+    cov = f"{cal.coverage:.3f} on {held} held-out tasks" if held else "not measured (n_test=0)"
+    ctx.console.print(f"q_hat {cal.qhat:.4f} from {cal.n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
+
+
+def run_settings(cfg: DictConfig) -> dict[str, Any]:
+    """The parts of a run a calibration's scores come from, as config."""
+    return {
+        name: OmegaConf.to_container(cfg[name], resolve=True)
+        for name in ("llm", "prompt", "planner", "affordance", "pay")
+    }
+
+
+def fit_calibration(
+    ctx: Context, planner: SayCanPlanner, tasks: list[Task], n: int, epsilon: float, settings: dict[str, Any]
+) -> ConformalCalibration:
+    """KnowNo's q_hat from the first ``n`` tasks' scores (`task_score`), coverage on the rest; ``settings``
+    recorded with the planner's scoring settings (a run scoring otherwise is warned)."""
+    from saycan.cli.progress import progress_bar
+    from saycan.planner.conformal import ConformalCalibration
+
     search = PlanSearch(planner.skills)
     scores = []
     with progress_bar(ctx.console) as progress:
@@ -46,16 +70,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             progress.update(bar, advance=1)
             if i % 50 == 0:  # also in a log file, where the bar is not drawn
                 progress.console.print(f"{i}/{len(tasks)} tasks scored")
-    n = min(int(cfg.n), len(tasks) - int(cfg.n_test)) if cfg.n_test else len(tasks)
-    held = scores[n:]
-    parts = ("llm", "prompt", "planner", "affordance", "pay")
-    settings = {name: OmegaConf.to_container(cfg[name], resolve=True) for name in parts}
-    settings.update(scene=scene.name, seed=int(cfg.seed), tasks=cfg.tasks, n_test=len(held))
-    settings["scores_from"] = planner.scores_from  # a run that scores otherwise is warned (planner.ask)
-    cal = ConformalCalibration.fit(scores[:n], held, float(cfg.epsilon), settings)
-    cal.save(out)
-    cov = f"{cal.coverage:.3f} on {len(held)} held-out tasks" if held else "not measured (n_test=0)"
-    ctx.console.print(f"q_hat {cal.qhat:.4f} from {n} tasks (epsilon {cal.epsilon}); coverage {cov} -> {out}")
+    settings = {**settings, "n_test": len(scores[n:]), "scores_from": planner.scores_from}
+    return ConformalCalibration.fit(scores[:n], scores[n:], epsilon, settings)
 
 
 def task_score(planner: SayCanPlanner, task: Task, search: PlanSearch) -> float:

@@ -63,10 +63,13 @@ def pool(cfg: DictConfig) -> Any:
 
 
 def scene(cfg: DictConfig) -> Scene:
-    """The ``scene`` group's scene, validated (errors name conf/scene/<choice>.yaml)."""
+    """The scene file ``scene_file`` names, else the ``scene`` group's scene, validated (errors name the file)."""
     from hydra.core.hydra_config import HydraConfig
 
-    from saycan.world.scene import scene_from_dict
+    from saycan.world.scene import load_scene, scene_from_dict
+
+    if cfg.get("scene_file"):
+        return load_scene(str(cfg.scene_file))
 
     choices = HydraConfig.get().runtime.choices if HydraConfig.initialized() else {}
     source = f"conf/scene/{choices.get('scene', 'kitchen')}.yaml"

@@ -133,6 +133,30 @@ def test_default_run_cleans_the_spill_with_the_embedded_model(tmp_path):
     assert "Plan: 1. find the sponge 2. pick up the sponge 3. go to the table 4. wipe the spill 5. done" in out.stdout
 
 
+STUDY = """
+name: study
+locations: [writing desk, armchair, cabinet, bin, you]
+closed: [cabinet]
+objects: {fountain pen: writing desk, crossword book: armchair, tea tin: cabinet, cushion: armchair}
+robot: {at: armchair}
+"""
+
+
+@pytest.mark.slow
+def test_a_users_own_scene_file_plans_a_bring_request_from_the_command_line_and_from_python(tmp_path):
+    """A scene of one's own (no attributes, a door, a bin not called "trash can") with the defaults."""
+    scene = tmp_path / "study.yaml"
+    scene.write_text(STUDY)
+    out = run(tmp_path, "instruction=bring me the tea tin", f"scene={scene}", "goal=at(tea tin, you)")
+    assert out.returncode == 0, out.stderr
+    assert "Plan: 1. find the tea tin 2. open the cabinet 3. pick up the tea tin 4. close the cabinet" in out.stdout
+    assert "Goal at(tea tin, you): reached" in out.stdout
+    from saycan import Planner
+
+    result = Planner(scene=scene, trace_dir=tmp_path).run("bring me the fountain pen", goal="at(fountain pen, you)")
+    assert result.goal_reached and result.plan[-1] == "done"
+
+
 @pytest.mark.slow
 def test_pybullet_run_cleans_the_spill_in_the_sim(tmp_path):
     out = run(tmp_path, "instruction=clean the spill", "env=pybullet")

@@ -51,8 +51,9 @@ def kitchen_prompt():
 def test_a_task_sees_no_near_copy_of_itself_and_reports_its_nearest_example(kitchen, kitchen_prompt):
     world = SymbolicWorld(kitchen)
     valid = {o.text for s in make_library(library="skills") for o in s.options(world)}
-    exact = FewShot(kitchen_prompt, held_out=["throw away the coke can"])
-    honest = FewShot(kitchen_prompt, held_out=["throw away the coke can"], holdout_similarity=0.85)
+    skills = {s.id: s for s in make_library(library="skills")}
+    exact = FewShot(kitchen_prompt, skills, held_out=["throw away the coke can"])
+    honest = FewShot(kitchen_prompt, skills, held_out=["throw away the coke can"], holdout_similarity=0.85)
     shown = [ex.instruction for ex in exact.template("throw away the coke can", world, valid).examples]
     assert "throw away the coke can" not in shown and "throw away the sprite can" in shown  # only the exact text went
     shown = [ex.instruction for ex in honest.template("throw away the coke can", world, valid).examples]

@@ -58,6 +58,7 @@ def _takes(flag: str, following: str | None) -> bool:
 def prepare(argv: Sequence[str], text_keys: Sequence[str], positional: str | None) -> list[str]:
     """``argv`` as Hydra must see it, so any text a shell passes reaches the config unchanged.
 
+    ``scene=path/to/scene.yaml`` becomes ``scene_file=...`` (a scene group's choice is a name in conf/scene).
     Values of ``text_keys`` (instructions, goals, paths) are quoted for Hydra's grammar: apostrophes,
     commas, brackets, quotes, ``=`` and ``${`` stay text. Arguments that are not ``key=value``
     (``"I'm thirsty, can you help?"``) are joined into ``positional=...``. In a multirun (``-m``)
@@ -77,6 +78,8 @@ def prepare(argv: Sequence[str], text_keys: Sequence[str], positional: str | Non
             flag_value = not flag_value and _takes(arg, argv[i + 1] if i + 1 < len(argv) else None)
         elif match is None:
             words.append(arg)
+        elif match["key"] == "scene" and match["value"].endswith((".yaml", ".yml")) and not match["prefix"]:
+            out.append(f"scene_file={quote(match['value'])}")  # a file of the user's own, not a conf/scene name
         elif match["key"] in text_keys and not multirun and not _already_quoted(match["value"]):
             out.append(f"{match['prefix'] or ''}{match['key']}={quote(match['value'])}")
         else:

@@ -33,6 +33,8 @@ ROUTINES: dict[str, Callable[..., ExecResult]] = {
     "put_down": lambda sim, object, fail: primitives.place(sim, object),
     "bring": lambda sim, fail: primitives.bring(sim),
     "wipe": lambda sim, spill, fail: primitives.wipe(sim, spill),
+    "open": lambda sim, location, fail: primitives.door(sim, location, close=False),
+    "close": lambda sim, location, fail: primitives.door(sim, location, close=True),
     "done": lambda sim, fail: ExecResult(True),
 }
 
@@ -135,7 +137,8 @@ class KitchenEnv(gym.Env):
             for name, last in self.world.scene.objects.items()
         }
         robot_at = sim.robot_station() or self.world.robot_at
-        scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held)
+        opened = tuple(place for place in self.world.scene.closed if place not in sim.closed)
+        scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held, opened=opened)
         world = SymbolicWorld(scene)
         world.set_flags(self.world.flags())  # flags custom skills set (e.g. "heated")
         for spill, state in sim.spills.items():

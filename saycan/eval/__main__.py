@@ -26,7 +26,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     out = Path(cfg.out) if cfg.out else ctx.out
     suite_path = Path(cfg.suite) if cfg.suite else suites_dir() / "kitchen.yaml"
-    suite = load_eval_suite(suite_path)  # every task checked before anything runs
+    suite = load_eval_suite(suite_path, cfg.eval.scene)  # every task checked before anything runs
     order = [t.id for t in suite.tasks]
     done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
     rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on

@@ -9,14 +9,25 @@ from saycan.eval.harness import TaskRunner
 from saycan.world.suite import Suite
 
 
-def load_eval_suite(path: Path) -> Suite:
-    """The suite file, every task checked against the scenes of ``conf/scene``."""
+def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
+    """The suite file, every task checked against the scenes of ``conf/scene``; with ``scene`` (a shipped
+    scene's name or a file), the tasks run in that scene instead of the suite's, which it must hold
+    (``eval.scene=kitchen_large`` runs the kitchen's suites among 550 skills)."""
+    import yaml
+
+    from saycan.errors import ConfigError
     from saycan.storage.resources import conf_dir
     from saycan.world.scene import load_scene
     from saycan.world.suite import load_suite
 
     scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
-    return load_suite(path, scenes)
+    if scene is None:
+        return load_suite(path, scenes)
+    own = str((yaml.safe_load(Path(path).read_text()) or {}).get("scene", "kitchen"))
+    instead = load_scene(scene)
+    if own in scenes and not instead.holds(scenes[own]):
+        raise ConfigError(f"eval.scene={scene!r} lacks places or objects of the suite's scene {own!r}")
+    return load_suite(path, {**scenes, own: instead})
 
 
 def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
@@ -33,7 +44,7 @@ def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
     from saycan.run_request import trace_header
 
     config = OmegaConf.create(cfg)
-    suite = load_eval_suite(Path(suite_path))
+    suite = load_eval_suite(Path(suite_path), config.eval.get("scene"))
     # No task is answered by its own wording or a near-copy of it (saycan.text).
     held_out = [t.instruction for t in suite.tasks]
     planner = factory.planner(config, held_out=held_out, holdout_similarity=config.eval.holdout_similarity)

@@ -9,11 +9,11 @@ positive only once a clause holds.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from saycan.pay.goal_scores import SceneGoals
-from saycan.pay.goals import pairs
+from saycan.pay.goals import KINDS, MAX_PARTS, pairs
 from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
 from saycan.world.predicates import Goal
@@ -33,6 +33,8 @@ class GoalExample:
         object_kinds: (object, the kinds of goal asked of it) for each object named.
         scene_goals: The start scene's one-predicate goals, indexed once for every epoch that reads them.
         in_clause: Positions in ``scene_goals.goals`` of the goals that are part of a success clause.
+        alike: Whether the request asks for several things of one kind ("every drink", "two snacks"), or
+            for several things not so (two named ones, two requests in one); None for one thing.
     """
 
     request: str
@@ -45,18 +47,23 @@ class GoalExample:
     object_kinds: tuple[tuple[str, frozenset[str]], ...]
     scene_goals: SceneGoals
     in_clause: tuple[int, ...]
+    alike: bool | None = None
 
 
-def goal_example(task: Task) -> GoalExample | None:
-    """What ``task``'s request asks for, read from its success clauses (None when no candidate goal is one)."""
+def goal_example(task: Task, kinds: Sequence[str] = KINDS, places_described: bool = True) -> GoalExample | None:
+    """What ``task``'s request asks for, read from its success clauses (None when no candidate goal is one),
+    for a scorer that reads ``kinds`` and describes places (`saycan.pay.model.GoalScorer`)."""
     clauses = {frozenset(c) for c in task.goal}
-    scene_goals = SceneGoals.of(task.scene)
+    scene_goals = SceneGoals.of(task.scene, kinds, places_described)
     ones = scene_goals.goals
     in_clause = tuple(i for i, c in enumerate(ones) if any(c.predicates <= clause for clause in clauses))
-    right = [c for c in ones + pairs([ones[i] for i in in_clause]) if c.predicates in clauses]
+    inside = [ones[i] for i in in_clause]
+    joined = [c for size in range(2, MAX_PARTS + 1) for c in pairs(inside, size)] if len(inside) <= 12 else []
+    right = [c for c in ones + joined if c.predicates in clauses]
     if not right:
         return None
     parts = [p for c in right for p in c.parts]
+    several = len(right[0].parts) > 1
     return GoalExample(
         task.instruction,
         task,
@@ -70,6 +77,7 @@ def goal_example(task: Task) -> GoalExample | None:
         ),
         scene_goals,
         in_clause,
+        (task.template.startswith(("long_horizon:set", "long_horizon:two")) if several else None),
     )
 
 

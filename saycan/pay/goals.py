@@ -1,8 +1,10 @@
 """Candidate goals of a scene, each with a plain-English text for the goal scorer to compare requests with.
 
 A goal is what a request asks for at the end: one predicate ("bring the apple to the user":
-``at(apple, you)``) or two ("..., and throw away the coke can"). Objects are described with their
-attributes, so "a drink that isn't soda" can be matched against "the water bottle (drink, water, ...)".
+``at(apple, you)``), or two or three ("..., and throw away the coke can"; "bring me every drink from the
+fridge"). Objects are described with their attributes and where they are, so "a drink that isn't soda"
+can be matched against "the water bottle (drink, water, ...)" and "from the fridge" against "... in the
+fridge".
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from dataclasses import dataclass
 from saycan.world.predicates import Predicate
 from saycan.world.scene import USER, Scene
 
-TRASH = "trash can"
-
-
-KINDS = ("bring", "trash", "place", "putdown", "hold", "go", "clean")
+KINDS = ("bring", "trash", "place", "putdown", "hold", "go", "clean", "open", "close")
+OLD_KINDS = KINDS[:7]  # checkpoints made before doors read these
+MAX_PARTS = 3  # a goal names at most this many predicates
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,15 @@ class Candidate:
         return frozenset(p.args[0] for p in self.predicates if p.name in ("at", "holding"))
 
 
-def describe(scene: Scene, obj: str) -> str:
-    """``the apple (food, fruit, ...)``: an object with its attributes."""
+def describe(scene: Scene, obj: str, place: bool = False) -> str:
+    """``the apple (food, fruit, ...)``: an object with its attributes; with ``place``, also where it is
+    (``... in the fridge`` for a place with a door, ``... on the table`` else)."""
     words = scene.attributes.get(obj, ())
-    return f"the {obj} ({', '.join(words)})" if words else f"the {obj}"
+    text = f"the {obj} ({', '.join(words)})" if words else f"the {obj}"
+    if not place or obj == scene.holding:
+        return text
+    loc = scene.objects[obj]
+    return f"{text} {'in' if loc in scene.closed else 'on'} the {loc}" if loc != USER else f"{text} with you"
 
 
 def _one(kind: str, predicate: Predicate, text: str, obj: str | None = None, loc: str | None = None) -> Candidate:
@@ -66,7 +72,7 @@ def singles(scene: Scene) -> list[Candidate]:
         out.append(_one("hold", Predicate("holding", (obj,)), f"pick up {thing} and hold it", obj))
         out.append(_one("go", Predicate("robot_at", (scene.objects[obj],)), f"find {thing}", obj))
         for loc in scene.locations:
-            if loc == TRASH:
+            if loc == scene.trash:
                 out.append(_one("trash", Predicate("at", (obj, loc)), f"throw {thing} away in the trash can", obj))
             elif loc != USER:
                 out.append(_one("place", Predicate("at", (obj, loc)), f"put {thing} on the {loc}", obj, loc))
@@ -77,25 +83,37 @@ def singles(scene: Scene) -> list[Candidate]:
             out.append(_one("go", Predicate("robot_at", (loc,)), f"go to the {loc}", None, loc))
     for spill, loc in scene.spills.items():
         out.append(_one("clean", Predicate("clean", (spill,)), f"wipe the {spill} on the {loc} clean"))
+    for door in scene.closed:  # open what is shut, shut what is open
+        if door in scene.opened:
+            out.append(_one("close", Predicate("closed", (door,)), f"close the {door}", None, door))
+        else:
+            out.append(_one("open", Predicate("open", (door,)), f"open the {door}", None, door))
     return out
 
 
-def compatible(a: Candidate, b: Candidate) -> bool:
-    """Two goals that can hold together and are not the same: about different objects, one robot place."""
-    if a.predicates == b.predicates or a.objects & b.objects:
+def compatible(*goals: Candidate) -> bool:
+    """Goals that can hold together and are not the same: about different objects and doors, one robot place."""
+    predicates = [p for g in goals for p in g.predicates]
+    if len(set(predicates)) != len(predicates):
         return False
-    places = [p for p in a.predicates | b.predicates if p.name == "robot_at"]
-    held = [p for p in a.predicates | b.predicates if p.name == "holding"]
-    return len(places) <= 1 and len(held) <= 1
+    named = [o for g in goals for o in g.objects] + [p.args[0] for p in predicates if p.name in ("open", "closed")]
+    places = [p for p in predicates if p.name == "robot_at"]
+    held = [p for p in predicates if p.name == "holding"]
+    return len(set(named)) == len(named) and len(places) <= 1 and len(held) <= 1
 
 
-def pair(a: Candidate, b: Candidate) -> Candidate:
-    return Candidate(a.predicates | b.predicates, f"{a.text}, and {b.text}", a.parts + b.parts)
+def pair(*goals: Candidate) -> Candidate:
+    """The goal of all of ``goals`` at once (its text joins theirs)."""
+    return Candidate(
+        frozenset().union(*(g.predicates for g in goals)),
+        ", and ".join(g.text for g in goals),
+        tuple(p for g in goals for p in g.parts),
+    )
 
 
-def pairs(among: Sequence[Candidate]) -> list[Candidate]:
-    """The compatible two-predicate goals formed from ``among``."""
-    return [pair(a, b) for a, b in itertools.combinations(among, 2) if compatible(a, b)]
+def pairs(among: Sequence[Candidate], size: int = 2) -> list[Candidate]:
+    """The compatible goals of ``size`` predicates (2 or 3) formed from ``among``."""
+    return [pair(*group) for group in itertools.combinations(among, size) if compatible(*group)]
 
 
 def by_predicates(candidates: Iterable[Candidate]) -> dict[frozenset[Predicate], list[Candidate]]:

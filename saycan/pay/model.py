@@ -25,15 +25,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
 
 from saycan.errors import ConfigError
+from saycan.pay.goals import KINDS, MAX_PARTS, OLD_KINDS
 
 DIM = 384  # MiniLM's token vectors
 MAX_TOKENS = 64
+# What a new checkpoint is trained with (`saycan.train_pay`): doors, goals of up to three parts, the alike head,
+# and objects described with where they are.
+ARCHITECTURE: dict[str, Any] = {
+    "contrast": True, "kinds": list(KINDS), "parts": MAX_PARTS, "alike": True, "places_described": True,
+}  # fmt: skip
 
 
 class TokenStates:
@@ -100,26 +107,44 @@ def check_dropout(dropout: object) -> None:
 
 
 class GoalScorer(nn.Module):
-    """The heads of the parse (see the module doc).
+    """The heads of the parse (see the module doc). The defaults build the checkpoints made before doors, sets
+    and scenes other than the kitchen; `ARCHITECTURE` holds what new ones are trained with.
 
     Args:
         width: Width of every head.
         heads: Attention heads of `Refer`.
         dropout: Dropout on the request's token vectors while training (in [0, 1)); none at inference.
-        contrast: Add the contrast penalty (one more weight); off builds the checkpoints made before it.
+        contrast: Add the contrast penalty (one more weight).
+        kinds: The kinds of goal it reads (`saycan.pay.goals.KINDS`; older checkpoints: the first seven).
+        parts: Most parts of a goal (its count head has this many classes).
+        alike: A head that reads whether the request asks for several things of one kind ("two snacks",
+            "every drink"), which lifts the contrast penalty.
+        places_described: Objects are described with where they are ("... in the fridge").
     """
 
-    def __init__(self, width: int = 128, heads: int = 4, dropout: float = 0.1, contrast: bool = False) -> None:
+    def __init__(
+        self,
+        width: int = 128,
+        heads: int = 4,
+        dropout: float = 0.1,
+        contrast: bool = False,
+        kinds: Sequence[str] | None = None,
+        parts: int = 2,
+        alike: bool = False,
+        places_described: bool = False,
+    ) -> None:
         super().__init__()
-        from saycan.pay.goals import KINDS
-
         check_dropout(dropout)
-        self.width, self.heads, self.kinds, self.dropout, self.contrast = width, heads, KINDS, dropout, contrast
+        self.width, self.heads, self.dropout, self.contrast = width, heads, dropout, contrast
+        self.kinds, self.parts, self.alike = tuple(kinds or OLD_KINDS), int(parts), bool(alike)
+        self.places_described = bool(places_described)
         self.drop = nn.Dropout(dropout)
         self.read = nn.Sequential(nn.Linear(DIM, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU())
-        self.kind = nn.Linear(width, len(KINDS))  # each kind asked for or not (a request may join two)
-        self.object_kind = nn.Linear(2 * width, len(KINDS))  # the kind asked of one object, from its phrase
-        self.count = nn.Linear(width, 2)  # one part or two
+        self.kind = nn.Linear(width, len(self.kinds))  # each kind asked for or not (a request may join two)
+        self.object_kind = nn.Linear(2 * width, len(self.kinds))  # the kind asked of one object, from its phrase
+        self.count = nn.Linear(width, self.parts)  # one part, two, (three)
+        if self.alike:
+            self.alike_head = nn.Linear(width, 1)
         self.objects, self.places = Refer(width, heads), Refer(width, heads)
         # Each request token's scope (see the module doc); its output is added back to the frozen vectors.
         self.scope = nn.GRU(DIM, DIM // 2, batch_first=True, bidirectional=True)
@@ -129,9 +154,13 @@ class GoalScorer(nn.Module):
             self.contrasting = nn.Parameter(torch.tensor(1.0))
 
     @property
-    def config(self) -> dict[str, float]:
-        config = {"width": self.width, "heads": self.heads, "dropout": self.dropout}
-        return {**config, "contrast": True} if self.contrast else config  # older checkpoints: no key
+    def config(self) -> dict[str, Any]:
+        config: dict[str, Any] = {"width": self.width, "heads": self.heads, "dropout": self.dropout}
+        if self.contrast:  # older checkpoints: no key
+            config["contrast"] = True
+        if self.alike:  # checkpoints made before doors and sets: none of these keys
+            config.update(kinds=list(self.kinds), parts=self.parts, alike=True, places_described=self.places_described)
+        return config
 
     def forward(
         self,
@@ -157,10 +186,11 @@ class GoalScorer(nn.Module):
         place, place_focus, _, _ = self.places(request, places)
         position = torch.linspace(0, 1, len(request))  # where in the request each token is
         where = obj_focus @ position  # (n_objects,) where in the request each object looks
+        alike = self.alike_head(hidden).squeeze(-1) if self.alike else torch.tensor(-20.0)
         if self.contrast:  # (n_objects, n_objects): object j fits the words object i read
             n = len(objects)
             cross = self.objects.fits(obj_context[:, None].expand(-1, n, -1), obj_described[None].expand(n, -1, -1))
-            contrast = nn.functional.softplus(self.contrasting) * torch.sigmoid(cross)
+            contrast = nn.functional.softplus(self.contrasting) * torch.sigmoid(cross) * torch.sigmoid(-alike)
         else:
             contrast = torch.zeros(len(objects), len(objects))
         return Parse(
@@ -173,6 +203,7 @@ class GoalScorer(nn.Module):
             apart=where[:, None].sub(place_focus @ position).abs(),
             where=where,
             contrast=contrast,
+            alike=alike,
             overlap=nn.functional.softplus(self.overlap),
             distance=nn.functional.softplus(self.distance),
         )
@@ -180,12 +211,12 @@ class GoalScorer(nn.Module):
 
 @dataclass
 class Parse:
-    """One request read against a scene: log p(kind asked), log p(1 or 2 parts), and per object and place
+    """One request read against a scene: log p(kind asked), log p(how many parts), and per object and place
     the logit that the request refers to it (with where in the request each object looks)."""
 
     kind: torch.Tensor  # (n_kinds,) logits: kinds asked of the request as a whole (goals with no object)
     object_kinds: torch.Tensor  # (n_objects, n_kinds) logits: the kind asked of each object
-    count: torch.Tensor  # (2,) log-probabilities
+    count: torch.Tensor  # (parts,) log-probabilities of one part, two, (three)
     objects: torch.Tensor  # (n_objects,) logits
     object_focus: torch.Tensor  # (n_objects, n_tokens) attention
     places: torch.Tensor  # (n_places,) logits
@@ -194,3 +225,4 @@ class Parse:
     distance: torch.Tensor  # () weight of ``apart`` for a place goal
     where: torch.Tensor  # (n_objects,) where in the request each object looks, 0 (start) to 1 (end)
     contrast: torch.Tensor  # (n_objects, n_objects) penalty when object j, named second, fits object i's words
+    alike: torch.Tensor  # () logit that the request asks for several things of one kind

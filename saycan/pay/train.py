@@ -38,21 +38,26 @@ def read(model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, S
 
 
 def candidates(
-    parses: Sequence[Parse], scene_goals: SceneGoals, also: Sequence[int] = ()
+    parses: Sequence[Parse], scene_goals: SceneGoals, also: Sequence[int] = (), parts: int = 2
 ) -> tuple[list[Candidate], torch.Tensor]:
-    """(every one-predicate goal and the pairs of the best ones (and of ``also``, positions among the
-    one-predicate goals), their scores): the mean over ``parses``, one per member of an `Ensemble` reading
-    the same request."""
+    """(every one-predicate goal and the goals joining two (up to ``parts``) of the best ones (and of
+    ``also``, positions among the one-predicate goals), their scores): the mean over ``parses``, one per
+    member of an `Ensemble` reading the same request."""
     ones = scene_goals.goals
     first = torch.stack([score_goals(p, scene_goals.index) for p in parses]).mean(0)
     best = torch.argsort(first, descending=True)[:TOP_SINGLES].tolist()
-    among = dict.fromkeys([*best, *also])
-    joined = [(i, j) for i, j in itertools.combinations(among, 2) if compatible(ones[i], ones[j])]
+    among = list(dict.fromkeys([*best, *also]))
+    joined = [
+        group
+        for size in range(2, parts + 1)
+        for group in itertools.combinations(among, size)
+        if compatible(*(ones[i] for i in group))
+    ]
     if not joined:
         return list(ones), first
-    two = scene_goals.index.join(joined)
-    second = torch.stack([score_goals(p, two) for p in parses]).mean(0)
-    return ones + [pair(ones[i], ones[j]) for i, j in joined], torch.cat([first, second])
+    more = scene_goals.index.join(joined)
+    second = torch.stack([score_goals(p, more) for p in parses]).mean(0)
+    return ones + [pair(*(ones[i] for i in group)) for group in joined], torch.cat([first, second])
 
 
 def example_loss(model: GoalScorer, ex: GoalExample, parse: Parse) -> torch.Tensor:
@@ -64,14 +69,16 @@ def example_loss(model: GoalScorer, ex: GoalExample, parse: Parse) -> torch.Tens
     for obj, asked in ex.object_kinds:
         wanted = torch.tensor([k in asked for k in model.kinds], dtype=torch.float32)
         loss = loss + F.binary_cross_entropy_with_logits(parse.object_kinds[index[obj]], wanted) / len(ex.object_kinds)
-    loss = loss + F.nll_loss(parse.count[None], torch.tensor([min(ex.count, 2) - 1]))
+    loss = loss + F.nll_loss(parse.count[None], torch.tensor([min(ex.count, model.parts) - 1]))
+    if model.alike and ex.alike is not None:
+        loss = loss + F.binary_cross_entropy_with_logits(parse.alike, torch.tensor(float(ex.alike)))
     loss = loss + F.binary_cross_entropy_with_logits(
         parse.objects, torch.tensor([o in ex.objects for o in objects]).float()
     )
     loss = loss + F.binary_cross_entropy_with_logits(
         parse.places, torch.tensor([p in ex.places for p in places]).float()
     )
-    goals, scores = candidates([parse], ex.scene_goals, ex.in_clause)
+    goals, scores = candidates([parse], ex.scene_goals, ex.in_clause, model.parts)
     right = torch.tensor([g.predicates in ex.right for g in goals])
     if right.any():
         loss = loss + torch.logsumexp(scores, 0) - torch.logsumexp(scores[right], 0)
@@ -126,19 +133,23 @@ def infer_goals(
     mean), best first. A goal said several ways ("find the apple", "go to the near counter") counts once,
     with its best score."""
     model.eval()
-    scene_goals = SceneGoals.of(scene)
+    first = model.members[0]
+    scene_goals = SceneGoals.of(scene, first.kinds, first.places_described)
     parses = [read(member, states, [(request, scene_goals)])[0] for member in model.members]
-    goals, scores = candidates(parses, scene_goals)
+    goals, scores = candidates(parses, scene_goals, parts=first.parts)
     score = dict(zip([g.text for g in goals], scores.tolist(), strict=True))
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
     return sorted(best, key=lambda x: -x[1])[:max_goals]
 
 
 def inference_accuracy(model: Ensemble, states: TokenStates, tasks: Sequence[Task]) -> dict[str, float]:
-    """How often the goal Pay infers first is a success clause, overall and per family."""
+    """How often the goal Pay infers first is a success clause, overall (``top1``, over ``n`` tasks; nan for
+    none) and per family."""
+    if not tasks:
+        return {"top1": float("nan"), "n": 0}
     hits: dict[str, list[bool]] = {}
     for task in tasks:
         top = infer_goals(model, states, task.instruction, task.scene, max_goals=1)[0][0].predicates
         hits.setdefault(task.family, []).append(any(top == frozenset(c) for c in task.goal))
     overall = float(np.mean([h for v in hits.values() for h in v]))
-    return {"top1": overall, **{family: float(np.mean(v)) for family, v in hits.items()}}
+    return {"top1": overall, "n": len(tasks), **{family: float(np.mean(v)) for family, v in hits.items()}}

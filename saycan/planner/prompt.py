@@ -30,8 +30,8 @@ FIELDS = (
 )
 RETRIEVE_BY = ("text", "both")
 # Placeholders a bank template may use: scene objects, a second different object, places the robot
-# can go to, spills, and the place of the spill being filled in.
-SLOTS = ("object", "other", "location", "spill", "spill_location")
+# can go to, spills, the place of the spill being filled in, and the scene's bin (`Scene.trash`).
+SLOTS = ("object", "other", "location", "spill", "spill_location", "trash")
 SHIPPED_TASKS = Path(__file__).resolve().parents[1] / "tasks"  # prompt.bank_tasks names files here
 
 

@@ -50,6 +50,7 @@ def expand_bank(
         "other": world.objects,
         "location": [loc for loc in world.locations if loc != USER],
         "spill": world.spills,
+        "trash": [world.scene.trash] if world.scene.trash else [],
     }
     bank: dict[tuple[str | None, str], tuple[PromptExample, int]] = {}
     misfits: list[Misfit] = []

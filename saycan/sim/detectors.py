@@ -30,6 +30,11 @@ def spill_removed(sim: KitchenSim, spill: str) -> bool:
     return sim.spills[spill].body is None
 
 
+def door_is(sim: KitchenSim, location: str, closed: bool) -> bool:
+    """``location``'s door is shut (``closed``) or open."""
+    return (location in sim.closed) == closed
+
+
 def skill_succeeded(sim: KitchenSim, skill: str, here: str | None, **kwargs: str) -> bool | None:
     """The success detector of an arm skill run by a learned policy; None for skills without one.
 

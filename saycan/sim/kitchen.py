@@ -33,6 +33,10 @@ class Spill:
         return float(self.wiped.mean())
 
 
+DOOR_HEIGHT = 0.3  # metres: the panel of a shut place, above its surface
+DOOR_COLOR = (0.55, 0.42, 0.3, 1.0)
+
+
 class KitchenSim:
     """A PyBullet client holding the kitchen of ``scene`` and the robot.
 
@@ -88,6 +92,11 @@ class KitchenSim:
             used[loc] = used.get(loc, 0) + 1
             self.objects[name] = self._spawn(name, self.stations[loc], along, across)
         self.spills = {name: self._spill(self.stations[loc]) for name, loc in scene.spills.items()}
+        # Places with a door: a panel stands at the front edge while it is shut (pick and place refuse it).
+        self.closed: set[str] = set()
+        self.doors: dict[str, int] = {}
+        for place in scene.closed:
+            self.set_door(place, closed=place not in scene.opened)
         self.robot = MobilePanda(self.client, self.step, self.stations[scene.robot_at].dock)
         if scene.holding is not None:
             pos, _ = self.robot.ee_pose()
@@ -220,6 +229,22 @@ class KitchenSim:
         self.robot.attach(self.objects[name])
         bottom = self.position(name)[2] - object_model(name).height / 2
         self.grasp_offsets[name] = float(self.robot.ee_pose()[0][2] - bottom)
+
+    def set_door(self, place: str, closed: bool) -> None:
+        """Shut ``place``'s door (a panel appears at its front edge) or open it (the panel goes)."""
+        if closed and place not in self.closed:
+            s = self.stations[place]
+            at = s.to_world(-s.depth / 2 + 0.01, 0.0, DOOR_HEIGHT / 2)
+            self.doors[place] = self._box((0.01, s.width / 2, DOOR_HEIGHT / 2), at, s.yaw, DOOR_COLOR, collide=False)
+            self.closed.add(place)
+        elif not closed and place in self.closed:
+            p.removeBody(self.doors.pop(place), physicsClientId=self.client)
+            self.closed.discard(place)
+
+    def handle(self, place: str) -> np.ndarray:
+        """Where the gripper takes hold of ``place``'s door: at its front edge, a little above the surface."""
+        s = self.stations[place]
+        return np.array(s.to_world(-s.depth / 2 - 0.02, s.width / 4, DOOR_HEIGHT * 0.6))
 
     def wipe_at(self, xy: np.ndarray, height_ok: bool) -> None:
         """Mark spill points under the sponge as wiped; fade the decal, remove it when clean."""

@@ -1,4 +1,4 @@
-"""The kitchen skills as motion primitives: navigate, pick, place, wipe; each checked by its detector."""
+"""The skills as motion primitives: navigate, pick, place, wipe, open and close; each checked by its detector."""
 
 from __future__ import annotations
 
@@ -66,6 +66,8 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     pos = sim.position(object)
     if here is None or sim.station_of(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
         return ExecResult(False, f"the {object} is out of reach")
+    if here in sim.closed:
+        return ExecResult(False, f"the {here} is closed")
     if occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
     grasp = grasp_point(sim, object)
@@ -119,6 +121,8 @@ def place(sim: KitchenSim, object: str) -> ExecResult:
     here = sim.robot_station()
     if here is None:
         return ExecResult(False, "not at a surface")
+    if here in sim.closed:
+        return ExecResult(False, f"the {here} is closed")
     release = open_spot(sim, object)
     if release is None:
         return ExecResult(False, f"no free surface at the {here}")
@@ -132,6 +136,26 @@ def place(sim: KitchenSim, object: str) -> ExecResult:
     sim.settle(sim.objects[object])
     ok = detectors.resting_on(sim, object, here)
     return ExecResult(ok, "" if ok else f"the {object} did not come to rest on the {here}")
+
+
+def door(sim: KitchenSim, location: str, close: bool) -> ExecResult:
+    """Drive to ``location`` if need be, take its door's handle, and swing it shut or open."""
+    if location not in sim.stations:
+        return ExecResult(False, f"no place called {location!r}")
+    if sim.robot_station() != location:
+        moved = navigate(sim, location)
+        if not moved.success:
+            return moved
+    robot = sim.robot
+    handle = sim.handle(location)
+    orn = down(robot.pose[2])
+    robot.move_ee(handle + ABOVE, orn)
+    robot.move_ee(handle, orn, speed=0.3)
+    sim.set_door(location, closed=close)
+    robot.move_ee(handle + ABOVE, orn)
+    robot.tuck()
+    ok = detectors.door_is(sim, location, closed=close)
+    return ExecResult(ok, "" if ok else f"the {location} did not {'close' if close else 'open'}")
 
 
 def bring(sim: KitchenSim) -> ExecResult:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from saycan.errors import ConfigError
-from saycan.tasks.generator import REFERENCE_KINDS, TRASH, Reference, Request, TaskGenerator, conjoin, task_row
+from saycan.tasks.generator import REFERENCE_KINDS, Reference, Request, TaskGenerator, conjoin, task_row
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
 from saycan.world.suite import FAMILIES
 
-NOT_STARTED_AT = (USER, TRASH)  # objects never start in the user's hand or the bin
 NEED_AND_REQUEST = 0.4  # share of "bring" needs said with a request ("I'm thirsty, bring me ...")
+SETS = 0.25  # share of long-horizon requests over a set of things ("bring me every drink from the fridge")
+NEAR_BATCH = 32  # drafts checked for near-copies of the suites at once
 # References after a need: mostly the bare negation that only reads there ("something that isn't soda").
 NEED_REFERENCE_KINDS = ("negated_bare", "negated_bare", "name", "noun", "adjective", "negated", "except")
 
@@ -35,7 +37,7 @@ class Families:
     def __init__(self, gen: TaskGenerator) -> None:
         self.g, self.rng = gen, gen.rng
         self.makers: dict[str, Callable[[], Draft | None]] = {f: getattr(self, f) for f in FAMILIES}
-        self.spots = [p for p in gen.places if p not in NOT_STARTED_AT]
+        self.spots = [p for p in gen.places if p != gen.trash]  # objects never start in the bin (or the hand)
 
     def _request(self, verbs: Sequence[str], single: bool) -> Request | None:
         verb = self.rng.choice(list(verbs))
@@ -50,7 +52,18 @@ class Families:
         return spill, self.g.scene.spills[spill]
 
     def primitive(self) -> Draft | None:
-        verb = self.rng.choice(("hold", "goto", "find", "putdown"))
+        verb = self.rng.choice(("hold", "goto", "find", "putdown", *(("door",) if self.g.scene.closed else ())))
+        if verb == "door":
+            verb = self.rng.choice(("open", "close"))
+        if verb in ("open", "close"):
+            req = self.g.request(verb)
+            if req is None:
+                return None
+            (door,) = req.goal[0][0].args
+            init = {"robot_at": self.rng.choice([door, *self.spots])}
+            if verb == "close":
+                init["opened"] = [door]
+            return Draft(self.g.frame(req.text), req.goal, f"primitive:{verb}", init)
         if verb != "putdown":
             req = self.g.request(verb, self.g.reference(single=True) if verb != "goto" else None)
             return Draft(self.g.frame(req.text), req.goal, f"primitive:{verb}") if req else None
@@ -82,8 +95,12 @@ class Families:
             return None
         (obj,) = ref.objects
         start = self.g.scene.objects[obj]
-        loc = self.rng.choice([p for p in self.g.places if p not in (start, TRASH)])
-        target = {"user": USER, "trash": TRASH}.get(entry["to"], loc)
+        if "out of the {from}" in entry["text"] and start not in self.g.scene.closed:
+            return None  # "out of" a place with a door only
+        loc = self.rng.choice([p for p in self.g.places if p not in (start, self.g.trash)])
+        if entry["to"] == "trash" and self.g.trash is None:
+            return None
+        target = {"user": USER, "trash": self.g.trash}.get(entry["to"], loc)
         text = entry["text"].format(ref=ref.text, loc=loc, **{"from": start})
         return Draft(self.g.frame(text), ((Predicate("at", (obj, target)),),), f"structured:{entry['to']}")
 
@@ -142,7 +159,10 @@ class Families:
         return Draft(self.g.frame_need_request(need, req.text), req.goal, f"{template}+request:{ref.kind}")
 
     def long_horizon(self) -> Draft | None:
-        if self.rng.random() < 0.5:
+        draw = self.rng.random()
+        if draw < SETS:
+            return self._set() if self.rng.random() < 0.75 else self._two_alike()
+        if draw < SETS + (1 - SETS) / 2:
             return self._two_objects()
         a = self._request(("bring", "trash", "place", "clean"), single=True)
         b = self._request(("bring", "trash", "place", "clean", "goto"), single=True)
@@ -174,6 +194,46 @@ class Families:
             return None
         return Draft(self.g.frame(both.text), conjoin(one.goal, two.goal), f"long_horizon:pair:{verb}")
 
+    def _set(self) -> Draft | None:
+        """Every object some words pick out, anywhere or at one place ("bring me every drink from the fridge",
+        "throw away everything on the table"): all of them must end at the target (2 or 3 objects)."""
+        verb = self.rng.choice(("bring", "trash", "place"))
+        phrase = self.rng.choice(self.g.p["sets"][verb])
+        at = self.rng.choice(self.spots)
+        here = [o for o, loc in self.g.scene.objects.items() if loc == at]
+        if "everything" in phrase or "whatever" in phrase or "clear the" in phrase:
+            group, noun = set(here), ""
+        else:
+            nouns = sorted({w for o in (here if "{from}" in phrase else self.g.scene.objects)
+                            for w in self.g.scene.attributes.get(o, ()) if w in self.g.nouns})  # fmt: skip
+            if not nouns or ("{group}" in phrase and not nouns_counted(nouns, self.g.count_nouns)):
+                return None
+            noun = self.rng.choice(nouns_counted(nouns, self.g.count_nouns) if "{group}" in phrase else nouns)
+            group = self.g.having([noun], pool=here if "{from}" in phrase else ())
+        if not 2 <= len(group) <= 3 or ("both" in phrase and len(group) != 2):
+            return None
+        loc = self.rng.choice([p for p in self.spots if p != at])
+        target = {"bring": USER, "trash": self.g.trash, "place": loc}[verb]
+        if target is None or any(self.g.scene.objects[o] == target for o in group):
+            return None
+        text = phrase.format(group=noun, groups=self.g.plural(noun), **{"from": at}, loc=loc)
+        goal = (tuple(Predicate("at", (o, target)) for o in sorted(group)),)
+        return Draft(self.g.frame(text), goal, f"long_horizon:set:{verb}")
+
+    def _two_alike(self) -> Draft | None:
+        """Any two of the objects a noun picks out ("bring me two different snacks")."""
+        nouns = sorted({w for words in self.g.scene.attributes.values() for w in words if w in self.g.nouns})
+        if not nouns:
+            return None
+        noun = self.rng.choice(nouns)
+        group = sorted(self.g.having([noun]))
+        if len(group) < 2 or len(group) > 5:
+            return None
+        text = self.rng.choice(self.g.p["two"]).format(groups=self.g.plural(noun))
+        pairs = itertools.combinations(group, 2)
+        goal = tuple((Predicate("at", (a, USER)), Predicate("at", (b, USER))) for a, b in pairs)
+        return Draft(self.g.frame(text), goal, "long_horizon:two")
+
     def drafts(self, weights: Mapping[str, int] | None = None) -> Iterator[tuple[str, Draft]]:
         """Drafts without end, the families in turn: each once a round, then each family's extra draws
         (``weights[family] - 1``; see `check_weights`)."""
@@ -184,6 +244,11 @@ class Families:
                 draft = self.makers[family]()
                 if draft is not None and draft.goal:
                     yield family, draft
+
+
+def nouns_counted(nouns: Sequence[str], count_nouns: Collection[str]) -> list[str]:
+    """Those of ``nouns`` one can count ("every drink"; not "every food")."""
+    return [n for n in nouns if n in count_nouns]
 
 
 def check_weights(weights: Any) -> dict[str, int]:
@@ -218,20 +283,22 @@ def generate(
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     drafts = Families(gen).drafts(weights)
-    for _ in range(n * max_tries):
+    for _ in range(0, n * max_tries, NEAR_BATCH):
         if len(rows) == n:
             break
-        family, draft = next(drafts)
-        key = f"{draft.instruction.lower()}|{sorted(draft.init.items())}"
-        if key in seen or (avoid is not None and avoid.near([draft.instruction])[0]):
-            continue
-        scene = gen.scene.with_init(draft.init)
-        plan = shortest(gen, scene, draft.goal)
-        if not plan:  # unreachable, or already true at the start: not a task
-            continue
-        seen.add(key)
-        rows.append(task_row(f"g{len(rows) + 1:05d}", family, draft.instruction, draft.init, draft.goal, plan,
-                             draft.template))  # fmt: skip
+        batch = [next(drafts) for _ in range(NEAR_BATCH)]  # checked for near-copies at once: one embedding call
+        near = avoid.near([d.instruction for _, d in batch]) if avoid is not None else [False] * len(batch)
+        for (family, draft), is_near in zip(batch, near, strict=True):
+            key = f"{draft.instruction.lower()}|{sorted(draft.init.items())}"
+            if len(rows) == n or key in seen or is_near:
+                continue
+            scene = gen.scene.with_init(draft.init)
+            plan = shortest(gen, scene, draft.goal)
+            if not plan:  # unreachable, or already true at the start: not a task
+                continue
+            seen.add(key)
+            rows.append(task_row(f"g{len(rows) + 1:05d}", family, draft.instruction, draft.init, draft.goal, plan,
+                                 draft.template))  # fmt: skip
     return rows
 
 

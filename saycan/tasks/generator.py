@@ -29,8 +29,7 @@ REFERENCE_KINDS = ("name", "noun", "adjective", "adjective_noun", "negated", "ex
 # Kinds that only read within a context that narrows the objects ("I'm thirsty, bring me something that
 # isn't soda"): drawn only when asked for by name, with the narrowed objects.
 CONTEXT_KINDS = ("negated_bare",)
-SHARED = ("nouns", "uses", "count_nouns")  # phrase-file keys that are vocabulary, not wordings
-TRASH = "trash can"
+SHARED = ("nouns", "uses", "count_nouns", "mass_nouns")  # phrase-file keys that are vocabulary, not wordings
 MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
 
 
@@ -86,7 +85,9 @@ class TaskGenerator:
         self.search = PlanSearch(skills)
         self.nouns, self.uses = set(data["nouns"]), dict(data["uses"])
         self.count_nouns = set(data.get("count_nouns", ()))
+        self.mass_nouns = set(data.get("mass_nouns", ()))
         self.places = [loc for loc in scene.locations if loc != USER]
+        self.trash = scene.trash  # where "throw away" puts things; None: the scene has no bin
 
     # -- references ----------------------------------------------------------------------
     def having(self, words: Sequence[str] = (), without: Sequence[str] = (), pool: Sequence[str] = ()) -> set[str]:
@@ -227,14 +228,21 @@ class TaskGenerator:
         if verb == "goto":
             loc = loc or self.rng.choice(self.places)
             return Request(phrase.format(loc=loc), ((Predicate("robot_at", (loc,)),),), verb)
+        if verb in ("open", "close"):  # a place with a door (`close` needs it open at the start)
+            if not self.scene.closed:
+                return None
+            loc = loc or self.rng.choice(self.scene.closed)
+            return Request(phrase.format(loc=loc), ((Predicate(verb.replace("close", "closed"), (loc,)),),), verb)
         if ref is None:
             return None
         if verb == "place":
-            loc = loc or self.rng.choice([p for p in self.places if p != TRASH])
+            loc = loc or self.rng.choice([p for p in self.places if p != self.trash])
             if any(self.scene.objects[o] == loc for o in ref.objects):
                 return None  # already there: not a request anyone makes
+        if verb == "trash" and self.trash is None:
+            return None
         objects = sorted(ref.objects)
-        target = {"bring": USER, "trash": TRASH, "place": loc}.get(verb)
+        target = {"bring": USER, "trash": self.trash, "place": loc}.get(verb)
         if target is not None:
             clauses = tuple((Predicate("at", (o, target)),) for o in objects)
         elif verb == "hold":
@@ -245,10 +253,26 @@ class TaskGenerator:
             clauses = tuple((Predicate("at", (o, self.scene.robot_at)),) for o in objects)
         return Request(phrase.format(ref=ref.text, loc=loc), clauses, verb, ref.objects)
 
+    def plural(self, noun: str) -> str:
+        """``noun`` as "all the ..." says it: mass nouns as they are ("food"), others plural ("drinks")."""
+        if noun in self.mass_nouns or noun.endswith("s"):
+            return noun
+        if noun.endswith(("x", "ch", "sh")):
+            return noun + "es"
+        if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+            return noun[:-1] + "ies"
+        return noun + "s"
+
     def frame(self, core: str) -> str:
         """A request said one of the `framings` ways (a statement: `statement_framings`), capitalised."""
         framings = self.p["statement_framings" if _statement(core) else "framings"]
-        return _capital(self.rng.choice(framings).format(request=core))
+        return _capital(self.rng.choice(framings).format(request=self.inside(core)))
+
+    def inside(self, text: str) -> str:
+        """``text`` with things "in" a place with a door, not "on" it ("put the milk in the fridge")."""
+        for door in self.scene.closed:
+            text = text.replace(f" on the {door}", f" in the {door}").replace(f" onto the {door}", f" into the {door}")
+        return text
 
     def frame_need(self, need: str) -> str:
         """A need voiced one of the `need_framings` ways, capitalised."""

@@ -39,3 +39,43 @@ def tasks_for(
         path.write_text(yaml.safe_dump({"name": path.stem, "scene": scene.name, "tasks": rows}, sort_keys=False))
         given = path
     return list(load_suite(given, {scene.name: scene}).tasks)
+
+
+def household_tasks(
+    path: Path,
+    n: int,
+    seed: int,
+    split: str,
+    skills: Any,
+    per_scene: int = 8,
+    weights: Any = None,
+    kitchen: Any = None,
+    kitchen_share: float = 0.0,
+) -> list[Task]:
+    """``n`` tasks over scenes drawn from the household catalogue (`saycan.tasks.household`), ``per_scene`` of
+    them in each, ``kitchen_share`` of the scenes being ``kitchen`` instead; written to ``path`` with every
+    scene's definition (``scenes:``), then read back as tasks. Scenes are named for their room
+    (``"laundry room 0012"``); the kitchen keeps its name."""
+    import random
+    from dataclasses import replace
+
+    from saycan.tasks.household import sample_scene
+    from saycan.world.scene import scene_definition
+
+    rng = random.Random(seed)
+    avoid = suite_requests(None, kitchen or sample_scene(random.Random(0)), 0.85)
+    rows: list[dict[str, Any]] = []
+    scenes: dict[str, Any] = {}
+    while len(rows) < n:
+        if kitchen is not None and rng.random() < kitchen_share:
+            scene = kitchen
+        else:
+            scene = sample_scene(rng, split)
+            scene = replace(scene, name=f"{scene.name} {len(scenes):04d}")
+        gen = TaskGenerator(scene, skills, seed=rng.randrange(2**31), split=split)
+        for row in generate(gen, min(per_scene, n - len(rows)), avoid, weights=weights):
+            rows.append({**row, "id": f"g{len(rows) + 1:05d}", "scene": scene.name})
+        scenes[scene.name] = {k: v for k, v in scene_definition(scene).items() if k != "name"}
+    data = {"name": path.stem, "scene": rows[0]["scene"], "scenes": scenes, "tasks": rows}
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200))
+    return list(load_suite(path, {}).tasks)

@@ -13,6 +13,9 @@ import yaml
 from saycan.errors import ConfigError, choices_hint
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
+# A place named with one of these words, or just "bin", is where "throw away" puts things (a recycling bin
+# is not).
+TRASH_WORDS = ("trash", "garbage", "rubbish", "waste", "litter", "dustbin")
 ROBOT = "robot"
 TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "closed", "opened", "description", "scale")
 INIT_KEYS = ("robot_at", "holding", "objects", "opened")
@@ -67,6 +70,12 @@ class Scene:
         if self.holding is not None:
             g.add_edge(ROBOT, self.holding, relation="holding")
         return g
+
+    @property
+    def trash(self) -> str | None:
+        """The place things are thrown away in: the first named with a `TRASH_WORDS` word or just "bin", else None."""
+        named = (loc for loc in self.locations if loc.lower() == "bin" or any(w in loc.lower() for w in TRASH_WORDS))
+        return next(named, None)
 
     def holds(self, other: Scene) -> bool:
         """Whether this scene has every place and object of ``other`` (the kitchen grown to 550 skills holds

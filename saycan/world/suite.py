@@ -11,10 +11,10 @@ import yaml
 
 from saycan.errors import ConfigError, choices_hint
 from saycan.world.predicates import Goal, parse_goal
-from saycan.world.scene import Scene
+from saycan.world.scene import Scene, scene_from_dict
 
 FAMILIES = ("primitive", "nouns", "verbs", "structured", "embodiment", "crowd", "long_horizon")
-TASK_KEYS = ("id", "family", "instruction", "init", "success", "may_move", "plan", "template")
+TASK_KEYS = ("id", "family", "instruction", "scene", "init", "success", "may_move", "plan", "template")
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,13 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get("tasks"), list) or not data["tasks"]:
         raise ConfigError(f"{path}: a suite needs 'name', 'scene' and a non-empty 'tasks' list")
+    inline = data.get("scenes") or {}  # generated tasks over many scenes carry their scenes' definitions
+    if not isinstance(inline, Mapping):
+        raise ConfigError(f"{path}: scenes must map scene names to scene definitions, got {type(inline).__name__}")
+    scenes = {**scenes, **{str(n): scene_from_dict({**d, "name": n}, f"{path}: scenes.{n}") for n, d in inline.items()}}
     scene_name = str(data.get("scene", "kitchen"))
-    if scene_name not in scenes:
+    if scene_name not in scenes and not inline:
         raise ConfigError(f"{path}: unknown scene {scene_name!r}; {choices_hint(scene_name, scenes)}")
-    base = scenes[scene_name]
     tasks, seen = [], set()
     for i, raw in enumerate(data["tasks"]):
         where = f"{path}: task {raw.get('id', f'#{i + 1}') if isinstance(raw, Mapping) else f'#{i + 1}'}"
@@ -106,7 +109,10 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         if not isinstance(init, Mapping):
             raise ConfigError(f"{where}: init must be a mapping of robot_at, holding, objects; got {init!r}")
         init = dict(init)
-        scene = base.with_init(init, source=where)
+        own = str(raw.get("scene", scene_name))
+        if own not in scenes:
+            raise ConfigError(f"{where}: unknown scene {own!r}; {choices_hint(own, scenes)}")
+        scene = scenes[own].with_init(init, source=where)
         may_move = _names(raw.get("may_move"), scene.objects, f"{where}: may_move")
         plan = raw.get("plan") or []
         if not isinstance(plan, list) or not all(isinstance(s, str) for s in plan):

@@ -15,7 +15,7 @@ def random_parse(n_objects: int, n_places: int, n_tokens: int = 5) -> Parse:
     return Parse(
         kind=torch.randn(len(KINDS)),
         object_kinds=torch.randn(n_objects, len(KINDS)),
-        count=torch.randn(2).log_softmax(-1),
+        count=torch.randn(3).log_softmax(-1),
         objects=torch.randn(n_objects),
         object_focus=torch.rand(n_objects, n_tokens).softmax(-1),
         places=torch.randn(n_places),
@@ -24,6 +24,7 @@ def random_parse(n_objects: int, n_places: int, n_tokens: int = 5) -> Parse:
         distance=torch.tensor(1.3),
         where=torch.rand(n_objects),
         contrast=torch.rand(n_objects, n_objects),
+        alike=torch.tensor(0.0),
     )
 
 
@@ -67,6 +68,25 @@ def test_a_scene_s_goals_and_descriptions_follow_its_objects_and_places(kitchen)
     scene = SceneGoals.of(kitchen)
     assert scene.objects == list(kitchen.objects) and USER not in scene.places
     assert len(scene.descriptions) == len(scene.objects) + len(scene.places)
-    assert scene.descriptions[0] == describe(kitchen, scene.objects[0])
+    assert scene.descriptions[0] == describe(kitchen, scene.objects[0], place=True)  # "... on the far counter"
+    assert scene.descriptions[0].endswith(f"on the {kitchen.objects[scene.objects[0]]}")
     assert scene.descriptions[-1] == f"the {scene.places[-1]}"
     assert len(scene.index.kind) == len(scene.goals) == len(singles(kitchen))
+
+
+def test_a_three_part_goal_scores_its_parts_its_count_and_every_pair_s_penalty(kitchen):
+    scene = SceneGoals.of(kitchen)
+    ones, p = scene.goals, random_parse(len(scene.objects), len(scene.places))
+    bring = {c.parts[0].object: i for i, c in enumerate(ones) if c.parts[0].kind == "bring"}
+    trio = [bring["apple"], bring["orange"], bring["coke can"]]
+    (score,) = score_goals(p, scene.index.join([trio]))
+    singles_ = score_goals(p, scene.index)[trio] - p.count[0]  # each part alone, without its count
+    objects = [scene.objects.index(o) for o in ("apple", "orange", "coke can")]
+    penalty = 0.0
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        x, y = objects[a], objects[b]
+        first, second = (x, y) if p.where[x] <= p.where[y] else (y, x)
+        penalty = penalty + p.overlap * (p.object_focus[x] * p.object_focus[y]).sum() + p.contrast[first, second]
+    assert torch.allclose(score, p.count[2] + singles_.sum() - penalty, atol=1e-5)
+    built = GoalIndex.of([pair(*(ones[i] for i in trio))], scene.objects, scene.places)
+    assert torch.equal(score_goals(p, built), score[None])

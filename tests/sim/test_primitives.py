@@ -97,3 +97,17 @@ def test_wipe_fails_without_the_sponge_or_away_from_the_spill(make_sim):
     assert not result.success and "not holding the sponge" in result.message
     result = P.wipe(make_sim({"holding": "sponge"}), "spill")
     assert not result.success and "not here" in result.message
+
+
+def test_a_closed_place_is_opened_before_anything_is_taken_from_it_and_shut_after(make_sim):
+    from saycan.world.scene import load_scene
+
+    sim = make_sim(scene=load_scene("office"))
+    assert P.find(sim, "yogurt cup").success and "mini fridge" in sim.closed
+    refused = P.pick(sim, "yogurt cup")
+    assert not refused.success and refused.message == "the mini fridge is closed"
+    assert P.door(sim, "mini fridge", close=False).success and "mini fridge" not in sim.closed
+    assert P.pick(sim, "yogurt cup").success
+    assert P.door(sim, "filing cabinet", close=False).success  # drives there first
+    assert sim.robot_station() == "filing cabinet" and "filing cabinet" not in sim.closed
+    assert P.door(sim, "mini fridge", close=True).success and "mini fridge" in sim.closed

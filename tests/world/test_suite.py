@@ -58,3 +58,24 @@ def test_any_task_field_loads_or_is_one_config_error_naming_the_file(tmp_path, k
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
     else:
         assert len(suite.tasks) == 1 and suite.tasks[0].goal
+
+
+def test_a_suite_may_carry_its_scenes_and_each_task_name_its_own(tmp_path, kitchen):
+    from saycan.world.scene import scene_definition
+
+    desk = {**scene_definition(kitchen), "locations": ["desk", "you"], "objects": {"pen": "desk"}, "spills": {},
+            "robot": {"at": "desk"}, "attributes": {}}  # fmt: skip
+    path = tmp_path / "mixed.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": "mixed", "scene": "kitchen", "scenes": {"study": desk},
+        "tasks": [{"id": "a", "family": "verbs", "instruction": "hand me the pen", "scene": "study",
+                   "success": [["at(pen, you)"]]},
+                  {"id": "b", "family": "verbs", "instruction": "bring me the apple", "success": [["at(apple, you)"]]}],
+    }))  # fmt: skip
+    suite = load_suite(path, {"kitchen": kitchen})
+    assert [t.scene.name for t in suite.tasks] == ["study", "kitchen"]
+    bad = yaml.safe_load(path.read_text())
+    bad["tasks"][0]["scene"] = "studdy"
+    path.write_text(yaml.safe_dump(bad))
+    with pytest.raises(ConfigError, match="unknown scene 'studdy'"):
+        load_suite(path, {"kitchen": kitchen})
