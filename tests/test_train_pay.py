@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from saycan.pay.goals import KINDS
 from tests.commands import run_command
 
 
@@ -25,7 +26,8 @@ def test_one_command_gives_one_checkpoint(tmp_path):
     assert first == second
     meta = json.loads((runs[0] / "kitchen_pay.json").read_text())
     assert meta["settings"]["n"] == 30 and 30 < len(meta["training_requests"]) <= 60  # both members' tasks
-    assert meta["architecture"] == {"width": 128, "heads": 4, "dropout": 0.1, "contrast": True, "members": 2}
+    reads = {"kinds": list(KINDS), "parts": 3, "alike": True, "places_described": True}  # what its heads read
+    assert meta["architecture"] == {"width": 128, "heads": 4, "dropout": 0.1, "contrast": True, **reads, "members": 2}
     assert "dropout" not in meta["settings"]  # stored once
     assert (runs[0] / "tasks_train_1.yaml").is_file()  # member 2 drew its own tasks (seed 1)
 

@@ -236,7 +236,8 @@ class Families:
 
     def drafts(self, weights: Mapping[str, int] | None = None) -> Iterator[tuple[str, Draft]]:
         """Drafts without end, the families in turn: each once a round, then each family's extra draws
-        (``weights[family] - 1``; see `check_weights`)."""
+        (``weights[family] - 1``; see `check_weights`). A draw that does not fit the scene (a need for
+        objects it lacks) is skipped, so such a family yields fewer drafts than its weight."""
         weights = check_weights(weights)
         cycle = [*FAMILIES, *(f for f in FAMILIES for _ in range(weights[f] - 1))]
         while True:

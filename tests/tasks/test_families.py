@@ -18,7 +18,9 @@ SKILLS = {s.id: s for s in make_library(library="skills")}
 def test_a_family_weighted_twice_is_drawn_about_twice_as_often(kitchen):
     even = Counter(r["family"] for r in generate(TaskGenerator(kitchen, SKILLS, seed=3), 140))
     twice = Counter(r["family"] for r in generate(TaskGenerator(kitchen, SKILLS, seed=3), 140, weights={"crowd": 2}))
-    assert 15 <= even["crowd"] <= 25 and 30 <= twice["crowd"] <= 40  # 1 draft in 7, then 2 in 8
+    # Crowd drafts that need words this kitchen lacks are skipped, so crowd is under 1 task in 7; weighting
+    # it twice still doubles its draws.
+    assert even["crowd"] >= 5 and 1.5 * even["crowd"] <= twice["crowd"] <= 2.5 * even["crowd"]
     assert set(twice) == set(FAMILIES)
 
 
