@@ -41,11 +41,13 @@ def scene_tasks(scene: Scene, skills: Mapping[str, Skill], recipe: Mapping[str, 
     """The tasks ``recipe`` generates for ``scene`` with ``skills`` (suite rows, each with its gold plan).
 
     Generated once per scene, skill set, recipe and phrase list, then read from
-    ``<cache>/banks/<key>.yaml`` (written whole, then renamed into place). The shipped suites' requests
-    and their near-copies are never generated (`saycan.tasks.suite_file.suite_requests`).
+    ``<cache>/banks/<key>.yaml`` (written whole, then renamed into place). The scene is taken as its file
+    wrote it (`Scene.as_written`): a task's start state changes neither the key nor the tasks. The shipped
+    suites' requests and their near-copies are never generated (`saycan.tasks.suite_file.suite_requests`).
     """
     from saycan.tasks.suite_file import suite_requests
 
+    scene = scene.as_written
     key = {
         "version": VERSION,
         "scene": scene_definition(scene),

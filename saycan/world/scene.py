@@ -40,6 +40,8 @@ class Scene:
         closed: Places with a door or lid (a fridge, a drawer): the robot opens one before it takes
             something from it or puts something in it. They are closed at the start unless ``opened``.
         opened: Places of ``closed`` that start open.
+        written: The scene as its file wrote it, when this one is it with a task's start state applied
+            (`with_init`); None when this is the scene as written. Not part of equality.
     """
 
     name: str
@@ -52,6 +54,12 @@ class Scene:
     attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     closed: tuple[str, ...] = ()
     opened: tuple[str, ...] = ()
+    written: Scene | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def as_written(self) -> Scene:
+        """The scene as its file wrote it, before a task's start state (what is learned per scene keys on it)."""
+        return self.written or self
 
     def graph(self) -> nx.DiGraph:
         """The scene graph: nodes carry ``kind``; ``at``/``holding`` edges carry ``relation``."""
@@ -119,7 +127,7 @@ class Scene:
         if holding is not None and holding in objects:
             objects[holding] = robot_at
         opened = _names_of(init["opened"], where, "init.opened") if "opened" in init else self.opened
-        new = replace(self, objects=objects, robot_at=robot_at, holding=holding, opened=opened)
+        new = replace(self, objects=objects, robot_at=robot_at, holding=holding, opened=opened, written=self.as_written)
         _validate(new, where)
         return new
 

@@ -31,6 +31,10 @@ def test_tasks_are_generated_for_the_scene_once_then_read_from_the_cache(cache, 
     assert len(rows) == 12 and all(set(r["plan"][:-1]) <= texts for r in rows)
     monkeypatch.setattr(bank, "generate", pytest.fail)  # a second call must not generate again
     assert scene_tasks(office, SKILLS, SMALL) == rows and len(list((cache / "banks").glob("office-*.yaml"))) == 1
+    # A task's start state (a suite row's init, the robot elsewhere) is the same scene to the bank.
+    moved = office.with_init({"robot_at": office.locations[1], "objects": {next(iter(office.objects)): "you"}})
+    assert moved != office and moved.as_written == office
+    assert scene_tasks(moved, SKILLS, SMALL) == rows
 
 
 def test_a_bad_recipe_names_the_key():
