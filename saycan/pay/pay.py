@@ -163,11 +163,22 @@ class LearnedPay:
         return requests[index], round(similarity, 4)
 
     def begin(self, instruction: str, world: SymbolicWorld, skills: Mapping[str, Skill]) -> PayPlan:
-        """Infer the request's goals from the state the plan starts in."""
+        """Infer the request's goals from the state the plan starts in.
+
+        A request asks for a change: goals that already hold at the start are dropped while any goal does
+        not. Pay never trained on such goals (the generator makes no task that is done at the start), and at
+        distance 0 they would outweigh the right goal a few steps away ("put the motor oil in the car"
+        read as "the motor oil on the shelf", where it stands, and the plan `done` at once).
+        """
         start = world.as_scene()
         key = tuple(sorted(id(s) for s in skills.values()))
         search = self._searches.setdefault(key, PlanSearch(skills))
-        return PayPlan(self.goals(instruction, start), start, search, self.calibration, self.trained)
+        from saycan.pay.train import infer_goals
+
+        ranked = infer_goals(self.scorer, self.states, instruction, start, 2 * self.max_goals)
+        open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
+        goals = (open_goals or ranked)[: self.max_goals]
+        return PayPlan(goals, start, search, self.calibration, self.trained)
 
 
 class NoPay:
