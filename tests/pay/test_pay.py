@@ -42,3 +42,22 @@ def test_options_of_skills_pay_was_not_trained_on_get_no_opinion(kitchen, throw_
     options = [o for s in SKILLS.values() for o in s.options(world)]
     values = throw_chips(world, options, [SKILLS[o.skill].terminal for o in options])
     assert values[[o.text for o in options].index("wipe the spill")] == 1.0
+
+
+def test_goals_that_already_hold_at_the_start_are_dropped_while_another_does_not(kitchen, monkeypatch):
+    from saycan.pay import train
+    from saycan.pay.goals import Candidate
+    from saycan.pay.pay import LearnedPay
+    from saycan.world.predicates import Predicate
+
+    where = kitchen.objects["apple"]
+    stays = Candidate(frozenset({Predicate("at", ("apple", where))}), f"put the apple on the {where}")
+    moves = Candidate(frozenset({Predicate("at", ("apple", "you"))}), "bring the apple to the user")
+    pay = LearnedPay.__new__(LearnedPay)  # the model is replaced below: no checkpoint needed
+    pay.states = pay.scorer = None
+    pay.calibration, pay.trained, pay.max_goals, pay._searches = C, frozenset(SKILLS), 6, {}
+    world = SymbolicWorld(kitchen)
+    monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, -0.5), (moves, -3.0)])
+    assert [g.text for g, _ in pay.begin("put the apple on the table", world, SKILLS).goals] == [moves.text]
+    monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, -0.5)])  # nothing else: a no-op request
+    assert [g.text for g, _ in pay.begin("leave the apple", world, SKILLS).goals] == [stays.text]
