@@ -44,7 +44,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     if cfg.scenes not in SCENES:
         raise ConfigError(f"scenes={cfg.scenes!r}; valid: {', '.join(SCENES)}")
     if not 0 <= float(cfg.kitchen_share) <= 1:
-        raise ConfigError(f"kitchen_share={cfg.kitchen_share!r}: must be a share in [0, 1], e.g. 0.2")
+        raise ConfigError(f"kitchen_share={cfg.kitchen_share!r}: must be a share in [0, 1], e.g. 0.3")
     family_weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}
