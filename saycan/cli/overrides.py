@@ -150,11 +150,19 @@ def override_error(config_name: str, argv: Sequence[str], hints: Mapping[str, st
     argv = [arg for arg in argv if not arg.lstrip("+~").startswith("hydra.")]
 
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):
-        known = sorted(key for key, _ in _leaves(OmegaConf.to_container(compose(config_name), resolve=False)))
+        # Keys are those of the groups as chosen here (pay=none has no checkpoint_path), else the defaults'.
+        choices = [a for a in argv if (m := OVERRIDE.match(a)) and not m["prefix"] and (conf_dir() / m["key"]).is_dir()]
+        try:
+            base = compose(config_name, overrides=choices)
+        except (HydraException, OmegaConfBaseException):
+            choices, base = [], compose(config_name)
+        known = sorted(key for key, _ in _leaves(OmegaConf.to_container(base, resolve=False)))
         try:
             cfg = compose(config_name, overrides=list(argv))
         except (HydraException, OmegaConfBaseException) as exc:
-            return _explain(exc, known)
+            message = _explain(exc, known)
+            bad = re.match(r"unknown key '[^']+'", message)
+            return f"{bad[0]} with {' '.join(choices)}{message[bad.end():]}" if bad and choices else message
     for arg in argv:
         m = OVERRIDE.match(arg)
         if m and m["prefix"] in ("+", "++") and m["key"] not in known and m["key"].rpartition(".")[0] not in OPEN_MAPS:

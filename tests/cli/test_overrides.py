@@ -76,6 +76,8 @@ def test_bare_words_where_the_command_takes_none_or_twice_are_refused():
         (["instrction=x"], "unknown key 'instrction'; valid: "),
         (["llm=gpt"], "unknown choice llm=gpt; valid: 'embedded', 'hf', 'openai'. Did you mean 'gpt'"[:44]),
         ([], "instruction is required: pass instruction=..."),
+        # a key of the group's default, not of the choice given: the valid keys are the choice's
+        (["pay=none", "pay.checkpoint_path=/x"], "unknown key 'pay.checkpoint_path' with pay=none; valid: 'pay.id'."),
     ],
 )
 def test_bad_overrides_are_one_line_naming_the_fix(argv, message):
