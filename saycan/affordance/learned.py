@@ -12,6 +12,7 @@ from saycan.affordance.train import batch_tensors, predict
 from saycan.embed import shared_embedder
 from saycan.envs.base import EnvView
 from saycan.skill import Option, Skill
+from saycan.world.scene import Scene
 
 
 class LearnedAffordance:
@@ -19,11 +20,12 @@ class LearnedAffordance:
 
     The state comes from the simulator whenever the env has one (``env=pybullet``, with any
     executor) and from the scene graph in the symbolic world. Skills the checkpoint was not trained
-    on (custom skills, ``done``) keep their own value function, and so do options naming an object,
-    location or spill outside the scene it was trained on (the checkpoint's ``entities``): the
-    network never saw such a text and scores it near 0 ("pick up the soup": 0.01 where the soup
-    is in reach), so it would veto every skill on a new object. In a scene with doors (`Scene.closed`)
-    every skill keeps its own value: the network never saw a closed place.
+    on (custom skills, ``done``) keep their own value function. In a scene with doors (`Scene.closed`)
+    or with any object, place or spill outside the one it was trained on (the checkpoint's
+    ``entities``), every skill keeps its own value: the network never saw such a name ("pick up the
+    soup": 0.01 where the soup is in reach), and it reads the whole scene's state, so new names mislead
+    it on every option (the kitchen grown to 550 skills: "put down the water bottle", held at the
+    user, 0.0001).
 
     Args:
         checkpoint: Path stem of ``.safetensors`` + ``.json``; None for the shipped checkpoint.
@@ -37,7 +39,7 @@ class LearnedAffordance:
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: EnvView, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        if env.world.scene.closed:
+        if not self._knows_scene(env.world.scene):
             return self.own_value(env, skills, options)
         knows = [self._knows(o) for o in options]  # this runs on every option of every step
         learned = [i for i, k in enumerate(knows) if k]
@@ -55,7 +57,13 @@ class LearnedAffordance:
                 values[i] = float(p)
         return values
 
+    def _knows_scene(self, scene: Scene) -> bool:
+        """Was the checkpoint trained on scenes like this: no doors, and every name one it read?"""
+        if scene.closed:
+            return False
+        names = {*scene.objects, *scene.locations, *scene.spills}
+        return not self.entities or names <= self.entities
+
     def _knows(self, option: Option) -> bool:
-        """Was the checkpoint trained on this skill, and on every name the option binds?"""
-        names_known = not self.entities or all(value in self.entities for _, value in option.args)
-        return option.skill in self.trained and names_known
+        """Was the checkpoint trained on this skill? (Its names are the scene's, known by `_knows_scene`.)"""
+        return option.skill in self.trained
