@@ -162,7 +162,7 @@ def override_error(config_name: str, argv: Sequence[str], hints: Mapping[str, st
         except (HydraException, OmegaConfBaseException) as exc:
             message = _explain(exc, known)
             bad = re.match(r"unknown key '[^']+'", message)
-            return f"{bad[0]} with {' '.join(choices)}{message[bad.end():]}" if bad and choices else message
+            return f"{bad[0]} with {' '.join(choices)}{message[bad.end() :]}" if bad and choices else message
     for arg in argv:
         m = OVERRIDE.match(arg)
         if m and m["prefix"] in ("+", "++") and m["key"] not in known and m["key"].rpartition(".")[0] not in OPEN_MAPS:
