@@ -143,11 +143,19 @@ class LearnedPay:
         self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
-    def goals(self, instruction: str, scene: Scene) -> list[tuple[Candidate, float]]:
-        """The request's most likely goals in ``scene`` with their scores, best first."""
+    def goals(self, instruction: str, world: SymbolicWorld) -> list[tuple[Candidate, float]]:
+        """The request's most likely goals from ``world``'s state with their scores, best first.
+
+        A request asks for a change: goals that already hold in ``world`` are dropped while any goal does
+        not. Pay never trained on such goals (the generator makes no task that is done at the start), and at
+        distance 0 they would outweigh the right goal a few steps away ("put the motor oil in the car"
+        read as "the motor oil on the shelf", where it stands, and the plan `done` at once).
+        """
         from saycan.pay.train import infer_goals
 
-        return infer_goals(self.scorer, self.states, instruction, scene, self.max_goals)
+        ranked = infer_goals(self.scorer, self.states, instruction, world.as_scene(), 2 * self.max_goals)
+        open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
+        return (open_goals or ranked)[: self.max_goals]
 
     def nearest_training(self, text: str) -> tuple[str | None, float]:
         """The training request nearest to ``text`` as the hold-out measures it (MiniLM cosine, 1 for a
@@ -163,22 +171,10 @@ class LearnedPay:
         return requests[index], round(similarity, 4)
 
     def begin(self, instruction: str, world: SymbolicWorld, skills: Mapping[str, Skill]) -> PayPlan:
-        """Infer the request's goals from the state the plan starts in.
-
-        A request asks for a change: goals that already hold at the start are dropped while any goal does
-        not. Pay never trained on such goals (the generator makes no task that is done at the start), and at
-        distance 0 they would outweigh the right goal a few steps away ("put the motor oil in the car"
-        read as "the motor oil on the shelf", where it stands, and the plan `done` at once).
-        """
-        start = world.as_scene()
+        """Infer the request's goals (`goals`) from the state the plan starts in."""
         key = tuple(sorted(id(s) for s in skills.values()))
         search = self._searches.setdefault(key, PlanSearch(skills))
-        from saycan.pay.train import infer_goals
-
-        ranked = infer_goals(self.scorer, self.states, instruction, start, 2 * self.max_goals)
-        open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
-        goals = (open_goals or ranked)[: self.max_goals]
-        return PayPlan(goals, start, search, self.calibration, self.trained)
+        return PayPlan(self.goals(instruction, world), world.as_scene(), search, self.calibration, self.trained)
 
 
 class NoPay:
