@@ -18,8 +18,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     from saycan import factory
     from saycan.errors import ConfigError
-    from saycan.tasks.families import check_weights, generate
-    from saycan.tasks.generator import SPLITS, TaskGenerator
+    from saycan.tasks.families import generate
+    from saycan.tasks.family_weights import check_weights
+    from saycan.tasks.generator import TaskGenerator
+    from saycan.tasks.phrase_split import SPLITS
     from saycan.tasks.suite_file import suite_requests
 
     if cfg.split not in SPLITS:

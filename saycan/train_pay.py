@@ -33,7 +33,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.pay.model import ARCHITECTURE, GoalScorer, TokenStates, check_dropout
     from saycan.pay.steps import calibrate, decisions, step_metrics
     from saycan.pay.train import fit, infer_goals, inference_accuracy
-    from saycan.tasks.families import check_weights
+    from saycan.tasks.family_weights import check_weights
     from saycan.tasks.household import DEV_ROOMS, catalogue
     from saycan.tasks.suite_file import household_tasks, tasks_for
 

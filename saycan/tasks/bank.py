@@ -14,8 +14,10 @@ import yaml
 from saycan.errors import ConfigError, warn
 from saycan.skill import Skill
 from saycan.storage.cache import cache_dir
-from saycan.tasks.families import check_weights, generate
-from saycan.tasks.generator import PHRASES, SPLITS, TaskGenerator
+from saycan.tasks.families import generate
+from saycan.tasks.family_weights import check_weights
+from saycan.tasks.generator import PHRASES, TaskGenerator
+from saycan.tasks.phrase_split import SPLITS
 from saycan.world.scene import Scene, scene_definition
 
 VERSION = 1  # bump when the generator's output for a given recipe changes (the cache key holds it)

@@ -7,9 +7,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from saycan.errors import ConfigError
-from saycan.tasks.generator import REFERENCE_KINDS, Reference, Request, TaskGenerator, conjoin, task_row
-from saycan.world.predicates import Goal, Predicate
+from saycan.tasks.family_weights import check_weights
+from saycan.tasks.generator import REFERENCE_KINDS, Reference, Request, TaskGenerator, task_row
+from saycan.world.predicates import Goal, Predicate, conjoin
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
 from saycan.world.suite import FAMILIES
@@ -250,25 +250,6 @@ class Families:
 def nouns_counted(nouns: Sequence[str], count_nouns: Collection[str]) -> list[str]:
     """Those of ``nouns`` one can count ("every drink"; not "every food")."""
     return [n for n in nouns if n in count_nouns]
-
-
-def check_weights(weights: Any) -> dict[str, int]:
-    """Drafts of each family per round (1 unless ``weights``, a mapping, says otherwise).
-
-    Raises:
-        ConfigError: ``weights`` is not a mapping, names a family not in `FAMILIES`, or gives one a count
-            that is not a whole number >= 1.
-    """
-    if weights is not None and not isinstance(weights, Mapping):
-        raise ConfigError(f"family_weights={weights!r}: must map families to drafts a round, e.g. {{long_horizon: 2}}")
-    weights = dict(weights or {})
-    unknown = sorted(set(weights) - set(FAMILIES))
-    if unknown:
-        raise ConfigError(f"family_weights: unknown family {unknown[0]!r}; valid: {', '.join(FAMILIES)}")
-    for family, count in weights.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise ConfigError(f"family_weights.{family}={count!r}: must be a whole number of drafts per round, >= 1")
-    return {f: weights.get(f, 1) for f in FAMILIES}
 
 
 def generate(

@@ -8,7 +8,6 @@ a dev part (every fifth phrase of a list is dev), so a model can be measured on 
 
 from __future__ import annotations
 
-import itertools
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -20,24 +19,16 @@ import yaml
 
 from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
+from saycan.tasks.phrase_split import split_all
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER, Scene
 
 PHRASES = Path(__file__).with_name("phrases.yaml")
-SPLITS = ("train", "dev", "all")
 REFERENCE_KINDS = ("name", "noun", "adjective", "adjective_noun", "negated", "except")
 # Kinds that only read within a context that narrows the objects ("I'm thirsty, bring me something that
 # isn't soda"): drawn only when asked for by name, with the narrowed objects.
 CONTEXT_KINDS = ("negated_bare",)
 SHARED = ("nouns", "uses", "count_nouns", "mass_nouns")  # phrase-file keys that are vocabulary, not wordings
-MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
-
-
-def phrase_split(items: Sequence[Any], split: str) -> list[Any]:
-    """The phrases of ``split``: every fifth (from the third) is dev, the rest train; short lists are shared."""
-    if split == "all" or len(items) < 3:
-        return list(items)
-    return [x for i, x in enumerate(items) if (i % 5 == 2) == (split == "dev")]
 
 
 @dataclass(frozen=True)
@@ -80,7 +71,7 @@ class TaskGenerator:
     ) -> None:
         data = dict(phrases) if phrases is not None else yaml.safe_load(PHRASES.read_text())
         # Only wordings are split; the attribute vocabulary (nouns, uses, what a need asks for) is shared.
-        self.p = {key: value if key in SHARED else _split_all(value, split) for key, value in data.items()}
+        self.p = {key: value if key in SHARED else split_all(value, split) for key, value in data.items()}
         self.scene, self.rng = scene, random.Random(seed)
         self.search = PlanSearch(skills)
         self.nouns, self.uses = set(data["nouns"]), dict(data["uses"])
@@ -295,30 +286,6 @@ def _statement(core: str) -> bool:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _split_all(value: Any, split: str) -> Any:
-    """``value`` with every phrase list cut to ``split`` (mappings and need entries recursed into)."""
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return phrase_split(value, split)
-    if isinstance(value, list) and all(isinstance(v, dict) and "phrases" in v for v in value):  # needs
-        return [{**v, "phrases": phrase_split(v["phrases"], split)} for v in value]
-    if isinstance(value, list):
-        return phrase_split(value, split)
-    if isinstance(value, dict):
-        return {k: _split_all(v, split) for k, v in value.items()}
-    return value
-
-
-def conjoin(a: Goal, b: Goal) -> Goal:
-    """Every way to satisfy both goals (clause pairs that name different objects), at most `MAX_CLAUSES`."""
-    out = []
-    for x, y in itertools.product(a, b):
-        named_x = {p.args[0] for p in x if p.name in ("at", "holding")}
-        named_y = {p.args[0] for p in y if p.name in ("at", "holding")}
-        if not named_x & named_y:
-            out.append((*x, *y))
-    return tuple(out[:MAX_CLAUSES])
 
 
 def task_row(task_id: str, family: str, instruction: str, init: Mapping[str, Any], goal: Goal, plan: Sequence[str],

@@ -25,10 +25,10 @@ from pathlib import Path
 import yaml
 
 from saycan.errors import ConfigError
+from saycan.tasks.phrase_split import SPLITS
 from saycan.world.scene import USER, Scene, scene_from_dict
 
 CATALOGUE = Path(__file__).with_name("household.yaml")
-SPLITS = ("train", "dev", "all")
 DEV_ROOMS = ("laundry room", "hallway")
 DEV_WORDS = ("juicy", "chewy", "cozy", "fragile", "tropical", "bitter", "bouncy", "waterproof")
 DEV_BINS = ("rubbish bin", "waste bin")

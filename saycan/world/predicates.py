@@ -12,6 +12,8 @@ from saycan.errors import ConfigError, choices_hint
 from saycan.world.scene import Scene
 from saycan.world.state import SymbolicWorld
 
+MAX_CLAUSES = 30  # "a drink and a snack" has 15; more would only repeat the same kind of plan
+
 ARITY = {"at": 2, "holding": 1, "robot_at": 1, "clean": 1, "open": 1, "closed": 1}
 _SYNTAX = re.compile(r"^\s*([a-z_]+)\s*\(([^()]*)\)\s*$")
 _PREDICATE = re.compile(r"[A-Za-z_]\w*\s*\([^()]*\)")
@@ -125,3 +127,14 @@ def goal_reached(goal: Goal, world: SymbolicWorld) -> bool:
 
 def format_goal(goal: Goal) -> str:
     return " or ".join(" and ".join(str(p) for p in clause) for clause in goal)
+
+
+def conjoin(a: Goal, b: Goal) -> Goal:
+    """Every way to satisfy both goals (clause pairs that name different objects), at most `MAX_CLAUSES`."""
+    out = []
+    for x, y in itertools.product(a, b):
+        named_x = {p.args[0] for p in x if p.name in ("at", "holding")}
+        named_y = {p.args[0] for p in y if p.name in ("at", "holding")}
+        if not named_x & named_y:
+            out.append((*x, *y))
+    return tuple(out[:MAX_CLAUSES])

@@ -11,6 +11,7 @@ import networkx as nx
 import yaml
 
 from saycan.errors import ConfigError, choices_hint
+from saycan.world.scene_names import check_keys, check_name, name_list, names_of
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
 # A place named with one of these words, or just "bin", is where "throw away" puts things (a recycling bin
@@ -20,7 +21,6 @@ ROBOT = "robot"
 TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "closed", "opened", "description", "scale")
 INIT_KEYS = ("robot_at", "holding", "objects", "opened")
 ROBOT_KEYS = ("at", "holding")
-MAX_NAME = 60  # characters in one object, place or spill name
 
 
 @dataclass(frozen=True)
@@ -111,68 +111,25 @@ class Scene:
         if not init:
             return self
         where = source or self.source
-        _check_keys(init, INIT_KEYS, where, "init")
+        check_keys(init, INIT_KEYS, where, "init")
         objects = dict(self.objects)
         moved = init.get("objects") or {}
         if not isinstance(moved, Mapping):
             raise ConfigError(f"{where}: init.objects must map objects to locations, got {moved!r}")
         for obj, loc in moved.items():
-            obj = _name(obj, where, "init.objects")
+            obj = check_name(obj, where, "init.objects")
             if obj not in objects:
                 raise ConfigError(f"{where}: init.objects: unknown object {obj!r}; {choices_hint(obj, objects)}")
-            objects[obj] = _name(loc, where, f"init.objects.{obj}")
-        robot_at = _name(init.get("robot_at", self.robot_at), where, "init.robot_at")
+            objects[obj] = check_name(loc, where, f"init.objects.{obj}")
+        robot_at = check_name(init.get("robot_at", self.robot_at), where, "init.robot_at")
         holding = init.get("holding", self.holding)
-        holding = None if holding in (None, "", "nothing") else _name(holding, where, "init.holding")
+        holding = None if holding in (None, "", "nothing") else check_name(holding, where, "init.holding")
         if holding is not None and holding in objects:
             objects[holding] = robot_at
-        opened = _names_of(init["opened"], where, "init.opened") if "opened" in init else self.opened
+        opened = names_of(init["opened"], where, "init.opened") if "opened" in init else self.opened
         new = replace(self, objects=objects, robot_at=robot_at, holding=holding, opened=opened, written=self.as_written)
         _validate(new, where)
         return new
-
-
-def _check_keys(data: Mapping[str, Any], valid: tuple[str, ...], source: str, where: str) -> None:
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"{source}: {where} must be a mapping, got {type(data).__name__} {data!r}")
-    for key in data:
-        if key not in valid:
-            raise ConfigError(
-                f"{source}: unknown key {where}.{key!s:.40}; {choices_hint(str(key), valid)}"
-                if str(key).isprintable()
-                else f"{source}: unknown key in {where}: {key!r}"
-            )
-
-
-def _name(value: Any, source: str, key: str) -> str:
-    """One name (an object, a place, a spill): short printable text on one line, as the LLM will read it."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ConfigError(f"{source}: {key} must be a name (text), got {type(value).__name__} {value!r}")
-    name = str(value).strip()
-    if not name or len(name) > MAX_NAME or not name.isprintable():
-        raise ConfigError(
-            f"{source}: {key}: {name!r} is not a usable name; use 1 to {MAX_NAME} printable characters on one line"
-        )
-    return name
-
-
-def _name_list(value: Any, source: str, key: str) -> tuple[str, ...]:
-    if not isinstance(value, (list, tuple)) or not value:
-        raise ConfigError(f"{source}: {key} must be a non-empty list of names, got {value!r}")
-    names = tuple(_name(v, source, f"{key}[{i}]") for i, v in enumerate(value))
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ConfigError(f"{source}: {key} lists {dupes} more than once")
-    return names
-
-
-def _names_of(value: Any, source: str, key: str) -> tuple[str, ...]:
-    """A possibly empty list of names (``closed``, ``opened``)."""
-    if value is None:
-        return ()
-    if not isinstance(value, list | tuple):
-        raise ConfigError(f"{source}: {key} must be a list of places, e.g. [fridge, drawer]; got {value!r}")
-    return _name_list(value, source, key) if value else ()
 
 
 def _validate(scene: Scene, source: str) -> None:
@@ -211,24 +168,24 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
     Raises:
         ConfigError: naming ``source``, the bad key and the valid choices.
     """
-    _check_keys(data, TOP_KEYS, source, "scene")
+    check_keys(data, TOP_KEYS, source, "scene")
     for key in ("name", "locations", "objects", "robot"):
         if key not in data:
             raise ConfigError(f"{source}: missing key {key!r} (a scene needs name, locations, objects, robot)")
     if data.get("scale") is not None:  # grow to this many kitchen skills with catalogue names
         from saycan.world.catalogue import grow
 
-        _name_list(data["locations"], source, "locations")
+        name_list(data["locations"], source, "locations")
         if not isinstance(data["objects"], Mapping):
             raise ConfigError(f"{source}: objects must map each name to a location, got {data['objects']!r}")
         data = grow(data, data["scale"], source, USER)
-    locations = _name_list(data["locations"], source, "locations")
+    locations = name_list(data["locations"], source, "locations")
     tables: dict[str, dict[str, str]] = {}
     for key in ("objects", "spills"):
         table = data.get(key) or {}
         if not isinstance(table, Mapping):
             raise ConfigError(f"{source}: {key} must map each name to a location, got {table!r}")
-        tables[key] = {_name(k, source, key): _name(v, source, f"{key}.{k}") for k, v in table.items()}
+        tables[key] = {check_name(k, source, key): check_name(v, source, f"{key}.{k}") for k, v in table.items()}
     attributes = data.get("attributes") or {}
     if not isinstance(attributes, Mapping):
         raise ConfigError(f"{source}: attributes must map objects to lists of words, e.g. {{apple: [fruit, red]}}")
@@ -238,21 +195,21 @@ def scene_from_dict(data: Mapping[str, Any], source: str = "<scene>") -> Scene:
                 f"{source}: attributes.{obj}: unknown object; {choices_hint(str(obj), tables['objects'])}"
             )
     robot = data["robot"]
-    _check_keys(robot, ROBOT_KEYS, source, "robot")
+    check_keys(robot, ROBOT_KEYS, source, "robot")
     if "at" not in robot:
         raise ConfigError(f"{source}: robot.at is required (the robot's start location)")
     holding = robot.get("holding")
     scene = Scene(
-        name=_name(data["name"], source, "name"),
+        name=check_name(data["name"], source, "name"),
         locations=locations,
         objects=tables["objects"],
         spills=tables["spills"],
-        robot_at=_name(robot["at"], source, "robot.at"),
-        holding=None if holding in (None, "", "nothing") else _name(holding, source, "robot.holding"),
+        robot_at=check_name(robot["at"], source, "robot.at"),
+        holding=None if holding in (None, "", "nothing") else check_name(holding, source, "robot.holding"),
         source=source,
-        attributes={obj: _name_list(words, source, f"attributes.{obj}") for obj, words in attributes.items()},
-        closed=_names_of(data.get("closed"), source, "closed"),
-        opened=_names_of(data.get("opened"), source, "opened"),
+        attributes={obj: name_list(words, source, f"attributes.{obj}") for obj, words in attributes.items()},
+        closed=names_of(data.get("closed"), source, "closed"),
+        opened=names_of(data.get("opened"), source, "opened"),
     )
     _validate(scene, source)
     return scene

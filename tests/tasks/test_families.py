@@ -2,12 +2,10 @@
 
 from collections import Counter
 
-import pytest
 import yaml
 
-from saycan.errors import ConfigError
 from saycan.skill import make_library
-from saycan.tasks.families import check_weights, generate
+from saycan.tasks.families import generate
 from saycan.tasks.generator import TaskGenerator
 from saycan.world.suite import FAMILIES
 from tests.commands import run_command
@@ -22,26 +20,6 @@ def test_a_family_weighted_twice_is_drawn_about_twice_as_often(kitchen):
     # it twice still doubles its draws.
     assert even["crowd"] >= 5 and 1.5 * even["crowd"] <= twice["crowd"] <= 2.5 * even["crowd"]
     assert set(twice) == set(FAMILIES)
-
-
-def test_unweighted_families_are_drawn_once_a_round():
-    assert check_weights(None) == dict.fromkeys(FAMILIES, 1)
-    assert check_weights({"long_horizon": 2}) == {**dict.fromkeys(FAMILIES, 1), "long_horizon": 2}
-
-
-@pytest.mark.parametrize(
-    ("weights", "message"),
-    [
-        ({"dance": 2}, r"unknown family 'dance'; valid: primitive, "),
-        ({"crowd": 0}, r"family_weights.crowd=0: must be a whole number"),
-        ({"crowd": 1.5}, r"family_weights.crowd=1.5: must be a whole number"),
-        ({"crowd": True}, r"family_weights.crowd=True: must be a whole number"),
-        (3, r"family_weights=3: must map families to drafts a round, e.g. \{long_horizon: 2\}"),
-    ],
-)
-def test_bad_family_weights_are_refused_by_name(weights, message):
-    with pytest.raises(ConfigError, match=message):
-        check_weights(weights)
 
 
 def test_generate_tasks_takes_family_weights_and_records_them(tmp_path):

@@ -11,7 +11,8 @@ from saycan.eval.workers import load_eval_suite
 from saycan.skill import make_library
 from saycan.storage.resources import conf_dir, suites_dir
 from saycan.tasks.families import generate
-from saycan.tasks.generator import PHRASES, TaskGenerator, phrase_split
+from saycan.tasks.generator import PHRASES, TaskGenerator
+from saycan.tasks.phrase_split import phrase_split
 from saycan.text import DEFAULT_THRESHOLD
 from saycan.world.scene import load_scene
 from saycan.world.suite import FAMILIES, load_suite
