@@ -16,8 +16,10 @@ class LLMError(RuntimeError):
 
 
 def choices_hint(value: str, choices: Iterable[str]) -> str:
-    """``"valid: a, b, c. Did you mean 'b'?"`` for an error message."""
+    """``"valid: a, b, c. Did you mean 'b'?"`` for an error message (``"there are none."`` for no choices)."""
     choices = sorted(set(choices))
+    if not choices:
+        return "there are none."
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return f"valid: {', '.join(repr(c) for c in choices)}.{hint}"

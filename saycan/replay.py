@@ -87,6 +87,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.sim.video import check_video_path, write_video
 
     trace_path = Path(cfg.trace)
+    if cfg.gui:
+        from saycan.sim.kitchen import require_display
+
+        require_display()
     video = None
     if cfg.video or not cfg.gui:
         video = check_video_path(cfg.video or trace_path.with_name("replay.mp4"))

@@ -19,6 +19,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.run_request import run_request, trace_header
 
     instruction = clean_instruction(cfg.instruction)  # before any model loads
+    if cfg.gui:
+        from saycan.sim.kitchen import require_display
+
+        require_display()
     scene = factory.scene(cfg)
     goal = factory.goal(cfg, scene)
     planner = factory.planner(cfg)

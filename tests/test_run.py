@@ -377,6 +377,15 @@ def test_a_request_for_what_the_scene_lacks_warns_once_on_stderr_and_plans_on(tm
     assert "Step 1:" in out.stdout and "Plan: " in out.stdout
 
 
+def test_gui_without_a_display_is_one_line_before_any_model_loads(tmp_path, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    started = time.monotonic()
+    out = run(tmp_path, "clean the spill", "env=pybullet", "gui=true")  # PyBullet's window would hang here
+    assert out.returncode == 2 and "gui=true needs a display" in out.stderr and "drop gui=true" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and time.monotonic() - started < 8
+
+
 def test_an_empty_instruction_is_refused_before_any_model_loads(tmp_path):
     started = time.monotonic()
     out = run(tmp_path, "instruction=")  # what a shell passes for instruction="" (llm=embedded takes seconds to load)
@@ -386,7 +395,7 @@ def test_an_empty_instruction_is_refused_before_any_model_loads(tmp_path):
 
 
 def ask_run(tmp_path, tiny_model_dir, stdin, *overrides):
-    (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400}')  # every option: always ask
+    (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400, "rule": "prefix"}')  # always ask
     cmd = [sys.executable, "-m", "saycan.run", "bring me a soda", f"hydra.run.dir={tmp_path}", "llm=hf",
            f"llm.path={tiny_model_dir}", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}",
            "planner.max_steps=2", *overrides]  # fmt: skip

@@ -96,7 +96,9 @@ def _plot(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m saycan.eval.compare", description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="*", help="eval output directories (out=DIR), or a multirun sweep directory")
-    parser.add_argument("--out", default=None, help="where report.md and scores.png go (default: the runs' parent)")
+    parser.add_argument("--out", default=None, help="where report.md and scores.png go (default: DIR when one is "
+                        "given, else the runs' common parent)")  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="overwrite a report.md or scores.png already there")
     args = parser.parse_args(argv)
     console = Console()
     paths = find_results(args.runs)
@@ -111,7 +113,20 @@ def main(argv: list[str] | None = None) -> int:
     for run, s in runs.items():
         table.add_row(run, str(s["n"]), cell(s), *(cell(s["by_family"].get(f)) for f in families))
     console.print(table)
-    out = Path(args.out) if args.out else Path(os.path.commonpath([p.parent.parent for p in paths]))
+    if args.out:
+        out = Path(args.out)
+    elif len(args.runs) == 1 and (Path(args.runs[0]) / "results.json").exists():  # one run: its own report stays
+        console.print("(one run: nothing written; pass --out DIR to write report.md and scores.png)")
+        return 0
+    elif len(args.runs) == 1:
+        out = Path(args.runs[0])
+    else:
+        out = Path(os.path.commonpath([p.parent.parent for p in paths]))
+    there = [p for p in (out / "report.md", out / "scores.png") if p.exists()]
+    if there and not args.force:
+        names = ", ".join(map(str, there))
+        Console(stderr=True).print(f"error: {names} exists; pass --force to overwrite, or --out DIR", soft_wrap=True)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     written = write_report(out, runs, families)
     console.print("Written: " + ", ".join(map(str, written)), soft_wrap=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from saycan.errors import ConfigError
+from saycan.storage.jsonl import json_lines
 
 ChosenBy = Literal["saycan", "retry", "search", "person", "fallback"]
 AnsweredBy = Literal["person", "fallback", "empty"]
@@ -198,18 +199,12 @@ class NullWriter(TraceWriter):
 def read_trace(path: str | Path) -> PlanTrace:
     """Load a trace written by `TraceWriter`; a truncated last line (a killed run) is dropped."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"trace file {str(path)!r} does not exist") from None
+    if not path.exists():
+        raise ConfigError(f"trace file {str(path)!r} does not exist")
     trace: PlanTrace | None = None
-    for number, line in enumerate(lines, 1):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines):
-                break  # the run was killed mid-write; keep what finished
-            raise ConfigError(f"{path}:{number}: not a JSON line of a saycan trace") from None
+    for number, record in json_lines(path):  # a torn last line (a killed run) is skipped
+        if not isinstance(record, dict):
+            raise ConfigError(f"{path}:{number}: not a line of a saycan trace (a JSON object)")
         kind = record.pop("kind", None)
         if kind == "header":
             trace = PlanTrace(

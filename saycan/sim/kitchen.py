@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,6 +70,8 @@ class KitchenSim:
         self.steps = 0
         self.frame_every, self.on_frame = int(frame_every), None  # no frames while building
         self.frame_origin = 0  # frames fall every `frame_every` steps counted from here (the current skill's start)
+        if gui:
+            require_display()
         self.client = p.connect(p.GUI if gui else p.DIRECT)
         if gui:
             p.configureDebugVisualizer(p.COV_ENABLE_GUI, 0, physicsClientId=self.client)
@@ -270,3 +274,12 @@ class KitchenSim:
     def close(self) -> None:
         if p.isConnected(self.client):
             p.disconnect(self.client)
+
+
+def require_display() -> None:
+    """Refuse ``gui=true`` on a Linux machine without a display, where PyBullet's window hangs the run."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise ConfigError(
+            "gui=true needs a display and this machine has none (DISPLAY is not set): drop gui=true to run "
+            "headless, and watch the run later with `python -m saycan.replay trace=PATH` (a video)"
+        )

@@ -42,8 +42,23 @@ def test_truncated_last_line_keeps_finished_steps(tmp_path):
     assert read_trace(path).plan == ["done"]
 
 
+def test_a_trace_cut_inside_a_multibyte_character_keeps_finished_steps(tmp_path):
+    path = tmp_path / "trace.jsonl"
+    writer = TraceWriter(path)
+    writer.header(PlanTrace("¿me traes el café?", "kitchen"))
+    writer.step(_step(1))
+    writer.close()
+    with path.open("ab") as f:
+        f.write('{"kind": "step", "prompt": "café'.encode()[:-1])  # killed between the bytes of "é"
+    back = read_trace(path)
+    assert back.plan == ["done"] and back.instruction == "¿me traes el café?"
+
+
 def test_not_a_trace_is_a_config_error(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text("hello\nworld\n")
-    with pytest.raises(ConfigError, match="not a JSON line"):
+    with pytest.raises(ConfigError, match="t.jsonl:1: not a JSON line"):
+        read_trace(path)
+    path.write_text("[1, 2]\n")
+    with pytest.raises(ConfigError, match="t.jsonl:1: not a line of a saycan trace"):
         read_trace(path)
