@@ -12,8 +12,6 @@ from saycan.cli import Context, command
 from saycan.errors import ConfigError
 from saycan.world.suite import Task
 
-SCENES = ("household", "scene")  # what training tasks are generated in
-
 
 def named(task: Task) -> set[str]:
     """The objects a task's success clauses name."""
@@ -35,7 +33,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.pay.train import fit, infer_goals, inference_accuracy
     from saycan.tasks.family_weights import check_weights
     from saycan.tasks.household import DEV_ROOMS, catalogue
-    from saycan.tasks.suite_file import household_tasks, tasks_for
+    from saycan.tasks.suite_file import SCENES, household_tasks, tasks_for
 
     check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
     check_members(cfg.members)

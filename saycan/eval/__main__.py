@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from omegaconf import DictConfig
 
@@ -29,7 +30,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     suite = load_eval_suite(suite_path, cfg.eval.scene)  # every task checked before anything runs
     order = [t.id for t in suite.tasks]
     done = finished_tasks(out, cfg.resume) & set(order)  # checked before the LLM loads
-    rows = [r for r in read_rows(out / TASKS_FILE) if r["id"] in done]  # kept in memory from here on
+    rows = [r for r in read_rows(out / TASKS_FILE, ("id",)) if r["id"] in done]  # kept in memory from here on
     meta = {"suite": suite.name, **(asking(cfg) or {})}
     pool = factory.pool(cfg)  # local: here, in order; ray: actors that each load the planner once
     plain = OmegaConf.to_container(cfg, resolve=True)  # crosses to Ray actors as plain data
@@ -54,7 +55,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     )
 
 
-def asking(cfg: DictConfig) -> dict[str, float] | None:
+def asking(cfg: DictConfig) -> dict[str, Any] | None:
     """With ``planner.ask=conformal``: the epsilon and q_hat its sets are made with (checked before anything loads)."""
     from saycan import factory
     from saycan.planner.ask import HelpPolicy
@@ -62,8 +63,8 @@ def asking(cfg: DictConfig) -> dict[str, float] | None:
     settings = factory.planner_settings(cfg)
     if settings.ask != "conformal":
         return None
-    cal = HelpPolicy(settings.calibration, settings.ask_fallback, settings.epsilon).calibration
-    return {"epsilon": cal.epsilon, "qhat": cal.qhat}
+    cal = HelpPolicy(settings.calibration, settings.ask_fallback, settings.epsilon, settings.ask_set).calibration
+    return {"epsilon": cal.epsilon, "qhat": cal.qhat, "ask_set": cal.rule}
 
 
 if __name__ == "__main__":

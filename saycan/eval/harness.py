@@ -85,6 +85,7 @@ def plan_row(
     if planner.asks:  # planner.ask=conformal: how often it asked, and how large its sets were
         sizes = [s.info["set_size"] for s in trace.steps if "set_size" in s.info]
         row["questions"] = sum(len(q.options) > 1 for q in trace.questions)
+        row["question_kinds"] = person.kinds if person else []
         row["set_size"] = sum(sizes) / len(sizes) if sizes else None
         row["stop_reason"] = trace.stop_reason
     first = SymbolicEnv(task.scene).world
@@ -100,7 +101,7 @@ def plan_row(
 
 def finished_tasks(out: Path, resume: bool) -> set[str]:
     """Ids of the tasks ``out`` already holds; with ``resume`` off, any is an error (nothing is overwritten)."""
-    done = {row["id"] for row in read_rows(out / TASKS_FILE)}
+    done = {row["id"] for row in read_rows(out / TASKS_FILE, ("id",))}
     if done and not resume:
         raise ConfigError(f"{out} already holds results of {len(done)} tasks; pass resume=true or another out=")
     return done

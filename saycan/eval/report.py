@@ -14,7 +14,7 @@ ROW_KEYS = (
     "id", "family", "instruction", "plan", "plan_success", "goal_reached", "side_effects", "execution_success",
     "nearest_example", "similarity", "nearest_training", "training_similarity", "steps", "seconds", "error",
 )  # fmt: skip
-ASK_KEYS = ("questions", "set_size", "stop_reason")  # rows of a run with planner.ask=conformal
+ASK_KEYS = ("questions", "question_kinds", "set_size", "stop_reason")  # rows of a run with planner.ask=conformal
 
 
 def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -32,6 +32,8 @@ def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         rates["help_rate"] = sum(r["questions"] > 0 for r in asked) / len(asked)
         rates["questions_per_task"] = sum(r["questions"] for r in asked) / len(asked)
         rates["set_size"] = sum(sizes) / len(sizes) if sizes else None
+        kinds = [k for r in asked for k in r.get("question_kinds") or ()]  # eval.person.QUESTION_KINDS
+        rates["question_kinds"] = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
     return rates
 
 

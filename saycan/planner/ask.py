@@ -28,22 +28,26 @@ class Decision:
 
 
 class HelpPolicy:
-    """KnowNo at one step: the options whose normalised score clears ``1 - q_hat`` (`saycan.planner.conformal`).
+    """KnowNo at one step: the prediction set of a calibrated rule (`saycan.planner.conformal`).
 
     Args:
         calibration: The fitted q_hat (a `ConformalCalibration` or its JSON file; None: the shipped one).
         fallback: With several options and no one to ask: ``"top"`` acts on the best, ``"stop"`` stops.
         epsilon: Another target error rate than the calibration's: q_hat refitted from its stored task
-            scores (`ConformalCalibration.at_epsilon`); None keeps the file's.
+            scores (`ConformalCalibration.refit`); None keeps the file's.
+        rule: The set rule (``"prefix"`` or ``"threshold"``); None keeps the file's.
     """
 
     def __init__(
-        self, calibration: ConformalCalibration | str | Path | None, fallback: str, epsilon: float | None = None
+        self,
+        calibration: ConformalCalibration | str | Path | None,
+        fallback: str,
+        epsilon: float | None = None,
+        rule: str | None = None,
     ) -> None:
         if not isinstance(calibration, ConformalCalibration):
             calibration = ConformalCalibration.load(calibration or SHIPPED)
-        if epsilon is not None:
-            calibration = calibration.at_epsilon(float(epsilon))
+        calibration = calibration.refit(None if epsilon is None else float(epsilon), rule)
         self.calibration, self.fallback = calibration, fallback
 
     def decide(self, index: int, scored: Sequence[ScoredOption], answer: Answer | None) -> Decision:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Optional
 
 from saycan.errors import ConfigError, choices_hint
+from saycan.planner.conformal import SET_RULES
 
 MAX_INSTRUCTION_CHARS = 2000
 # Settings that pick one of a few values: the valid ones.
@@ -21,6 +22,7 @@ CHOICES = {
     "search": ("greedy", "beam"),
     "ask": ("none", "conformal"),
     "ask_fallback": ("top", "stop"),
+    "ask_set": SET_RULES,
 }
 COUNTS = ("max_steps", "max_attempts", "beam_width")
 
@@ -55,6 +57,9 @@ class PlannerSettings:
             task scores; None: the calibration's own (0.15 shipped).
         ask_fallback: With ``ask="conformal"`` and nobody to answer: ``"top"`` acts on the best option,
             ``"stop"`` stops.
+        ask_set: With ``ask="conformal"``: how a step's prediction set is made (`saycan.planner.conformal`).
+            ``"prefix"``: the fewest top options whose total score exceeds q_hat (never empty; several right
+            options add up); ``"threshold"``: KnowNo's, every option scoring at least 1 - q_hat (can be empty).
     """
 
     max_steps: int = 20
@@ -71,6 +76,7 @@ class PlannerSettings:
     calibration: Optional[str] = None  # noqa: UP045 (OmegaConf reads Optional, not X | None, on Python 3.10)
     epsilon: Optional[float] = None  # noqa: UP045
     ask_fallback: str = "top"
+    ask_set: str = "prefix"
 
     def __post_init__(self) -> None:
         checked: dict[str, Any] = {name: choice(name, getattr(self, name), CHOICES[name]) for name in CHOICES}

@@ -12,6 +12,8 @@ from saycan.tasks.families import generate
 from saycan.tasks.generator import TaskGenerator
 from saycan.world.suite import Task, load_suite
 
+SCENES = ("household", "scene")  # where tasks are generated: household scenes (and the scene), or the scene alone
+
 
 def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any:
     """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite, whatever its scene), with

@@ -32,9 +32,16 @@ def test_eval_writes_results_report_and_scores_then_resumes(tmp_path, tiny_model
     assert again.returncode == 2 and "resume=true" in again.stderr
     resumed = evaluate(tmp_path, *args, "resume=true")
     assert resumed.returncode == 0 and len((tmp_path / "run" / "tasks.jsonl").read_text().splitlines()) == 2
-    table = subprocess.run([sys.executable, "-m", "saycan.eval.compare", str(tmp_path / "run")],
-                           capture_output=True, text=True, timeout=60)  # fmt: skip
+    compare = [sys.executable, "-m", "saycan.eval.compare", str(tmp_path / "run")]
+    report = (tmp_path / "run" / "report.md").read_text()
+    table = subprocess.run(compare, capture_output=True, text=True, timeout=60)
     assert table.returncode == 0 and "primitive" in table.stdout and "crowd" in table.stdout
+    assert (tmp_path / "run" / "report.md").read_text() == report and not (tmp_path / "report.md").exists()
+    made = subprocess.run([*compare, "--out", str(tmp_path / "cmp")], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0 and (tmp_path / "cmp" / "report.md").is_file()
+    again = subprocess.run([*compare, "--out", str(tmp_path / "cmp")], capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2 and "--force" in again.stderr  # never over a report without --force
+    assert subprocess.run([*compare, "--out", str(tmp_path / "cmp"), "--force"], timeout=60).returncode == 0
 
 
 def test_a_bad_suite_is_rejected_before_anything_runs(tmp_path, mini_suite_path):
@@ -42,6 +49,16 @@ def test_a_bad_suite_is_rejected_before_anything_runs(tmp_path, mini_suite_path)
     out = evaluate(tmp_path, f"suite={tmp_path / 'bad.yaml'}", f"out={tmp_path / 'run'}")
     assert out.returncode == 2 and "task p1" in out.stderr and "'spnge'" in out.stderr and "sponge" in out.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_resume_over_a_line_that_is_not_a_row_is_one_line_naming_it(tmp_path, mini_suite_path):
+    (tmp_path / "run").mkdir()
+    data = b'{"id": "p1", "plan_success": true}\n{}\n'
+    (tmp_path / "run" / "tasks.jsonl").write_bytes(data)
+    out = evaluate(tmp_path, f"suite={mini_suite_path}", f"out={tmp_path / 'run'}", "resume=true")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "tasks.jsonl:2: {} is not a row (an object with 'id')" in out.stderr
+    assert (tmp_path / "run" / "tasks.jsonl").read_bytes() == data  # nothing changed
 
 
 def test_compare_without_results_says_what_to_pass(tmp_path):
@@ -81,8 +98,9 @@ def test_sigkilled_eval_resumes_to_the_results_of_an_uninterrupted_run(tmp_path,
 def test_eval_with_questions_reports_help_and_compare_draws_it_across_epsilon(
     tmp_path, tiny_model_dir, mini_suite_path
 ):
-    # q_hat 1 at epsilon 0.15 (every option: always ask); refitted at 0.5 from the scores: 0.01, never ask
-    cal = {"epsilon": 0.15, "qhat": 1.0, "n": 4, "scores": [0.99, 0.99, 0.99, 0.0], "test_scores": [0.99]}
+    # q_hat 1 at epsilon 0.15 (every option: always ask); refitted at 0.5 from the masses: 0.01, never ask
+    cal = {"epsilon": 0.15, "qhat": 1.0, "n": 4, "rule": "prefix", "masses": [0.99, 0.99, 0.99, 0.0],
+           "test_masses": [0.99]}  # fmt: skip
     (tmp_path / "cal.json").write_text(json.dumps(cal))
     args = [f"suite={mini_suite_path}", f"out={tmp_path / 'run'}", "llm=hf", f"llm.path={tiny_model_dir}",
             "planner.max_steps=3", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}"]  # fmt: skip

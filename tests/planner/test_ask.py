@@ -10,9 +10,11 @@ from tests.scorers import PreferenceScorer
 
 DRINKS = ("find the coke can", "find the water bottle")  # equally likely at step 1
 KEEP_ABOVE_03 = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400)  # sets keep normalised scores >= 0.3
+UP_TO_07 = ConformalCalibration(epsilon=0.15, qhat=0.7, n=400, rule="prefix")  # top options until 0.7 is passed
 
 
 def planner(wishes, calibration=KEEP_ABOVE_03, **kwargs):
+    kwargs.setdefault("ask_set", calibration.rule)
     return make_planner(PreferenceScorer(wishes), ask="conformal", calibration=calibration, **kwargs)
 
 
@@ -52,6 +54,24 @@ def test_empty_set_says_so_and_stops(kitchen):
     strict = ConformalCalibration(epsilon=0.15, qhat=0.2, n=400)  # keep >= 0.8: neither drink (about 0.45)
     trace = planner([DRINKS, "done"], calibration=strict).plan("a drink", SymbolicEnv(kitchen), ask=lambda o: o[0])
     assert trace.stop_reason == "unsure" and trace.questions[0].options == [] and trace.steps == []
+
+
+def test_prefix_sets_act_where_the_threshold_set_is_empty_and_ask_when_no_option_alone_suffices(kitchen):
+    # two drinks at about 0.45 each; with q_hat 0.2 the threshold set (>= 0.8) is empty: `unsure` above
+    strict = ConformalCalibration(epsilon=0.15, qhat=0.2, n=400, rule="prefix")
+    trace = planner([DRINKS, "done"], calibration=strict).plan("a drink", SymbolicEnv(kitchen), ask=pytest.fail)
+    assert trace.plan == ["find the coke can", "done"] and trace.stop_reason == "done"  # 0.45 > 0.2: acts
+    asked = []
+    trace = planner([DRINKS, "done"], calibration=UP_TO_07).plan("a drink", SymbolicEnv(kitchen),
+                                                                 ask=lambda o: asked.append(o) or o[1])  # fmt: skip
+    assert sorted(o.text for o in asked[0]) == sorted(DRINKS) and len(asked) == 1  # 0.45 < 0.7 < 0.9: both
+    assert trace.plan == ["find the water bottle", "done"] and trace.stop_reason == "done"
+
+
+def test_the_set_rule_is_refitted_from_the_stored_scores(kitchen):
+    made = ConformalCalibration.fit([0.4] * 9, [], 0.2, {}, [0.9] * 9, [], "threshold")
+    assert planner(["done"], calibration=made, ask_set="prefix").help.calibration.qhat == pytest.approx(0.1)
+    assert planner(["done"], calibration=made, ask_set="threshold").help.calibration.qhat == pytest.approx(0.6)
 
 
 def test_a_confident_step_is_not_asked_about(kitchen):
