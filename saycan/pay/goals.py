@@ -74,6 +74,8 @@ def singles(scene: Scene) -> list[Candidate]:
         for loc in scene.locations:
             if loc == scene.trash:
                 out.append(_one("trash", Predicate("at", (obj, loc)), f"throw {thing} away in the trash can", obj))
+            elif loc == scene.recycling:
+                out.append(_one("place", Predicate("at", (obj, loc)), f"recycle {thing} in the {loc}", obj, loc))
             elif loc != USER:
                 out.append(_one("place", Predicate("at", (obj, loc)), f"put {thing} on the {loc}", obj, loc))
         if obj == scene.holding:

@@ -15,6 +15,7 @@ from saycan.world.state import SymbolicWorld
 from saycan.world.suite import FAMILIES
 
 NEED_AND_REQUEST = 0.4  # share of "bring" needs said with a request ("I'm thirsty, bring me ...")
+RECYCLE = 0.5  # share of "trash" draws said as "recycle" where the scene has a recycling place
 SETS = 0.25  # share of long-horizon requests over a set of things ("bring me every drink from the fridge")
 NEAR_BATCH = 32  # drafts checked for near-copies of the suites at once
 # References after a need: mostly the bare negation that only reads there ("something that isn't soda").
@@ -37,10 +38,17 @@ class Families:
     def __init__(self, gen: TaskGenerator) -> None:
         self.g, self.rng = gen, gen.rng
         self.makers: dict[str, Callable[[], Draft | None]] = {f: getattr(self, f) for f in FAMILIES}
-        self.spots = [p for p in gen.places if p != gen.trash]  # objects never start in the bin (or the hand)
+        # objects never start in a bin (or the hand)
+        self.spots = [p for p in gen.places if p not in (gen.trash, gen.recycling)]
+
+    def _verb(self, verbs: Sequence[str]) -> str:
+        """One of ``verbs``; "trash" is "recycle" `RECYCLE` of the time in a scene with a recycling place."""
+        verb = self.rng.choice(list(verbs))
+        recycle = verb == "trash" and self.g.recycling is not None and self.rng.random() < RECYCLE
+        return "recycle" if recycle else verb
 
     def _request(self, verbs: Sequence[str], single: bool) -> Request | None:
-        verb = self.rng.choice(list(verbs))
+        verb = self._verb(verbs)
         ref = None if verb in ("clean", "goto") else self.g.reference(single=single or verb in ("find", "hold"))
         return self.g.request(verb, ref)
 
@@ -75,7 +83,7 @@ class Families:
 
     def nouns(self) -> Draft | None:
         ref = next((r for r in (self.g.reference() for _ in range(10)) if r and r.kind != "name"), None)
-        req = self.g.request(self.rng.choice(("bring", "bring", "trash", "hold")), ref) if ref else None
+        req = self.g.request(self._verb(("bring", "bring", "trash", "hold")), ref) if ref else None
         return Draft(self.g.frame(req.text), req.goal, f"nouns:{req.kind}:{ref.kind}") if req and ref else None
 
     def verbs(self) -> Draft | None:
@@ -177,7 +185,7 @@ class Families:
         ("a fruit and a snack": not a second fruit). Half the pairs name neither object, half of those by
         category ("a drink and a snack"), the commonest way to ask for two things: with references drawn
         as for one object, two categories would come up in 1 pair in 81."""
-        verb = self.rng.choice(("bring", "trash", "place"))
+        verb = self._verb(("bring", "trash", "place"))
         draw = self.rng.random()
         kinds = ("noun",) if draw < 0.25 else REFERENCE_KINDS[1:] if draw < 0.5 else None
         first = self.g.reference(kinds=kinds)
@@ -197,7 +205,7 @@ class Families:
     def _set(self) -> Draft | None:
         """Every object some words pick out, anywhere or at one place ("bring me every drink from the fridge",
         "throw away everything on the table"): all of them must end at the target (2 or 3 objects)."""
-        verb = self.rng.choice(("bring", "trash", "place"))
+        verb = self._verb(("bring", "trash", "place"))
         phrase = self.rng.choice(self.g.p["sets"][verb])
         at = self.rng.choice(self.spots)
         here = [o for o, loc in self.g.scene.objects.items() if loc == at]
@@ -213,7 +221,7 @@ class Families:
         if not 2 <= len(group) <= 3 or ("both" in phrase and len(group) != 2):
             return None
         loc = self.rng.choice([p for p in self.spots if p != at])
-        target = {"bring": USER, "trash": self.g.trash, "place": loc}[verb]
+        target = {"bring": USER, "trash": self.g.trash, "recycle": self.g.recycling, "place": loc}[verb]
         if target is None or any(self.g.scene.objects[o] == target for o in group):
             return None
         text = phrase.format(group=noun, groups=self.g.plural(noun), **{"from": at}, loc=loc)

@@ -79,6 +79,7 @@ class TaskGenerator:
         self.mass_nouns = set(data.get("mass_nouns", ()))
         self.places = [loc for loc in scene.locations if loc != USER]
         self.trash = scene.trash  # where "throw away" puts things; None: the scene has no bin
+        self.recycling = scene.recycling  # where "recycle" puts things; None: the scene has no recycling place
 
     # -- references ----------------------------------------------------------------------
     def having(self, words: Sequence[str] = (), without: Sequence[str] = (), pool: Sequence[str] = ()) -> set[str]:
@@ -230,10 +231,10 @@ class TaskGenerator:
             loc = loc or self.rng.choice([p for p in self.places if p != self.trash])
             if any(self.scene.objects[o] == loc for o in ref.objects):
                 return None  # already there: not a request anyone makes
-        if verb == "trash" and self.trash is None:
+        if (verb == "trash" and self.trash is None) or (verb == "recycle" and self.recycling is None):
             return None
         objects = sorted(ref.objects)
-        target = {"bring": USER, "trash": self.trash, "place": loc}.get(verb)
+        target = {"bring": USER, "trash": self.trash, "recycle": self.recycling, "place": loc}.get(verb)
         if target is not None:
             clauses = tuple((Predicate("at", (o, target)),) for o in objects)
         elif verb == "hold":
@@ -260,8 +261,8 @@ class TaskGenerator:
         return _capital(self.rng.choice(framings).format(request=self.inside(core)))
 
     def inside(self, text: str) -> str:
-        """``text`` with things "in" a place with a door, not "on" it ("put the milk in the fridge")."""
-        for door in self.scene.closed:
+        """``text`` with things "in" a place with a door or a bin, not "on" it ("put the milk in the fridge")."""
+        for door in [*self.scene.closed, *([self.recycling] if self.recycling else [])]:
             text = text.replace(f" on the {door}", f" in the {door}").replace(f" onto the {door}", f" into the {door}")
         return text
 
@@ -281,7 +282,7 @@ class TaskGenerator:
 def _statement(core: str) -> bool:
     """A core request that is a statement ("I want {ref}", "{ref} goes in the trash"), not an order."""
     starts = core.startswith(("I ", "I'", "can I ")) or not core.split(" ", 1)[0].isalpha()
-    return starts or " goes " in core or " belongs " in core
+    return starts or any(w in core for w in (" goes ", " belongs ", " can be "))
 
 
 def _capital(text: str) -> str:

@@ -5,7 +5,7 @@ A scene is a room's places (some with a door), a bin, the person, and objects of
 is held out of ``split="train"`` for measuring Pay on what it never read:
 
 - two rooms (`DEV_ROOMS`): scenes unlike any it trained in;
-- every fifth place of a room and every sixth object of a category, and two bins;
+- every fifth place of a room and every sixth object of a category, two bins and a recycling place;
 - a few attribute words (`DEV_WORDS`): dropped from training scenes' attributes.
 
 A fifth of the scenes carry no attributes at all, so Pay also learns to read scenes written without
@@ -32,6 +32,8 @@ CATALOGUE = Path(__file__).with_name("household.yaml")
 DEV_ROOMS = ("laundry room", "hallway")
 DEV_WORDS = ("juicy", "chewy", "cozy", "fragile", "tropical", "bitter", "bouncy", "waterproof")
 DEV_BINS = ("rubbish bin", "waste bin")
+DEV_RECYCLING = ("recycling box",)
+RECYCLING = 0.5  # share of scenes with a recycling place beside the bin
 NO_ATTRIBUTES = 0.2  # share of scenes written without attributes
 SPILL = 0.3  # share of scenes with a spill (and a sponge to wipe it)
 SPILLS = ("spill", "juice spill", "coffee spill", "water puddle", "sticky mess", "milk spill")
@@ -48,12 +50,13 @@ class Room:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The rooms, the objects (name -> category and words) and the bins of household.yaml."""
+    """The rooms, the objects (name -> category and words), the bins and recycling places of household.yaml."""
 
     rooms: dict[str, Room]
     objects: dict[str, tuple[str, ...]]
     category_of: dict[str, str]
     bins: tuple[str, ...]
+    recycling: tuple[str, ...] = ()
 
     def held_out_places(self, room: Room) -> set[str]:
         return {p for i, p in enumerate(room.places) if i % 5 == 4}
@@ -86,7 +89,7 @@ def catalogue(path: Path = CATALOGUE) -> Catalogue:
             raise ConfigError(f"{path}: room {name!r} names unknown categories {unknown}")
         doors = frozenset(p.removesuffix(" *") for p in entry["places"] if p.endswith(" *"))
         rooms[name] = Room(name, places, doors, tuple(entry["categories"]))
-    return Catalogue(rooms, objects, category_of, tuple(data["bins"]))
+    return Catalogue(rooms, objects, category_of, tuple(data["bins"]), tuple(data.get("recycling", ())))
 
 
 def sample_scene(rng: random.Random, split: str = "train", cat: Catalogue | None = None) -> Scene:
@@ -108,6 +111,8 @@ def sample_scene(rng: random.Random, split: str = "train", cat: Catalogue | None
         chosen.append(rng.choice([p for p in places if p not in room.doors]))
     bins = [b for b in cat.bins if split != "train" or b not in DEV_BINS]
     trash = rng.choice(bins)
+    recycling = [r for r in cat.recycling if split != "train" or r not in DEV_RECYCLING]
+    extra = [rng.choice(recycling)] if recycling and rng.random() < RECYCLING else []
     n = rng.randint(6, 14)
     if split == "dev":  # half of them never read in training
         held = sorted(cat.held_out_objects)
@@ -123,7 +128,7 @@ def sample_scene(rng: random.Random, split: str = "train", cat: Catalogue | None
     attributes = {} if rng.random() < NO_ATTRIBUTES else {o: _words(cat, o, split) for o in objects}
     data = {
         "name": room.name,
-        "locations": [*chosen, trash, USER],
+        "locations": [*chosen, trash, *extra, USER],
         "objects": objects,
         "spills": spills,
         "robot": {"at": rng.choice(chosen)},

@@ -15,8 +15,9 @@ from saycan.world.scene_names import check_keys, check_name, name_list, names_of
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
 # A place named with one of these words, or just "bin", is where "throw away" puts things (a recycling bin
-# is not).
+# is not: "recycle" puts things in a place named with `RECYCLING_WORD`).
 TRASH_WORDS = ("trash", "garbage", "rubbish", "waste", "litter", "dustbin")
+RECYCLING_WORD = "recycl"  # "recycling bin", "recycle bin", "recycling box"
 ROBOT = "robot"
 TOP_KEYS = ("name", "locations", "objects", "spills", "robot", "attributes", "closed", "opened", "description", "scale")
 INIT_KEYS = ("robot_at", "holding", "objects", "opened")
@@ -84,6 +85,11 @@ class Scene:
         """The place things are thrown away in: the first named with a `TRASH_WORDS` word or just "bin", else None."""
         named = (loc for loc in self.locations if loc.lower() == "bin" or any(w in loc.lower() for w in TRASH_WORDS))
         return next(named, None)
+
+    @property
+    def recycling(self) -> str | None:
+        """The place things are recycled in: the first named with "recycl" ("recycling bin"), else None."""
+        return next((loc for loc in self.locations if RECYCLING_WORD in loc.lower()), None)
 
     def holds(self, other: Scene) -> bool:
         """Whether this scene has every place and object of ``other`` (the kitchen grown to 550 skills holds

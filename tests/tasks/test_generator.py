@@ -122,20 +122,22 @@ def test_after_a_need_a_bare_negation_means_what_the_need_asks_for_without_it():
     assert not questions  # "could you can I get ...": a core that is a question is not asked again
 
 
-def test_scenes_with_doors_get_door_requests_and_requests_over_sets():
+def test_scenes_with_doors_get_door_requests_requests_over_sets_and_recycling():
     import random
 
     from saycan.tasks.families import generate
     from saycan.tasks.household import sample_scene
 
     rng, templates, rows = random.Random(5), set(), []
-    for i in range(40):
+    for i in range(60):
         scene = sample_scene(rng, "train")
         for row in generate(TaskGenerator(scene, SKILLS, seed=i), 12):
-            templates.add(row["template"].split(":")[1])
+            templates.update(row["template"].split(":")[1:])
             rows.append((scene, row))
-    assert {"open", "close", "set", "two"} <= templates
+    assert {"open", "close", "set", "two", "recycle"} <= templates
     for scene, row in rows:
         if "set" in row["template"]:
             assert len(row["success"]) == 1 and 2 <= len(row["success"][0]) <= 3  # every one of them
         assert not any(f" on the {door}" in row["instruction"] for door in scene.closed)  # things go "in" those
+        if row["template"] == "verbs:recycle":  # "recycle the can": in the recycling place, not the trash
+            assert scene.recycling and all(c[0].endswith(f", {scene.recycling})") for c in row["success"]), row
