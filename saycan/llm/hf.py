@@ -229,24 +229,22 @@ class HFScorer(Scorer):
             ).last_hidden_state[0]
         finally:
             _truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
-        wanted: dict[int, set[int]] = {}  # node -> the tokens its logits must score
-        for targets in trie.targets:
-            for row, tok in targets[1:]:
-                wanted.setdefault(row, set()).add(tok)
-        rows = sorted(wanted)
+        wanted = sorted({target for targets in trie.targets for target in targets[1:]})  # (node, token) pairs
+        rows = sorted({row for row, _ in wanted})
+        at = {row: i for i, row in enumerate(rows)}
+        row_of, token_of = torch.tensor([at[row] for row, _ in wanted]), torch.tensor([tok for _, tok in wanted])
         head, cap = self.model.get_output_embeddings(), getattr(config, "final_logit_softcapping", None)
         per_chunk = max(1, budget // (head.weight.shape[0] * 4 * 3))
-        out = {}
+        picked = torch.empty(len(wanted))
         for start in range(0, len(rows), per_chunk):
-            part = rows[start : start + per_chunk]
-            logits = head(hidden[part]).float()
-            if cap:  # Gemma's final soft-capping, as the model's own forward applies it
-                logits = torch.tanh(logits / cap) * cap
-            logps = logits - torch.logsumexp(logits, dim=-1, keepdim=True)
-            for k, row in enumerate(part):
-                for tok in wanted[row]:
-                    out[(row, tok)] = float(logps[k, tok])
-        return out
+            logits = head(hidden[rows[start : start + per_chunk]]).float()  # (rows, vocab): the step's largest tensor
+            if cap:  # Gemma's final soft-capping, as the model's own forward applies it (in place: no copies)
+                logits.div_(cap).tanh_().mul_(cap)
+            # log p(token) = logit - logsumexp(logits), read only where a target needs it
+            here = (row_of >= start) & (row_of < start + per_chunk)
+            local = row_of[here] - start
+            picked[here] = logits[local, token_of[here]] - torch.logsumexp(logits, dim=-1)[local]
+        return dict(zip(wanted, picked.tolist(), strict=True))
 
     @torch.inference_mode()
     def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
