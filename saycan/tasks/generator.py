@@ -1,9 +1,9 @@
-"""Kitchen tasks generated from a scene, its object attributes and phrase lists, each with a shortest gold plan.
+"""Tasks generated from a scene, its object attributes and phrase lists, each with a shortest gold plan.
 
 Every task is (instruction, start state, success clauses, gold plan) in one of SayCan's seven families.
 A reference ("a drink that isn't soda") resolves to the set of objects whose attributes fit, and the
-success clauses are every way to satisfy the request with them. Phrase lists are split into a train and
-a dev part (every fifth phrase of a list is dev), so a model can be measured on wordings it never saw.
+success clauses are every way to satisfy the request with them. Phrase lists are split into train and
+dev (`phrase_split`), so a model can be measured on wordings it never saw.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ class TaskGenerator:
         self.count_nouns = set(data.get("count_nouns", ()))
         self.mass_nouns = set(data.get("mass_nouns", ()))
         self.places = [loc for loc in scene.locations if loc != USER]
-        self.trash = scene.trash  # where "throw away" puts things; None: the scene has no bin
-        self.recycling = scene.recycling  # where "recycle" puts things; None: the scene has no recycling place
+        # where "throw away" and "recycle" put things; None: the scene has no such place
+        self.trash, self.recycling = scene.trash, scene.recycling
 
     # -- references ----------------------------------------------------------------------
     def having(self, words: Sequence[str] = (), without: Sequence[str] = (), pool: Sequence[str] = ()) -> set[str]:
@@ -295,7 +295,5 @@ def task_row(task_id: str, family: str, instruction: str, init: Mapping[str, Any
     row: dict[str, Any] = {"id": task_id, "family": family, "instruction": instruction}
     if init:
         row["init"] = dict(init)
-    row["success"] = [[str(p) for p in clause] for clause in goal]
-    row["plan"] = [*plan, "done"]
-    row["template"] = template
-    return row
+    success = [[str(p) for p in clause] for clause in goal]
+    return {**row, "success": success, "plan": [*plan, "done"], "template": template}
