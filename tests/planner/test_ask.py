@@ -88,3 +88,13 @@ def test_a_calibration_of_other_scores_is_warned_about(kitchen, capsys):
     assert "pay_sha256" not in err and "scoring" not in err  # the settings that match are not named
     planner(["done"], calibration=other, llm_weight=0.3)
     assert capsys.readouterr().err == ""
+
+
+def test_the_shipped_calibration_serves_the_default_settings():
+    from saycan.planner.ask import HelpPolicy
+    from saycan.planner.settings import PlannerSettings
+
+    s = PlannerSettings(ask="conformal")
+    cal = HelpPolicy(s.calibration, s.ask_fallback, s.epsilon, s.ask_set).calibration  # the shipped file
+    assert cal.rule == s.ask_set == "prefix" and 0 < cal.qhat < 1 and cal.masses and cal.test_masses
+    assert cal.refit(rule="threshold").qhat > 0  # both rules' task scores are kept: the two can be compared
