@@ -24,16 +24,13 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     """Score every gold step of n + n_test tasks; q_hat from the first n, coverage on the rest."""
     from saycan import factory
     from saycan.errors import ConfigError
-    from saycan.tasks.suite_file import SCENES, household_tasks, tasks_for
+    from saycan.tasks.suite_file import check_scene_mix, household_tasks, tasks_for
 
     if not 0 < float(cfg.epsilon) < 1:
         raise ConfigError(f"epsilon={cfg.epsilon!r}: must be in (0, 1), e.g. epsilon=0.15")
     if int(cfg.n) < 1 or int(cfg.n_test) < 0:
         raise ConfigError(f"n={cfg.n!r}, n_test={cfg.n_test!r}: need n >= 1 and n_test >= 0")
-    if cfg.scenes not in SCENES:
-        raise ConfigError(f"scenes={cfg.scenes!r}; valid: {', '.join(SCENES)}")
-    if not 0 <= float(cfg.kitchen_share) <= 1:
-        raise ConfigError(f"kitchen_share={cfg.kitchen_share!r}: must be a share in [0, 1], e.g. 0.3")
+    check_scene_mix(cfg.scenes, cfg.kitchen_share)
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     scene = factory.scene(cfg)

@@ -33,16 +33,13 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.pay.train import fit, infer_goals, inference_accuracy
     from saycan.tasks.family_weights import check_weights
     from saycan.tasks.household import DEV_ROOMS, catalogue
-    from saycan.tasks.suite_file import SCENES, household_tasks, tasks_for
+    from saycan.tasks.suite_file import check_scene_mix, household_tasks, tasks_for
 
     check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
     check_members(cfg.members)
     if not isinstance(cfg.contrast, bool):
         raise ConfigError(f"contrast={cfg.contrast!r}: must be true or false, e.g. contrast=true")
-    if cfg.scenes not in SCENES:
-        raise ConfigError(f"scenes={cfg.scenes!r}; valid: {', '.join(SCENES)}")
-    if not 0 <= float(cfg.kitchen_share) <= 1:
-        raise ConfigError(f"kitchen_share={cfg.kitchen_share!r}: must be a share in [0, 1], e.g. 0.3")
+    check_scene_mix(cfg.scenes, cfg.kitchen_share)
     family_weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)
     skills = {s.id: s for s in factory.skills(cfg)}

@@ -15,6 +15,16 @@ from saycan.world.suite import Task, load_suite
 SCENES = ("household", "scene")  # where tasks are generated: household scenes (and the scene), or the scene alone
 
 
+def check_scene_mix(scenes: Any, kitchen_share: Any) -> None:
+    """The ``scenes`` and ``kitchen_share`` settings of a command that generates tasks, checked."""
+    from saycan.errors import ConfigError
+
+    if scenes not in SCENES:
+        raise ConfigError(f"scenes={scenes!r}; valid: {', '.join(SCENES)}")
+    if not 0 <= float(kitchen_share) <= 1:
+        raise ConfigError(f"kitchen_share={kitchen_share!r}: must be a share in [0, 1], e.g. 0.3")
+
+
 def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any:
     """A `NearCopies` of the instructions of ``paths`` (default: every shipped suite, whatever its scene), with
     the names of ``scene`` and of every shipped scene masked for the structural comparison."""

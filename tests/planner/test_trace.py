@@ -31,23 +31,25 @@ def test_trace_round_trips_through_json_lines(tmp_path):
     assert back.plan == ["done", "done"] and back.goal_reached and back.steps[0].options[0].combined == 0.5
 
 
-def test_truncated_last_line_keeps_finished_steps(tmp_path):
+def _one_step_trace(tmp_path, instruction="x"):
+    """A trace file of a header and one finished step."""
     path = tmp_path / "trace.jsonl"
     writer = TraceWriter(path)
-    writer.header(PlanTrace("x", "kitchen"))
+    writer.header(PlanTrace(instruction, "kitchen"))
     writer.step(_step(1))
     writer.close()
+    return path
+
+
+def test_truncated_last_line_keeps_finished_steps(tmp_path):
+    path = _one_step_trace(tmp_path)
     with path.open("a") as f:
         f.write('{"kind": "step", "ind')
     assert read_trace(path).plan == ["done"]
 
 
 def test_a_trace_cut_inside_a_multibyte_character_keeps_finished_steps(tmp_path):
-    path = tmp_path / "trace.jsonl"
-    writer = TraceWriter(path)
-    writer.header(PlanTrace("¿me traes el café?", "kitchen"))
-    writer.step(_step(1))
-    writer.close()
+    path = _one_step_trace(tmp_path, "¿me traes el café?")
     with path.open("ab") as f:
         f.write('{"kind": "step", "prompt": "café'.encode()[:-1])  # killed between the bytes of "é"
     back = read_trace(path)
