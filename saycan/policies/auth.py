@@ -1,9 +1,11 @@
-"""Credentials of policy servers and their clients: read from environment variables, compared in constant time."""
+"""Credentials of policy servers and their clients: tokens from environment variables, compared in constant time;
+the CA a client trusts."""
 
 from __future__ import annotations
 
 import hmac
 import os
+import ssl
 
 from saycan.errors import ConfigError
 
@@ -37,3 +39,11 @@ def authorized(header: str | None, scheme: str, token: str | None) -> bool:
     given_scheme, _, given = (header or "").strip().partition(" ")
     same_scheme = given_scheme.lower() == scheme.lower()
     return hmac.compare_digest(given.strip().encode(), token.encode()) and same_scheme
+
+
+def tls_context(ca_file: str, key: str) -> ssl.SSLContext:
+    """A client TLS context trusting the CA in ``ca_file`` (config ``key``), hostname checked."""
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"{key}={ca_file!r} is not a readable PEM certificate file: {exc}") from None

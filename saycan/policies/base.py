@@ -6,12 +6,18 @@ from typing import Protocol
 
 import numpy as np
 
+from saycan.errors import ExecutorError
+
 # OpenVLA's prompt for a skill; the models were trained on exactly this wording.
 OPENVLA_PROMPT = "In: What action should the robot take to {instruction}?\nOut:"
 
 
 class PolicyError(RuntimeError):
-    """The policy gave no usable action (server down, "error" reply, wrong shape); the skill fails."""
+    """The policy gave no usable action ("error" reply, wrong shape); the skill fails."""
+
+
+class PolicyUnreachable(PolicyError, ExecutorError):
+    """The policy server did not answer after every retry: no skill can run, so the plan stops (exit 2)."""
 
 
 class Policy(Protocol):

@@ -12,8 +12,8 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 from websockets.sync.client import connect
 
 from saycan.errors import ConfigError
-from saycan.policies.auth import secret_from_env
-from saycan.policies.base import PolicyError
+from saycan.policies.auth import secret_from_env, tls_context
+from saycan.policies.base import PolicyError, PolicyUnreachable
 from saycan.policies.openpi_wire import WireError, packb, unpackb
 from saycan.vla.image import resize
 
@@ -44,6 +44,8 @@ class OpenPIPolicy:
         backoff: First retry delay in seconds; doubles each retry, capped at 8 s.
         api_key_env: Environment variable holding the server's API key, sent as ``Authorization: Api-Key ...``.
         max_message_bytes: Replies larger than this are refused before they are buffered whole.
+        ca_file: PEM file of the CA (or self-signed certificate) a ``wss://`` server's certificate must chain
+            to; None: the system's trusted CAs.
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class OpenPIPolicy:
         backoff: float = 0.25,
         api_key_env: str | None = None,
         max_message_bytes: int = 32 * 2**20,
+        ca_file: str | None = None,
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
             raise ConfigError(f"executor.url must be a websocket URL like ws://127.0.0.1:8000, got {url!r}")
@@ -74,6 +77,7 @@ class OpenPIPolicy:
         self.max_retries, self.backoff, self.max_bytes = int(max_retries), float(backoff), int(max_message_bytes)
         key = secret_from_env("executor.api_key_env", api_key_env)
         self.headers = {"Authorization": f"Api-Key {key}"} if key is not None else None
+        self.tls = tls_context(ca_file, "executor.ca_file") if ca_file else None
         self.ws: Any = None
         self.metadata: dict[str, Any] = {}
 
@@ -83,7 +87,7 @@ class OpenPIPolicy:
 
     def _connect(self) -> None:
         connection = connect(self.url, open_timeout=self.connect_timeout, close_timeout=1.0, compression=None,
-                             max_size=self.max_bytes, additional_headers=self.headers)  # fmt: skip
+                             max_size=self.max_bytes, additional_headers=self.headers, ssl=self.tls)  # fmt: skip
         self.ws = connection.__enter__()  # held open across requests; `close` ends it
         metadata = unpackb(self.ws.recv(timeout=self.connect_timeout))
         self.metadata = metadata if isinstance(metadata, dict) else {}
@@ -116,7 +120,7 @@ class OpenPIPolicy:
             if not isinstance(value, dict):
                 raise PolicyError(f"openpi server {self.url} replied {type(value).__name__}, not a dict with 'actions'")
             return value
-        raise PolicyError(f"openpi server {self.url} unreachable after {self.max_retries + 1} attempts ({last})")
+        raise PolicyUnreachable(f"openpi server {self.url} unreachable after {self.max_retries + 1} attempts ({last})")
 
     def predict_action(self, image: np.ndarray, instruction: str, unnorm_key: str | None = None) -> np.ndarray:
         """(H, W, 3) uint8 image + instruction -> (horizon, 7) chunk of saycan actions (unchecked gripper scale)."""

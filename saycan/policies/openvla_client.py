@@ -10,8 +10,8 @@ import json_numpy
 import numpy as np
 
 from saycan.errors import ConfigError
-from saycan.policies.auth import secret_from_env
-from saycan.policies.base import PolicyError
+from saycan.policies.auth import secret_from_env, tls_context
+from saycan.policies.base import PolicyError, PolicyUnreachable
 
 RETRYABLE_STATUS = (408, 429, 500, 502, 503, 504)
 
@@ -35,6 +35,8 @@ class OpenVLAClient:
         backoff: First retry delay in seconds; doubles each retry, capped at 8 s.
         auth_token_env: Environment variable holding the server's bearer token (`saycan.serve_policy`'s
             ``auth_token_env``); the token is sent as ``Authorization: Bearer ...`` and never logged.
+        ca_file: PEM file of the CA (or self-signed certificate) an ``https://`` server's certificate must
+            chain to; None: the system's trusted CAs.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class OpenVLAClient:
         max_retries: int = 3,
         backoff: float = 0.25,
         auth_token_env: str | None = None,
+        ca_file: str | None = None,
     ) -> None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise ConfigError(f"executor.url must be an http(s) URL like http://127.0.0.1:8000, got {url!r}")
@@ -57,7 +60,9 @@ class OpenVLAClient:
         if token is not None:
             headers["authorization"] = f"Bearer {token}"
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
-        self.http = httpx.Client(timeout=timeout, headers=headers)  # no transport retries: each retry is counted here
+        verify = tls_context(ca_file, "executor.ca_file") if ca_file else True
+        # no transport retries: each retry is counted here
+        self.http = httpx.Client(timeout=timeout, headers=headers, verify=verify)
 
     @property
     def unnorm_keys(self) -> tuple[str, ...]:
@@ -85,7 +90,7 @@ class OpenVLAClient:
                 why = f"HTTP {reply.status_code} {reply.text[:500]}"
                 raise PolicyError(f"policy server {self.url} refused the request: {why}")
             return self._action(reply.text)
-        raise PolicyError(f"policy server {self.url} unreachable after {self.max_retries + 1} attempts ({last})")
+        raise PolicyUnreachable(f"policy server {self.url} unreachable after {self.max_retries + 1} attempts ({last})")
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         """Seconds before retry ``attempt``: the server's Retry-After (seconds, capped), else jittered backoff."""

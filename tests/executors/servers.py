@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
+from saycan.policies.limits import DEFAULT_LIMITS
+from saycan.policies.rest_protocol import uvicorn_config
 from tests.http_reply import send
 
 
@@ -32,14 +34,16 @@ class StubPolicy:
 
 
 class UvicornThread:
-    """Serve an ASGI app with uvicorn on a free loopback port, in a thread."""
+    """Serve `saycan.serve_policy`'s app with uvicorn on a free loopback port, in a thread, as ``main`` does
+    (its protocol under ``limits``; https with a certificate and key)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, limits=DEFAULT_LIMITS, certfile=None, keyfile=None) -> None:
         import uvicorn
 
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.url = f"{'https' if certfile else 'http'}://127.0.0.1:{self.port}"
+        config = uvicorn_config(app, "127.0.0.1", self.port, limits, "warning", certfile, keyfile)
+        self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> UvicornThread:
@@ -148,3 +152,17 @@ def put_down_the_apple(kitchen, executor: str, **settings):
         return result
     finally:
         env.close()
+
+
+def self_signed(directory) -> tuple[str, str, str]:
+    """A certificate for 127.0.0.1, its key and the CA that signed it, as PEM files in ``directory``
+    (made now by trustme: no certificate is stored in the repository)."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    paths = [str(directory / name) for name in ("cert.pem", "key.pem", "ca.pem")]
+    cert.cert_chain_pems[0].write_to_path(paths[0])
+    cert.private_key_pem.write_to_path(paths[1])
+    ca.cert_pem.write_to_path(paths[2])
+    return paths[0], paths[1], paths[2]
