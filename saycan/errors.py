@@ -15,6 +15,10 @@ class LLMError(RuntimeError):
     """The language model could not score (server down, bad reply, missing logprobs)."""
 
 
+class ExecutorError(RuntimeError):
+    """The executor can run no skill at all (its policy server unreachable): the plan stops, the trace kept."""
+
+
 def choices_hint(value: str, choices: Iterable[str]) -> str:
     """``"valid: a, b, c. Did you mean 'b'?"`` for an error message (``"there are none."`` for no choices)."""
     choices = sorted(set(choices))
@@ -33,7 +37,7 @@ def user_error(exc: BaseException) -> BaseException | None:
     """
     seen = exc
     while seen is not None:
-        if isinstance(seen, ConfigError | LLMError):
+        if isinstance(seen, ConfigError | LLMError | ExecutorError):
             return seen
         seen = seen.__cause__
     return None

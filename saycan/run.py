@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
 
+GOAL_NOT_REACHED_EXIT = 1  # a goal was given (goal=, or the suite's) and the plan ended without it; errors exit 2
 MISSING_INSTRUCTION = 'no instruction: pass one, e.g. python -m saycan.run "clean the spill" (or instruction="...")'
 
 
 @command("config", text_keys=("instruction", "goal", "suite", "trace"), positional="instruction",
          hints={"instruction": MISSING_INSTRUCTION})  # fmt: skip
 def main(cfg: DictConfig, ctx: Context) -> None:
-    """Plan and execute ``cfg.instruction``; the trace goes to Hydra's run directory."""
+    """Plan and execute ``cfg.instruction``; the trace goes to Hydra's run directory.
+
+    Exits 1 when a goal is known and not reached, 2 on bad input or an unreachable executor, else 0.
+    """
     from saycan import factory
     from saycan.planner.display import print_summary, step_table, terminal_answer
     from saycan.planner.settings import clean_instruction
@@ -34,6 +40,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         ask=terminal_answer(ctx.console),
     )  # fmt: skip
     print_summary(ctx.console, trace, str(trace_path))
+    if trace.goal is not None and not trace.goal_reached:
+        sys.exit(GOAL_NOT_REACHED_EXIT)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def test_the_command_line_the_api_and_the_eval_write_the_same_header(tmp_path, t
     overrides = ["llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=2"]
     cli = tmp_path / "cli"
     out = run_command("saycan.run", [f"hydra.run.dir={cli}", "instruction=clean the spill", *overrides], tmp_path)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr  # clean(spill) is not reached in 2 steps
     api = Planner.from_config(overrides).run("clean the spill", trace_path=tmp_path / "api.jsonl")
     eval_cfg = OmegaConf.to_container(compose("eval", overrides), resolve=True)
     (tmp_path / "mini.yaml").write_text(MINI_SUITE)

@@ -6,6 +6,7 @@ import json
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -140,11 +141,14 @@ def append_rows(
     Raises:
         ConfigError: ``out`` already holds results and ``resume`` is off (nothing is overwritten).
     """
-    out.mkdir(parents=True, exist_ok=True)
     done = finished_tasks(out, resume)
     todo = [t.id for t in suite.tasks if t.id not in done]
-    with open_for_append(out / TASKS_FILE) as results:
+    with ExitStack() as stack:
+        results = None  # opened with the first row: a run that fails before it (no Ray, say) leaves no out
         for row in rows_of(todo):
+            if results is None:
+                out.mkdir(parents=True, exist_ok=True)
+                results = stack.enter_context(open_for_append(out / TASKS_FILE))
             results.write(json.dumps(row) + "\n")
             results.flush()
             yield row

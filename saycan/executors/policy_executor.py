@@ -9,7 +9,7 @@ import numpy as np
 
 from saycan.envs.pybullet import KitchenEnv
 from saycan.errors import ConfigError
-from saycan.policies.base import Policy, PolicyError
+from saycan.policies.base import Policy, PolicyError, PolicyUnreachable
 from saycan.sim import detectors
 from saycan.sim.kitchen import KitchenSim
 from saycan.skill import ExecResult, Option, Skill
@@ -131,6 +131,8 @@ class PolicyExecutor:
             try:
                 raw = self.policy.predict_action(image, option.text, self.unnorm_key)
                 chunk = to_sim_chunk(raw, self.gripper_range, self.invert_gripper)
+            except PolicyUnreachable:  # no skill can run: the planner stops the plan
+                raise
             except PolicyError as exc:  # the arm holds still where it is; the planner decides what next
                 message = str(exc)
                 break

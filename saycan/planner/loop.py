@@ -10,7 +10,7 @@ from typing import Any
 
 from saycan.affordance import AffordanceModel, StateAffordance
 from saycan.envs.base import PlanEnv
-from saycan.errors import ConfigError, warn
+from saycan.errors import ConfigError, ExecutorError, warn
 from saycan.llm.base import Scorer
 from saycan.pay.base import Pay
 from saycan.planner.ask import Answer, HelpPolicy
@@ -170,7 +170,12 @@ class SayCanPlanner:
             if choice.option is None:
                 trace.stop_reason = choice.stop
                 break
-            step = self.execute(index, request, env, choice)
+            try:
+                step = self.execute(index, request, env, choice)
+            except ExecutorError:  # e.g. the policy server is down: no later step could run either
+                trace.stop_reason = "executor_unreachable"
+                writer.end(trace)
+                raise
             strategy.observed(step.success, env.world)
             trace.steps.append(step)
             writer.step(step)

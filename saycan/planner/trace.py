@@ -15,6 +15,7 @@ How a step was chosen (`ChosenBy`), who answered a question (`AnsweredBy`) and w
 | stop_reason ``unsure`` | an empty prediction set (``planner.ask=conformal``) |
 | stop_reason ``needs_help`` | several options and nobody to ask (``planner.ask_fallback=stop``) |
 | stop_reason ``stopped_by_person`` | the person answered "none of these" |
+| stop_reason ``executor_unreachable`` | the executor's policy server did not answer (the run exits 2) |
 | stop_reason ``""`` | not ended: the run was killed, or is still going |
 """
 
@@ -31,7 +32,7 @@ from saycan.storage.jsonl import json_lines
 
 ChosenBy = Literal["saycan", "retry", "search", "person", "fallback"]
 AnsweredBy = Literal["person", "fallback", "empty"]
-StopReason = Literal["", "done", "max_steps", "unsure", "needs_help", "stopped_by_person"]
+StopReason = Literal["", "done", "max_steps", "unsure", "needs_help", "stopped_by_person", "executor_unreachable"]
 # Wall-clock seconds a step's `timings` holds; everything else a step measured is in its `info`.
 TIMINGS = ("llm_s", "affordance_s", "pay_s", "search_s", "execute_s")
 

@@ -4,7 +4,7 @@ import pytest
 
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
-from saycan.eval.harness import TASKS_FILE, run_suite
+from saycan.eval.harness import TASKS_FILE, append_rows, run_suite
 from saycan.world.suite import load_suite
 from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
@@ -56,3 +56,14 @@ def test_resume_skips_finished_tasks_and_never_overwrites(suite, tmp_path):
 
 def _symbolic(task):
     return SymbolicEnv(task.scene)
+
+
+def test_a_run_that_fails_before_its_first_task_leaves_no_out(suite, tmp_path):
+    def no_ray(ids):  # a pool that fails when first asked, as parallel=ray does without Ray installed
+        raise ConfigError("parallel=ray needs Ray: pip install 'saycan[ray]'")
+        yield
+
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="needs Ray"):
+        list(append_rows(suite, out, False, no_ray))
+    assert not out.exists()  # was an empty out/tasks.jsonl, so the next run refused out

@@ -241,3 +241,20 @@ def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen, thr
 def test_done_gate_never_holds_done_without_pay(kitchen):
     trace = make_planner(PreferenceScorer(["done"]), done_gate=1.0, max_steps=3).plan("x", SymbolicEnv(kitchen))
     assert trace.plan == ["done"]
+
+
+def test_an_unreachable_executor_stops_the_plan_at_its_first_skill_and_the_trace_says_so(kitchen, tmp_path):
+    from saycan.policies.base import PolicyUnreachable
+
+    class DeadPolicyEnv(SymbolicEnv):  # arm skills go to a policy server that is down
+        def execute(self, skill, option):
+            if skill.id == "pick_up":
+                raise PolicyUnreachable("policy server http://127.0.0.1:9/act unreachable after 1 attempts")
+            return super().execute(skill, option)
+
+    wishes = ["find the sponge", "pick up the sponge", "go to the table", "done"]
+    path = tmp_path / "trace.jsonl"
+    with TraceWriter(path) as writer, pytest.raises(PolicyUnreachable, match="127.0.0.1:9"):
+        make_planner(PreferenceScorer(wishes)).plan("clean the spill", DeadPolicyEnv(kitchen), writer=writer)
+    trace = read_trace(path)  # was: the failure was a failed step and the plan went on to "done"
+    assert trace.plan == ["find the sponge"] and trace.stop_reason == "executor_unreachable"
