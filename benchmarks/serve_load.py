@@ -3,7 +3,8 @@
     python benchmarks/serve_load.py [--clients 8] [--seconds 60] [--policy tiny_vla] [--json PATH]
 
 Starts ``python -m saycan.serve_policy`` on 127.0.0.1, then runs ``--clients`` concurrent clients
-(saycan's own OpenVLA REST client, one thread and connection each) sending 224x224 frames for
+(saycan's own OpenVLA REST client, one thread and connection each; `load` takes a ``ws://`` URL too)
+sending 224x224 frames for
 ``--seconds``. Prints requests answered, failures, p50/p99 latency and the server's resident memory
 idle, after a 10 s warm-up and at the end (sampled every second): growth after the warm-up is a leak.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from saycan.policies.openpi_client import OpenPIPolicy
 from saycan.policies.openvla_client import OpenVLAClient
 
 
@@ -31,18 +33,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(policy: str, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "saycan.serve_policy", f"policy={policy}", f"port={port}", "log_level=warning"]
-    proc = subprocess.Popen(cmd)
+def start_server(policy: str, port: int, *args: str, log=None, cwd: Path | None = None,
+                 env: dict | None = None) -> subprocess.Popen:  # fmt: skip
+    """``python -m saycan.serve_policy`` (with ``args``) on ``port``, once it answers its health check.
+
+    Args:
+        log: File the server's output goes to (None: this terminal).
+        cwd, env: Where and with what environment it runs (another checkout, to compare with).
+    """
+    cmd = [sys.executable, "-m", "saycan.serve_policy", f"policy={policy}", f"port={port}", "log_level=warning", *args]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT if log else None, cwd=cwd, env=env)
+    health = "/healthz" if "protocol=openpi" in args else "/health"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}{health}", timeout=1).status_code == 200:
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError(f"serve_policy policy={policy} did not come up on port {port}")
+    raise RuntimeError(f"serve_policy policy={policy} {' '.join(args)} did not come up on port {port}")
 
 
 def rss_mb(pid: int) -> float:
@@ -55,6 +65,11 @@ def rss_mb(pid: int) -> float:
 WARMUP_S = 10  # seconds before the server's memory counts as warm (thread arenas, first batches)
 
 
+def client_for(url: str) -> OpenVLAClient | OpenPIPolicy:
+    """saycan's own client for the server at ``url``: REST for ``http://``, openpi for ``ws://``."""
+    return OpenPIPolicy(url, max_retries=0) if url.startswith("ws") else OpenVLAClient(url, max_retries=0)
+
+
 def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "saycan_kitchen") -> dict[str, float]:
     """Run the load; returns counts, latency percentiles (ms) and server RSS (MB) at start, end and peak."""
     latencies: list[float] = []
@@ -64,18 +79,19 @@ def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "sa
 
     def client(seed: int) -> None:
         rng = np.random.default_rng(seed)
-        policy = OpenVLAClient(url, max_retries=0)
+        policy = client_for(url)
         while time.monotonic() < stop:
             image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
             t0 = time.perf_counter()
             try:
                 action = policy.predict_action(image, "pick up the apple", unnorm_key)
-                ok = action.shape == (7,) and bool(np.all(np.isfinite(action)))
+                ok = action.size == 7 and bool(np.all(np.isfinite(action)))
                 error = None if ok else f"bad action {action!r}"
             except Exception as exc:  # every failure is counted and reported, none is lost
                 error = f"{type(exc).__name__}: {exc}"
             with lock:
                 (failures.append(error) if error else latencies.append(time.perf_counter() - t0))
+        policy.close()  # else its connection stays open on the server until limits.idle_timeout
 
     memory = [rss_mb(pid)]
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
