@@ -28,15 +28,14 @@ from starlette.requests import ClientDisconnect
 
 from saycan.cli import Context, command
 from saycan.policies.auth import authorized, secret_from_env
-from saycan.policies.body_structure import check_json
+from saycan.policies.body_structure import PREFIX_BYTES, check_json
 from saycan.policies.limits import DEFAULT_LIMITS, ByteBudget, Refusals, ServerLimits
 from saycan.policies.request_checks import BadRequest, check_observation
 
 log = logging.getLogger("saycan.serve_policy")
 PROTOCOLS = ("rest", "openpi")
-# Headers a refusal carries: a timed-out or over-limit request's connection is not reused.
 BODY = "limits.max_body_bytes"
-PREFIX_BYTES = 64 * 2**10  # of a body, checked for structure on the event loop as it arrives (microseconds)
+# Headers a refusal carries: a timed-out or over-limit request's connection is not reused.
 REFUSAL_HEADERS = {400: {"connection": "close"}, 408: {"connection": "close"}, 413: {"connection": "close"},
                    503: {"retry-after": "1"}}  # fmt: skip
 

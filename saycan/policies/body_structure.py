@@ -16,6 +16,9 @@ from json.decoder import scanstring
 from saycan.policies.request_checks import BadRequest
 
 DEPTH, ELEMENTS = "limits.max_depth", "limits.max_elements"  # the refusals' names in the server log
+# The start of a body or message that both servers check as it arrives (microseconds on the event loop or
+# the socket's thread), so most hostile requests are refused before the rest is read.
+PREFIX_BYTES = 64 * 2**10
 _JSON_TOKEN = re.compile(r'[\[\]{},"]')  # structural characters and the quotes that open strings
 
 

@@ -26,7 +26,7 @@ class ServerLimits:
 
     Attributes:
         max_body_bytes: A REST body or websocket message; larger gets 413 (close 1009) before it is buffered
-            whole. A 1024x1024 RGB image json-numpy encoded is 4.2 MiB.
+            whole. A 1024x1024 RGB image json-numpy encoded is 4 MiB.
         max_buffered_bytes: Bytes of requests being received, summed over connections; past it a REST body
             gets 503, a websocket close 1013. Each connection may hold ``max_buffered_bytes / (2 *
             max_connections)`` of its own (an ordinary request is never refused); the rest is shared.

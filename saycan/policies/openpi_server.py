@@ -73,9 +73,8 @@ def make_server(
     lock = threading.Lock()  # one model: one forward pass at a time
     keys = tuple(policy.unnorm_keys)
     metadata = {"policy": name, "protocol": "openpi", "image_key": image_key, "unnorm_keys": list(keys)}
-    refusals, open_connections = Refusals(), [0]
+    refusals = Refusals()
     budget = ByteBudget(limits.max_buffered_bytes, limits.max_connections)
-    count_lock = threading.Lock()
 
     def process_request(connection: GuardedConnection, request: Any) -> Any:
         connection.release()  # the handshake's bytes (a client sends frames only after our 101)
@@ -151,12 +150,9 @@ def make_server(
                 return
             ws.send(reply)
 
-    def handler(ws: Any) -> None:
-        with count_lock:
-            open_connections[0] += 1
-            over = open_connections[0] > limits.max_connections
+    def handler(ws: GuardedConnection) -> None:
         try:
-            if over:
+            if len(ws.server.all_connections) > limits.max_connections:  # websockets adds each before its handler
                 refusals("limits.max_connections", f"{limits.max_connections} connections already open")
                 ws.close(1013, f"server busy: {limits.max_connections} connections open; retry shortly")
                 return
@@ -165,8 +161,6 @@ def make_server(
             log.info("a client disconnected during its request")
         finally:
             ws.release()
-            with count_lock:
-                open_connections[0] -= 1
 
     # max_queue=2: a client's next messages wait in its socket, not here (openpi clients send one at a time)
     return serve(handler, host, int(port), compression=None, max_size=int(limits.max_body_bytes), max_queue=2,

@@ -18,13 +18,12 @@ from typing import Any
 
 from websockets.sync.server import ServerConnection
 
-from saycan.policies.body_structure import check_msgpack
+from saycan.policies.body_structure import PREFIX_BYTES, check_msgpack
 from saycan.policies.limits import ByteBudget, Refusals, ServerLimits
 from saycan.policies.request_checks import BadRequest
 from saycan.policies.ws_prefix import first_payload
 
 BINARY = 0x2  # websocket opcode of a binary frame: openpi's messages
-PREFIX_BYTES = 64 * 2**10  # of a message, checked for structure as it arrives
 START_BYTES = PREFIX_BYTES + 14  # raw bytes holding them: a client frame's header is at most 14 bytes
 
 
