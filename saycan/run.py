@@ -8,7 +8,9 @@ from omegaconf import DictConfig
 
 from saycan.cli import Context, command
 
-GOAL_NOT_REACHED_EXIT = 1  # a goal was given (goal=, or the suite's) and the plan ended without it; errors exit 2
+# A goal was given (goal=, or the suite's) and the plan ended without it, or the plan stopped "failed: <why>"
+# (no way to the goal left after a failure); errors exit 2.
+GOAL_NOT_REACHED_EXIT = 1
 MISSING_INSTRUCTION = 'no instruction: pass one, e.g. python -m saycan.run "clean the spill" (or instruction="...")'
 
 
@@ -17,10 +19,12 @@ MISSING_INSTRUCTION = 'no instruction: pass one, e.g. python -m saycan.run "clea
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Plan and execute ``cfg.instruction``; the trace goes to Hydra's run directory.
 
-    Exits 1 when a goal is known and not reached, 2 on bad input or an unreachable executor, else 0.
+    Exits 1 when a goal is known and not reached or the plan stopped failed, 2 on bad input or an
+    unreachable executor, else 0.
     """
     from saycan import factory
     from saycan.planner.display import print_summary, step_table, terminal_answer
+    from saycan.planner.recovery import FAILED
     from saycan.planner.settings import clean_instruction
     from saycan.run_request import run_request, trace_header
 
@@ -40,7 +44,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         ask=terminal_answer(ctx.console),
     )  # fmt: skip
     print_summary(ctx.console, trace, str(trace_path))
-    if trace.goal is not None and not trace.goal_reached:
+    if (trace.goal is not None and not trace.goal_reached) or trace.stop_reason.startswith(FAILED):
         sys.exit(GOAL_NOT_REACHED_EXIT)
 
 

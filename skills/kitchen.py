@@ -15,15 +15,17 @@ from saycan.world.state import SkillFailure, SymbolicWorld
 
 
 class Find(Skill):
-    """``find the {object}``: drive to where the object is (already there: succeeds at once)."""
+    """``find the {object}``: drive to where the object is, or to the place a fallen one can be reached from
+    (already there: succeeds at once)."""
 
     def feasible(self, world: SymbolicWorld, object: str) -> bool:
-        return world.location_of(object) is not None
+        return world.reach_from(object) is not None
 
     def apply(self, world: SymbolicWorld, object: str) -> None:
-        loc = world.location_of(object)
+        loc = world.reach_from(object)
         if loc is None:
-            raise SkillFailure(f"cannot find the {object}: the robot is holding it")
+            why = "the robot is holding it" if world.holding == object else "it lies on the floor out of reach"
+            raise SkillFailure(f"cannot find the {object}: {why}")
         world.move_robot(loc)
 
 
@@ -38,11 +40,13 @@ class GoTo(Skill):
 
 
 class PickUp(Skill):
-    """``pick up the {object}``: needs the object here, its place open and an empty hand."""
+    """``pick up the {object}``: needs the object here (or on the floor within reach), its place open and an
+    empty hand."""
 
     def feasible(self, world: SymbolicWorld, object: str) -> bool:
-        here = world.robot_at
-        return world.holding is None and world.location_of(object) == here and not world.is_closed(here)
+        if world.holding is not None or world.reach_from(object) != world.robot_at:
+            return False
+        return not world.is_closed(world.location_of(object))  # the floor has no door
 
     def apply(self, world: SymbolicWorld, object: str) -> None:
         world.grasp(object)

@@ -435,3 +435,15 @@ def test_an_unreachable_policy_server_ends_the_run_with_one_line_naming_it_exit_
                                                "(ConnectionRefusedError: [Errno 111] Connection refused)"]  # fmt: skip
     end = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[-1])
     assert end["kind"] == "end" and end["stop_reason"] == "executor_unreachable"
+
+
+def test_a_plan_with_no_way_left_to_its_goal_stops_failed_and_exits_1(tmp_path, tiny_model_dir):
+    out = run(tmp_path, "instruction=bring me the apple", "llm=hf", f"llm.path={tiny_model_dir}",
+              "sim.force_failures={pick up the apple: 9}")  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    end = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[-1])
+    assert (
+        end["stop_reason"]
+        == "failed: pick up the apple failed (forced failure (force_failures)); no other way to the goal is left"
+    )
+    assert "Stopped after 2 steps (failed: pick up the apple failed" in out.stdout

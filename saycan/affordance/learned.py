@@ -39,7 +39,7 @@ class LearnedAffordance:
         self.own_value = StateAffordance()  # for skills the checkpoint does not know
 
     def __call__(self, env: EnvView, skills: Mapping[str, Skill], options: Sequence[Option]) -> list[float]:
-        if not self._knows_scene(env.world.scene):
+        if not self._knows_scene(env.world.scene) or env.world.on_floor:  # it never saw a fallen object
             return self.own_value(env, skills, options)
         knows = [self._knows(o) for o in options]  # this runs on every option of every step
         learned = [i for i, k in enumerate(knows) if k]

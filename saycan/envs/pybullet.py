@@ -131,16 +131,18 @@ class KitchenEnv(gym.Env):
         assert self.sim is not None
         sim = self.sim
         held = sim.held_name()
-        # A held object, or one that fell to the floor, keeps its last recorded place in the graph.
-        objects = {
-            name: (sim.station_of(name) if name != held else None) or last
-            for name, last in self.world.scene.objects.items()
-        }
+        # Where each object rests; a held one, or one on the floor, keeps its last place in the scene (a scene
+        # has no floor) and the world below is told what the sim sees.
+        places = {name: sim.station_of(name) if name != held else None for name in self.world.scene.objects}
+        objects = {name: places[name] or last for name, last in self.world.scene.objects.items()}
         robot_at = sim.robot_station() or self.world.robot_at
         opened = tuple(place for place in self.world.scene.closed if place not in sim.closed)
         scene = replace(self.world.scene, objects=objects, robot_at=robot_at, holding=held, opened=opened)
         world = SymbolicWorld(scene)
         world.set_flags(self.world.flags())  # flags custom skills set (e.g. "heated")
+        for name, place in places.items():
+            if place is None and name != held:  # fallen: on the floor, where the planner can see it
+                world.drop(name, sim.reach_station(name))
         for spill, state in sim.spills.items():
             if state.body is None:
                 world.clean(spill)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from saycan.skill import Option, Skill
 from saycan.world.state import SymbolicWorld
+
+if TYPE_CHECKING:
+    from saycan.pay.pay import GoalState
 
 
 class RequestPay(Protocol):
@@ -27,6 +30,13 @@ class RequestPay(Protocol):
     @property
     def info(self) -> Mapping[str, float]:
         """What the last call found, for the trace: ``p_done``, ``pay_goal_q`` (the likeliest goal's weight)."""
+        ...
+
+    @property
+    def reading(self) -> GoalState | None:
+        """The goal read as the request's, seen from the last call's state (`saycan.pay.pay.GoalState`:
+        ``holds``, ``steps`` that start a shortest plan to it, ``distance`` None when it cannot be reached
+        from there); None before any call, or with no goal read."""
         ...
 
     def goal_texts(self, k: int) -> list[str]:

@@ -34,6 +34,10 @@ from saycan.text import NearCopies
 from saycan.world.scene import Scene
 from saycan.world.state import SymbolicWorld
 
+# Goals whose prior weight exp(rho * score) is within this log-ratio of the best one's (half as likely) are read
+# as the request's alike: the plan may pursue any of them ("bring me a drink": the coke or the water).
+READING_RATIO = math.log(2.0)
+
 
 @dataclass(frozen=True)
 class Calibration:
@@ -52,6 +56,11 @@ class PayPlan:
         goals: (goal, score) of the goals kept, best first.
         info: What the last call found (``p_done``, the likeliest goal's weight ``pay_goal_q``), for the trace.
         goal: The likeliest goal of the last call, as text.
+        reading: The goal the plan pursues, seen from the last call's state: the likeliest (by q) of the goals
+            read as likely as the best-scored one (`READING_RATIO`); when none of those can be reached from
+            there, the best-scored goal with ``distance`` None. None before any call. A goal read as much less
+            likely never takes over because the pursued one became unreachable (the bottle fell: "bring me the
+            water bottle" is not turned into "wipe the spill").
     """
 
     goals: list[tuple[Candidate, float]]
@@ -61,6 +70,7 @@ class PayPlan:
     trained: frozenset[str]
     info: dict[str, float] = field(default_factory=dict)
     goal: str | None = None
+    reading: GoalState | None = None
 
     @property
     def p_done(self) -> float:
@@ -76,7 +86,9 @@ class PayPlan:
         for goal, score in self.goals:
             progress = self.search.progress(world, self.search.undisturbed((goal.clause,), self.start))
             if progress.distance is not None:
-                rows.append(GoalState(goal.text, score, progress.distance, progress.steps, progress.distance == 0))
+                rows.append(
+                    GoalState(goal.text, score, progress.distance, progress.steps, progress.distance == 0, goal.objects)
+                )
         return rows
 
     def __call__(self, world: SymbolicWorld, options: Sequence[Option], terminal: Sequence[bool]) -> list[float]:
@@ -91,18 +103,35 @@ class PayPlan:
             done = float(sum(qi for qi, r in zip(q, rows, strict=True) if r.holds))  # 0, not int 0: kept in the trace
             self.goal = rows[best].text
             self.info = {"pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
+        else:  # no goal can be reached from here (an object fell out of reach): none holds either
+            self.info = {"pay_goal_q": 0.0, "p_done": 0.0}
+        self.reading = self.pursued(rows, q)
         return values
+
+    def pursued(self, rows: Sequence[GoalState], q: Sequence[float]) -> GoalState | None:
+        """The `reading` of a state whose reachable goals are ``rows`` with weights ``q``."""
+        if not self.goals:
+            return None
+        top = max(score for _, score in self.goals)
+        rho = self.calibration.rho
+        likely = [(qi, r) for qi, r in zip(q, rows, strict=True) if rho * (top - r.score) <= READING_RATIO]
+        if likely:
+            return max(likely, key=lambda pair: pair[0])[1]
+        goal, score = self.goals[0]
+        return GoalState(goal.text, score, None, frozenset(), False, goal.objects)
 
 
 @dataclass(frozen=True)
 class GoalState:
-    """One goal seen from a state: its score, how far it is, which steps start a shortest plan, whether it holds."""
+    """One goal seen from a state: its score, how far it is (None: out of reach), which steps start a shortest
+    plan, whether it holds, and the objects it moves."""
 
     text: str
     score: float
-    distance: int
+    distance: int | None
     steps: frozenset[str]
     holds: bool
+    objects: frozenset[str] = frozenset()
 
 
 def pay_of(

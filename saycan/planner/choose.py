@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from saycan.envs.base import PlanEnv
 from saycan.planner.ask import Answer, HelpPolicy
 from saycan.planner.beam import BeamSearch, PlannedStep
+from saycan.planner.recovery import after_failure
 from saycan.planner.request import Request
 from saycan.planner.scoring import StepScorer, StepScores
 from saycan.planner.trace import ChosenBy, Question, ScoredOption, StopReason
@@ -33,6 +34,7 @@ class Choice:
 
 class Greedy:
     """SayCan: run the top combined score; with ``recovery="retry"``, a failed step again while it is afforded.
+    After a failed step, `done` waits for the goal Pay reads, or the plan stops (`saycan.planner.recovery`).
 
     Args:
         score: Scores a step (`StepScorer`).
@@ -44,6 +46,13 @@ class Greedy:
 
     def choose(self, request: Request, env: PlanEnv, index: int, ask: Answer | None) -> Choice:
         scores = self.score(request, env, request.history)
+        recovery = after_failure(request, scores.options, env.world)
+        if recovery.hold_done:
+            terminal = {id for id, skill in self.score.skills.items() if skill.terminal}
+            held = [replace(s, combined=0.0) if s.skill in terminal else s for s in scores.options]
+            scores = replace(scores, options=held, info={**scores.info, "done_held": 1.0})
+        if recovery.stop:
+            return Choice(scores, None, "saycan", stop=recovery.stop)
         if self.retry and request.history and not request.history[-1][1]:
             again = next(s for s in scores.options if s.text == request.history[-1][0])
             if again.affordance > 0:  # still feasible and under max_attempts: try it again
@@ -64,7 +73,7 @@ class Asking(Greedy):
 
     def choose(self, request: Request, env: PlanEnv, index: int, ask: Answer | None) -> Choice:
         choice = super().choose(request, env, index, ask)
-        if choice.chosen_by != "saycan":
+        if choice.chosen_by != "saycan" or choice.option is None:
             return choice
         decision = self.help.decide(index, choice.scores.options, ask)
         choice.scores.info["set_size"] = decision.set_size

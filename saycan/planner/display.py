@@ -73,7 +73,7 @@ def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
     plan = " ".join(f"{i}. {s.chosen}" + ("" if s.success else " (failed)") for i, s in enumerate(trace.steps, 1))
     console.print(f"[bold]Plan:[/] {escape(plan)}", soft_wrap=True)
     if trace.stop_reason != "done":
-        console.print(f"[yellow]Stopped after {len(trace.steps)} steps ({trace.stop_reason}) without 'done'[/]")
+        console.print(f"[yellow]Stopped after {len(trace.steps)} steps ({escape(trace.stop_reason)}) without 'done'[/]")
         why = STOPS.get(trace.stop_reason)
         if why:
             console.print(f"[yellow]{why}[/]")

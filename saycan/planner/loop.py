@@ -196,7 +196,7 @@ class SayCanPlanner:
         start = time.perf_counter()
         result = env.execute(self.skills[option.skill], option)
         timings = {**choice.scores.timings, "execute_s": time.perf_counter() - start}
-        request.record(option.text, result.success)
+        request.record(option.text, result.success, result.message)
         scores = choice.scores
         return Step(
             index, scores.prompt, scores.options, option.text, option.skill, option.kwargs, result.success,

@@ -21,6 +21,7 @@ class Request:
         pay: This request's Pay, or None (``pay=none``, or a request Pay abstains from).
         history: (skill text, succeeded) of every step executed so far.
         failures: Skill text -> its failed attempts so far.
+        last_failure: The last failed step and why, ``"put down the water bottle failed (no success ...)"``.
     """
 
     instruction: str
@@ -29,6 +30,7 @@ class Request:
     pay: RequestPay | None
     history: list[tuple[str, bool]] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
+    last_failure: str = ""
 
     def __post_init__(self) -> None:
         self._by_text = {o.text: o for o in self.options}
@@ -37,8 +39,9 @@ class Request:
         """The candidate whose text is ``text``."""
         return self._by_text[text]
 
-    def record(self, text: str, success: bool) -> None:
-        """A step ran: keep it in the history (and count a failure)."""
+    def record(self, text: str, success: bool, message: str = "") -> None:
+        """A step ran: keep it in the history (and count a failure, with the env's ``message`` of why)."""
         self.history.append((text, success))
         if not success:
             self.failures[text] += 1
+            self.last_failure = f"{text} failed ({message})" if message else f"{text} failed"

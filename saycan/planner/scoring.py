@@ -27,7 +27,7 @@ class StepScores:
         options: (n_options,) every candidate's scores, in candidate order.
         generated: The step the LLM wrote (``planner.scoring=generative``), else None.
         info: What else was measured (`saycan.planner.trace.Step.info`): ``tokens``, ``p_complete``, Pay's
-            ``p_done`` and ``pay_goal_q``, ``done_gated``.
+            ``p_done`` and ``pay_goal_q``, ``done_gated``; ``done_held`` (set by `saycan.planner.recovery`).
         timings: Wall-clock seconds: ``llm_s``, ``affordance_s``, ``pay_s``.
     """
 

@@ -16,6 +16,7 @@ How a step was chosen (`ChosenBy`), who answered a question (`AnsweredBy`) and w
 | stop_reason ``needs_help`` | several options and nobody to ask (``planner.ask_fallback=stop``) |
 | stop_reason ``stopped_by_person`` | the person answered "none of these" |
 | stop_reason ``executor_unreachable`` | the executor's policy server did not answer (the run exits 2) |
+| stop_reason ``failed: <why>`` | after a failure, no way to the goal Pay read is left (`saycan.planner.recovery`) |
 | stop_reason ``""`` | not ended: the run was killed, or is still going |
 """
 
@@ -32,7 +33,9 @@ from saycan.storage.jsonl import json_lines
 
 ChosenBy = Literal["saycan", "retry", "search", "person", "fallback"]
 AnsweredBy = Literal["person", "fallback", "empty"]
-StopReason = Literal["", "done", "max_steps", "unsure", "needs_help", "stopped_by_person", "executor_unreachable"]
+# One of the table's values; "failed: <why>" carries its own text ("failed: the water bottle fell to the floor, out
+# of reach"), so the type is plain text.
+StopReason = str
 # Wall-clock seconds a step's `timings` holds; everything else a step measured is in its `info`.
 TIMINGS = ("llm_s", "affordance_s", "pay_s", "search_s", "execute_s")
 

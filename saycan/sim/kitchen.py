@@ -13,14 +13,17 @@ import pybullet as p
 import pybullet_data
 
 from saycan.errors import ConfigError
-from saycan.sim.layout import Station, layout_stations, object_model
-from saycan.sim.robot import PHYSICS_HZ, MobilePanda, render
+from saycan.sim.layout import BASE_HEIGHT, Station, layout_stations, object_model
+from saycan.sim.robot import PHYSICS_HZ, REACH, MobilePanda, render
 from saycan.world.scene import Scene
 
 TIME_STEP = 1.0 / PHYSICS_HZ
 SPILL_SIZE = 0.2
 SPILL_GRID = 5  # SPILL_GRID x SPILL_GRID points; the spill is gone when enough are wiped
 SPONGE_REACH = 0.05  # a point counts as wiped when the sponge passes this close
+# A fallen object can be picked up from a dock when it lies this far out from the base's centre (the base
+# is 0.5 m square, so the hand cannot come straight down any closer) and within the arm's reach.
+FLOOR_CLEARANCE = 0.35
 
 
 @dataclass
@@ -219,6 +222,27 @@ class KitchenSim:
             if s.contains(pos[0], pos[1], margin=0.05) and pos[2] > s.height - 0.02:
                 return s.name
         return None
+
+    def reach_station(self, name: str) -> str | None:
+        """The station the robot takes ``name`` from: the one it rests on, or for an object on the floor
+        the nearest dock from which the arm reaches it; None when held or out of reach from every dock."""
+        if name == self.held_name():
+            return None
+        on = self.station_of(name)
+        if on is not None:
+            return on
+        pos, reachable = self.position(name), {}
+        for s in self.stations.values():
+            x, y, _ = s.dock
+            flat = math.hypot(pos[0] - x, pos[1] - y)
+            if flat >= FLOOR_CLEARANCE and math.hypot(flat, BASE_HEIGHT - pos[2]) <= REACH - 0.05:
+                reachable[s.name] = flat
+        return min(reachable, key=reachable.get, default=None)
+
+    def surface_height(self, name: str) -> float:
+        """Height of what ``name`` rests on: its station's surface, or 0 (the floor)."""
+        on = self.station_of(name)
+        return self.stations[on].height if on is not None else 0.0
 
     def robot_station(self) -> str | None:
         x, y, _ = self.robot.pose

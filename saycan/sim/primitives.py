@@ -31,9 +31,9 @@ def navigate(sim: KitchenSim, location: str) -> ExecResult:
 def find(sim: KitchenSim, object: str) -> ExecResult:
     if sim.held_name() == object:
         return ExecResult(False, f"the {object} is in the gripper")
-    location = sim.station_of(object)
+    location = sim.reach_station(object)
     if location is None:
-        return ExecResult(False, f"the {object} is not on any surface")
+        return ExecResult(False, f"the {object} lies on the floor, out of reach from every place")
     return navigate(sim, location)
 
 
@@ -48,6 +48,10 @@ def occluded(sim: KitchenSim, object: str) -> bool:
 def grasp_point(sim: KitchenSim, object: str) -> np.ndarray:
     """Where the fingertips close on ``object``: deeper on tall objects, so they hang steady."""
     model = object_model(object)
+    if sim.station_of(object) is None:  # fallen, perhaps on its side: close on the top it shows now
+        low, high = p.getAABB(sim.objects[object], physicsClientId=sim.client)
+        x, y, _ = sim.position(object)
+        return np.array([x, y, high[2] - min(0.025, (high[2] - low[2]) / 2)])
     grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)
     return sim.position(object) + np.array([0, 0, model.height / 2 - grip_depth])
 
@@ -62,11 +66,11 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     robot = sim.robot
     if sim.held_name() is not None:
         return ExecResult(False, f"the hand is full (holding the {sim.held_name()})")
-    here = sim.robot_station()
-    pos = sim.position(object)
-    if here is None or sim.station_of(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
+    here, on = sim.robot_station(), sim.station_of(object)
+    pos, surface = sim.position(object), sim.surface_height(object)
+    if here is None or sim.reach_station(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
         return ExecResult(False, f"the {object} is out of reach")
-    if here in sim.closed:
+    if on is not None and here in sim.closed:
         return ExecResult(False, f"the {here} is closed")
     if occluded(sim, object):
         return ExecResult(False, f"the {object} is occluded from above")
@@ -85,7 +89,7 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
         return ExecResult(False, f"could not grasp the {object}: {why}")
     sim.attach(object)
     robot.move_ee(grasp + LIFT, orn)
-    ok = detectors.lifted_in_gripper(sim, object, sim.stations[here].height)
+    ok = detectors.lifted_in_gripper(sim, object, surface)
     robot.tuck()
     return ExecResult(ok, "" if ok else f"the {object} was not lifted")
 

@@ -14,6 +14,9 @@ from saycan.errors import ConfigError, choices_hint
 from saycan.world.scene_names import check_keys, check_name, name_list, names_of
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
+# Where an object lies after it falls (read back from a sim): not a place the robot drives to or puts things
+# on, so no scene may name a location so.
+FLOOR = "floor"
 # A place named with one of these words, or just "bin", is where "throw away" puts things (a recycling bin
 # is not: "recycle" puts things in a place named with `RECYCLING_WORD`).
 TRASH_WORDS = ("trash", "garbage", "rubbish", "waste", "litter", "dustbin")
@@ -151,6 +154,10 @@ def _validate(scene: Scene, source: str) -> None:
             )
     if USER in scene.closed:
         raise ConfigError(f"{source}: closed: {USER!r} is the person, not a place with a door")
+    if FLOOR in locations:
+        raise ConfigError(
+            f"{source}: locations: {FLOOR!r} is where fallen objects lie, not a place; name yours, e.g. 'floor mat'"
+        )
     for kind, table in (("objects", scene.objects), ("spills", scene.spills)):
         for name, loc in table.items():
             if loc not in locations:

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from saycan.world.scene import ROBOT, Scene
+from saycan.world.scene import FLOOR, ROBOT, Scene
 
 # Node attributes the world itself keeps; any other (e.g. a custom skill's "heated") is a flag.
 OWN_ATTRIBUTES = ("kind", "clean", "closed")
@@ -24,7 +24,8 @@ class SymbolicWorld:
     Relations are kept in plain dicts, so a planner can copy a world and key its state in
     microseconds (`copy`, `key`). ``graph`` is the same state as a scene graph: every object and
     spill has one ``at`` edge to a location, except the object in the robot's hand, which has a
-    ``holding`` edge from the robot; skills may keep their own flags on its nodes
+    ``holding`` edge from the robot. An object that fell (read back from a sim, `drop`) is ``at`` the
+    `FLOOR`, reachable from one place or from none (`reach_from`). Skills may keep their own flags on its nodes
     (``world.graph.nodes["soup"]["heated"] = True``), and copies and keys include them.
     """
 
@@ -36,6 +37,7 @@ class SymbolicWorld:
         self._where.update(scene.spills)
         self._clean = dict.fromkeys(scene.spills, False)
         self._closed = {p for p in scene.closed if p not in scene.opened}
+        self._floor: dict[str, str | None] = {}  # object on the floor -> the place it can be picked up from
         self._graph: nx.DiGraph | None = None  # built when first asked for
         self._flags: dict[str, dict[str, Any]] = {}  # node -> flags, while no graph is built
 
@@ -66,6 +68,17 @@ class SymbolicWorld:
             raise KeyError(f"unknown object {thing!r}")
         return self._where.get(thing)
 
+    def reach_from(self, thing: str) -> str | None:
+        """The place the robot takes ``thing`` from: where it is, or for an object on the floor the place
+        whose dock is within the arm's reach of it (None: out of reach, or in the hand)."""
+        loc = self.location_of(thing)
+        return self._floor.get(thing) if loc == FLOOR else loc
+
+    @property
+    def on_floor(self) -> tuple[str, ...]:
+        """Objects lying on the floor (fallen, as the sim saw them)."""
+        return tuple(self._floor)
+
     def is_clean(self, spill: str) -> bool:
         return self._clean[spill]
 
@@ -84,6 +97,8 @@ class SymbolicWorld:
         g.remove_edges_from(list(g.edges))
         for thing, loc in self._where.items():
             g.add_edge(thing, loc, relation="at")
+        if self._floor:
+            g.nodes[FLOOR]["kind"] = "floor"
         g.add_edge(ROBOT, self._robot_at, relation="at")
         if self._holding is not None:
             g.add_edge(ROBOT, self._holding, relation="holding")
@@ -115,11 +130,13 @@ class SymbolicWorld:
         """The state as a hashable value: equal keys, equal states (flags included)."""
         flags = tuple(sorted((n, k, repr(v)) for n, f in self.flags().items() for k, v in f.items()))
         where, closed = tuple(sorted(self._where.items())), tuple(sorted(self._closed))
-        return self._robot_at, self._holding, where, tuple(self._clean.values()), closed, flags
+        floor = tuple(sorted(self._floor.items(), key=str))
+        return self._robot_at, self._holding, where, tuple(self._clean.values()), closed, flags, floor
 
     def as_scene(self) -> Scene:
-        """The current state as a `Scene` (a held object is placed where the robot is, as scenes do)."""
-        objects = {obj: self._where.get(obj) or self._robot_at for obj in self.scene.objects}
+        """The current state as a `Scene` (a held object is placed where the robot is, as scenes do; a scene has
+        no floor, so a fallen object is placed where it can be reached from, else where the robot is)."""
+        objects = {obj: self.reach_from(obj) or self._robot_at for obj in self.scene.objects}
         opened = tuple(p for p in self.scene.closed if p not in self._closed)
         return replace(self.scene, objects=objects, robot_at=self._robot_at, holding=self._holding, opened=opened)
 
@@ -128,7 +145,7 @@ class SymbolicWorld:
         new = SymbolicWorld.__new__(SymbolicWorld)
         new.scene, new._robot_at, new._holding = self.scene, self._robot_at, self._holding
         new._where, new._clean, new._closed, new._graph = dict(self._where), dict(self._clean), set(self._closed), None
-        new._flags = self.flags()
+        new._flags, new._floor = self.flags(), dict(self._floor)
         return new
 
     # -- changes ---------------------------------------------------------------
@@ -138,12 +155,16 @@ class SymbolicWorld:
     def grasp(self, obj: str) -> None:
         if self._holding is not None:
             raise SkillFailure(f"cannot pick up the {obj}: already holding the {self._holding}")
-        loc = self.location_of(obj)
-        if loc != self._robot_at:
+        loc, reach = self.location_of(obj), self.reach_from(obj)
+        if loc == FLOOR and reach != self._robot_at:
+            where = f"from the {reach}" if reach else "from nowhere the robot can stand"
+            raise SkillFailure(f"cannot pick up the {obj}: it lies on the floor, reachable {where}")
+        if loc != FLOOR and loc != self._robot_at:
             raise SkillFailure(f"cannot pick up the {obj}: it is at the {loc}, the robot is at the {self._robot_at}")
         if loc in self._closed:
             raise SkillFailure(f"cannot pick up the {obj}: the {loc} is closed")
         del self._where[obj]
+        self._floor.pop(obj, None)
         self._holding = obj
 
     def release(self, obj: str) -> None:
@@ -153,6 +174,17 @@ class SymbolicWorld:
             raise SkillFailure(f"cannot put down the {obj}: the {self._robot_at} is closed")
         self._holding = None
         self._where[obj] = self._robot_at
+
+    def drop(self, obj: str, reach: str | None) -> None:
+        """``obj`` lies on the floor (out of the hand, if it was held), reachable from the place ``reach`` or
+        from none (None); the env that reads a sim calls this for an object on no surface."""
+        if obj not in self.scene.objects:
+            raise KeyError(f"unknown object {obj!r}")
+        if reach is not None and reach not in self.scene.locations:
+            raise KeyError(f"unknown location {reach!r}")
+        if self._holding == obj:
+            self._holding = None
+        self._where[obj], self._floor[obj] = FLOOR, reach
 
     def open(self, place: str) -> None:
         if place not in self.scene.closed:

@@ -107,3 +107,34 @@ def test_closing_on_an_object_grasps_it_and_opening_releases_it(env):
 def test_closing_on_nothing_grasps_nothing(env):
     env.step(np.array([0, 0, 0, 0, 0, 0, -1.0]))  # in the air
     assert env.sim.held_name() is None and not env.sim.robot.gripper_open
+
+
+def _drop_beside(env, obj: str, ahead: float, left: float) -> None:
+    """Take ``obj`` and let it go with the hand held out over the floor (base frame, metres), arm tucked after."""
+    from saycan.sim import primitives
+
+    sim = env.sim
+    assert primitives.find(sim, obj).success and primitives.pick(sim, obj).success
+    robot = sim.robot
+    robot.move_ee(robot.arm_base() + robot.to_world(np.array([ahead, left, -0.2])), robot.ee_pose()[1])
+    robot.detach()
+    robot.gripper(True, ticks=10)
+    robot.tuck()
+    sim.step(240)
+
+
+def test_an_object_that_fell_is_on_the_floor_in_the_world_and_is_picked_up_again_from_there(env):
+    _drop_beside(env, "coke can", 0.3, 0.4)
+    env.sync()  # was: the can kept its last place, the far counter
+    assert env.world.location_of("coke can") == "floor" and env.world.reach_from("coke can") == "far counter"
+    result = env.execute(skills.make("pick_up"), Option("pick up the coke can", "pick_up", (("object", "coke can"),)))
+    assert result.success, result.message
+    assert env.world.holding == "coke can" and env.world.on_floor == ()
+
+
+def test_an_object_that_fell_out_of_reach_cannot_be_found(env):
+    _drop_beside(env, "energy bar", 0.4, 0.3)
+    env.sync()
+    assert env.world.location_of("energy bar") == "floor" and env.world.reach_from("energy bar") is None
+    result = env.execute(skills.make("find"), Option("find the energy bar", "find", (("object", "energy bar"),)))
+    assert not result.success and "out of reach from every place" in result.message

@@ -36,6 +36,30 @@ def test_pay_leads_to_the_goal_then_to_done_and_not_on(kitchen, throw_chips):
     assert throw_chips.goal.startswith("throw the jalapeno chips")
 
 
+def test_the_reading_stays_with_the_pursued_goal_when_it_falls_out_of_reach(kitchen, throw_chips):
+    world = SymbolicWorld(kitchen)
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    terminal = [SKILLS[o.skill].terminal for o in options]
+    throw_chips(world, options, terminal)
+    assert throw_chips.reading.text.startswith("throw the jalapeno chips") and throw_chips.reading.distance == 3
+    assert throw_chips.reading.steps == {"pick up the jalapeno chips"}
+    world.drop("jalapeno chips", None)
+    throw_chips(world, options, terminal)  # only the rice chips (read 6 nats less likely) can be reached now
+    assert throw_chips.goal.startswith("throw the rice chips")  # Pay's weights move on, as before...
+    reading = throw_chips.reading  # ...the goal the plan pursues does not
+    assert reading.text.startswith("throw the jalapeno chips") and reading.distance is None and not reading.holds
+    assert reading.objects == {"jalapeno chips"} and throw_chips.info["p_done"] == 0.0
+
+
+def test_a_goal_read_as_likely_takes_over_the_reading_when_the_pursued_one_falls_out_of_reach(kitchen, throw_chips):
+    throw_chips.goals = [(throw_chips.goals[0][0], 3.0), (throw_chips.goals[1][0], 2.9)]  # "the chips": either
+    world = SymbolicWorld(kitchen)
+    world.drop("jalapeno chips", None)
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    throw_chips(world, options, [SKILLS[o.skill].terminal for o in options])
+    assert throw_chips.reading.text.startswith("throw the rice chips") and throw_chips.reading.distance == 4
+
+
 def test_options_of_skills_pay_was_not_trained_on_get_no_opinion(kitchen, throw_chips):
     throw_chips.trained = frozenset(s for s in SKILLS if s != "wipe")
     world = SymbolicWorld(kitchen)

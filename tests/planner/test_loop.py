@@ -12,7 +12,7 @@ from saycan.planner.trace import TraceWriter, read_trace
 from saycan.skill import Skill
 from saycan.storage.resources import conf_dir
 from saycan.world.predicates import parse_goal
-from tests.planners import make_planner
+from tests.planners import PayOf, make_planner
 from tests.scorers import PreferenceScorer
 
 
@@ -211,25 +211,12 @@ def test_llm_weight_applies_only_with_pay(kitchen):
     assert best.combined == pytest.approx(best.llm * best.affordance)
 
 
-class _PayOf:
-    """Pay that begins every request with the same real PayPlan."""
-
-    def __init__(self, plan):
-        self.plan, self.trained, self.meta = plan, plan.trained, {}
-
-    def begin(self, instruction, world, skills):
-        return self.plan
-
-    def nearest_training(self, text):
-        return None, 0.0
-
-
 def test_done_gate_holds_done_back_until_pay_holds_the_request_done(kitchen, throw_chips):
     # At w = 1 an LLM set on "done" (p_LLM 0.8 against 0.005) outweighs Pay's floor for it (eps 0.1) at once...
-    eager = make_planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, llm_weight=1)
+    eager = make_planner(PreferenceScorer(["done"]), pay=PayOf(throw_chips), max_steps=6, llm_weight=1)
     assert eager.plan("throw away the jalapeno chips", SymbolicEnv(kitchen)).plan == ["done"]
     # ...with the gate, "done" waits until the chips are in the trash can, and then wins.
-    gated = make_planner(PreferenceScorer(["done"]), pay=_PayOf(throw_chips), max_steps=6, done_gate=0.5, llm_weight=1)
+    gated = make_planner(PreferenceScorer(["done"]), pay=PayOf(throw_chips), max_steps=6, done_gate=0.5, llm_weight=1)
     trace = gated.plan("throw away the jalapeno chips", SymbolicEnv(kitchen))
     assert trace.plan == ["pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips", "done"]
     held = [o for s in trace.steps[:3] for o in s.options if o.text == "done"]

@@ -84,3 +84,17 @@ def test_doors_are_opened_before_taking_or_leaving_anything_and_only_places_with
     assert library["put_down"].value(world, **put.kwargs) == 0.0  # not into a closed fridge
     far = _option(library, world, "open the filing cabinet")
     assert library["open"].value(world, **far.kwargs) == 0.0  # not from across the room
+
+
+def test_a_fallen_object_is_found_and_picked_up_from_the_place_it_is_reached_from(kitchen, library):
+    env = SymbolicEnv(kitchen)
+    env.world.drop("apple", reach="table")
+    env.world.drop("orange", reach=None)
+    assert _option(library, env.world, "pick up the apple").skill == "pick_up"
+    assert library["pick_up"].value(env.world, object="apple") == 0  # the robot is at the near counter
+    assert library["find"].value(env.world, object="orange") == 0  # out of reach from every place
+    result = env.execute(library["find"], _option(library, env.world, "find the orange"))
+    assert not result.success and "lies on the floor out of reach" in result.message
+    for text in ["find the apple", "pick up the apple"]:
+        assert env.execute(library[_option(library, env.world, text).skill], _option(library, env.world, text)).success
+    assert env.world.holding == "apple" and env.world.robot_at == "table"

@@ -116,3 +116,10 @@ def test_places_with_a_door_are_checked_and_a_task_may_start_with_one_open(kitch
     with pytest.raises(ConfigError, match="opened: 'table' has no door"):
         scene.with_init({"opened": ["table"]})
     assert scene_from_dict(scene_definition(scene.with_init({"opened": ["fridge"]}))).opened == ("fridge",)
+
+
+def test_a_place_called_floor_is_refused_for_fallen_objects_lie_there(kitchen):
+    data = _kitchen_dict(kitchen)
+    data["locations"] = [*data["locations"], "floor"]
+    with pytest.raises(ConfigError, match="locations: 'floor' is where fallen objects lie.*'floor mat'"):
+        scene_from_dict(data, source="x.yaml")
