@@ -1,4 +1,4 @@
-"""Success of the tiny VLA per skill family in the sim, beside the scripted expert on the same start states.
+"""Success of the tiny VLA per skill and per location in the sim, beside the scripted routine on the same start states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
                                     [--end-to-end] [--json results.json]
@@ -36,12 +36,18 @@ HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, tri
 
 
 def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> dict[str, dict[str, list[float]]]:
-    """Each policy (name -> (policy, chunk_steps)) and the scripted expert on the same held-out start states."""
+    """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states.
+
+    Returns:
+        ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the same success lists under
+        ``"skill @ location"`` keys (the place the robot is docked at).
+    """
     scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
     results: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for trial in range(trials):
         for runner in (*policies, "scripted"):
             env, skill, obj, text = start_episode(scene_def, np.random.default_rng([HELD_OUT_SEED, trial]))
+            where = f"{skill} @ {env.sim.robot_station()}"
             try:
                 option = Option(text, skill, (("object", obj),))
                 if runner in policies:
@@ -53,9 +59,10 @@ def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> d
                 else:
                     out = env.execute(skills.make(skill), option)
                 results[skill][runner].append(float(out.success))
+                results[where][runner].append(float(out.success))
             finally:
                 env.close()
-        done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items()}
+        done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items() if "@" not in k}
         print(f"  trial {trial + 1}/{trials}: success so far {done}", file=sys.stderr)
     return results
 
@@ -128,6 +135,11 @@ def main() -> None:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
         results = run_trials(policies, args.trials)
+        by_location = {
+            where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
+                    **{n: float(np.mean(r[n])) for n in policies}}
+            for where, r in sorted(results.items()) if "@" in where
+        }  # fmt: skip
         summary = {
             skill: {
                 "n": len(r["scripted"]),
@@ -143,6 +155,7 @@ def main() -> None:
                 },
             }
             for skill, r in sorted(results.items())
+            if "@" not in skill
         }
         print(f"\n{'skill':10s} {'policy':28s} {'n':>4s} {'success':>8s} {'scripted':>9s} {'actions':>8s} "
               f"{'queries':>8s} {'control Hz':>11s}")  # fmt: skip
@@ -151,9 +164,17 @@ def main() -> None:
                 p = s[n]
                 print(f"{skill:10s} {n:28s} {s['n']:4d} {p['success']:8.0%} {s['scripted_success']:9.0%} "
                       f"{p['actions']:8.1f} {p['queries']:8.1f} {p['control_hz']:11.1f}")  # fmt: skip
+        print(f"\n{'skill @ location':28s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
+        for where, s in by_location.items():
+            print(
+                f"{where:28s} {s['n']:4d} "
+                + " ".join(f"{s[n]:20.0%}" for n in policies)
+                + f" {s['scripted_success']:8.0%}"
+            )
         report: dict[str, object] = {
             "policies": list(policies),
             "skills": summary,
+            "locations": by_location,
         }
         if args.end_to_end:
             executor = ["executor=openvla_server", f"executor.url={url}"] if server else ["executor=tiny_vla"]

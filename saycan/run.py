@@ -11,6 +11,7 @@ from saycan.cli import Context, command
 # A goal was given (goal=, or the suite's) and the plan ended without it, or the plan stopped "failed: <why>"
 # (no way to the goal left after a failure); errors exit 2.
 GOAL_NOT_REACHED_EXIT = 1
+NOT_POSSIBLE_EXIT = 3  # the request names something the scene lacks: the robot said so and did nothing
 MISSING_INSTRUCTION = 'no instruction: pass one, e.g. python -m saycan.run "clean the spill" (or instruction="...")'
 
 
@@ -20,7 +21,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     """Plan and execute ``cfg.instruction``; the trace goes to Hydra's run directory.
 
     Exits 1 when a goal is known and not reached or the plan stopped failed, 2 on bad input or an
-    unreachable executor, else 0.
+    unreachable executor, 3 when the request names something the scene lacks (nothing done), else 0.
     """
     from saycan import factory
     from saycan.planner.display import print_summary, step_table, terminal_answer
@@ -44,6 +45,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         ask=terminal_answer(ctx.console),
     )  # fmt: skip
     print_summary(ctx.console, trace, str(trace_path))
+    if trace.stop_reason == "not_possible":
+        sys.exit(NOT_POSSIBLE_EXIT)
     if (trace.goal is not None and not trace.goal_reached) or trace.stop_reason.startswith(FAILED):
         sys.exit(GOAL_NOT_REACHED_EXIT)
 

@@ -369,12 +369,15 @@ def test_the_hint_after_a_free_form_run_is_a_command_that_runs_as_shown(tmp_path
     assert "Goal at(coke can, you): " in again.stdout
 
 
-def test_a_request_for_what_the_scene_lacks_warns_once_on_stderr_and_plans_on(tmp_path, tiny_model_dir):
+def test_a_request_for_what_the_scene_lacks_says_so_does_nothing_and_exits_3(tmp_path, tiny_model_dir):
     out = run(tmp_path, "bring me the banana", "llm=hf", f"llm.path={tiny_model_dir}", "planner.max_steps=2")
-    assert out.returncode == 0
-    assert out.stderr.count("warning: ") == 1
-    assert "warning: the scene has no banana; its closest objects: apple, orange" in out.stderr
-    assert "Step 1:" in out.stdout and "Plan: " in out.stdout
+    assert out.returncode == 3  # was 0, after bringing the apple
+    assert out.stderr.strip().splitlines() == [
+        "warning: the scene has no banana, so the robot did nothing; of its kind there are: apple, orange"
+    ]
+    assert "Step 1:" not in out.stdout and "Stopped after 0 steps (not_possible)" in out.stdout
+    end = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[-1])
+    assert end["stop_reason"] == "not_possible" and end["plan"] == []
 
 
 def test_gui_without_a_display_is_one_line_before_any_model_loads(tmp_path, monkeypatch):

@@ -13,12 +13,13 @@ from typing import Any
 from saycan.envs.base import PlanEnv
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
-from saycan.eval.judge import Verdict, judge
+from saycan.eval.judge import Verdict, judge, moved
 from saycan.eval.person import SimulatedPerson
 from saycan.planner.loop import SayCanPlanner
 from saycan.planner.trace import PlanTrace
 from saycan.run_request import run_request
 from saycan.storage.jsonl import open_for_append, read_rows
+from saycan.world.state import SymbolicWorld
 from saycan.world.suite import Suite, Task
 
 TASKS_FILE = "tasks.jsonl"
@@ -30,13 +31,23 @@ def tools(planner: SayCanPlanner) -> set[str]:
 
 
 def judge_plan(planner: SayCanPlanner, task: Task, trace: PlanTrace) -> Verdict:
-    """The plan's steps replayed in the symbolic world from the task's start, judged (`saycan.eval.judge`)."""
+    """The plan's steps replayed in the symbolic world from the task's start, judged (`judge_task`)."""
     env = SymbolicEnv(task.scene)
     for step in trace.steps:
         if step.success:  # failed attempts had no effect in the world they ran in
             option = next(o for o in planner.candidates(env.world) if o.text == step.chosen)
             env.execute(planner.skills[option.skill], option)
-    return judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
+    return judge_task(planner, task, trace, env.world)
+
+
+def judge_task(planner: SayCanPlanner, task: Task, trace: PlanTrace, world: SymbolicWorld) -> Verdict:
+    """The plan's end state ``world`` judged by the task's clauses (`saycan.eval.judge`); a task that expects
+    a refusal (``expect: not_possible``) succeeds only when the plan stopped so and moved nothing."""
+    if task.expect:
+        changed = moved(task.scene, world)
+        refused = trace.stop_reason == task.expect and not changed
+        return Verdict(refused, refused, changed)
+    return judge(task.goal, task.scene, world, trace.finished, tools(planner), task.may_move)
 
 
 def run_task(
@@ -77,7 +88,7 @@ def plan_row(
         trace = run_request(planner, task.instruction, env, traces / f"{task.id}.jsonl", scene=task.scene,
                             goal=task.goal, header=header, ask=person, keep_env=True)  # fmt: skip
         if env.sim is not None:  # executed in a simulator: the same rule on the physical end state
-            executed = judge(task.goal, task.scene, env.world, trace.finished, tools(planner), task.may_move)
+            executed = judge_task(planner, task, trace, env.world)
             row["execution_success"] = executed.success
             row["execution_side_effects"] = executed.side_effects
     finally:

@@ -150,6 +150,8 @@ class SayCanPlanner:
     ) -> PlanTrace:
         """Plan and execute ``instruction`` in ``env`` until "done" runs or ``max_steps`` steps have.
 
+        A request that names an object the scene lacks ("bring me the banana" with none) stops at once,
+        ``not_possible``, with a warning naming it: the robot says so rather than bring the apple.
         Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan (Inner Monologue);
         each step is written to ``writer`` as it finishes. With ``planner.ask=conformal``, ``ask(options)``
         answers the questions (None: ``planner.ask_fallback``).
@@ -157,9 +159,14 @@ class SayCanPlanner:
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
         trace.warnings = missing_object_warnings(instruction, env.world)
+        writer = writer or NullWriter()
+        if trace.warnings:  # it names what the scene lacks: say so and move nothing, never swap in the nearest thing
+            trace.stop_reason = "not_possible"
+            writer.header(trace)
+            writer.end(trace)
+            return trace
         request = self.begin(instruction, env.world)
         trace.meta["pay"] = request.pay.goal_texts(3) if request.pay else None  # the request's likeliest goals
-        writer = writer or NullWriter()
         writer.header(trace)
         strategy, trace.stop_reason = self.strategy(), "max_steps"
         for index in range(1, self.settings.max_steps + 1):
@@ -206,10 +213,11 @@ class SayCanPlanner:
 
 
 def missing_object_warnings(instruction: str, world: SymbolicWorld) -> list[str]:
-    """One warning (also printed) per object the request names that the scene lacks; the plan goes on with
-    what there is."""
+    """One warning (also printed) per object the request names that the scene lacks, with the scene's objects
+    of its kind; the plan then stops ``not_possible`` before its first step."""
     warnings = []
     for name, alike in missing_objects(instruction, world.objects, world.scene.attributes).items():
-        warnings.append(f"the scene has no {name}; its closest objects: {', '.join(alike)}")
+        kind = f"; of its kind there are: {', '.join(alike)}" if alike else ""
+        warnings.append(f"the scene has no {name}, so the robot did nothing{kind}")
         warn(warnings[-1])
     return warnings

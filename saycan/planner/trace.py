@@ -16,6 +16,7 @@ How a step was chosen (`ChosenBy`), who answered a question (`AnsweredBy`) and w
 | stop_reason ``needs_help`` | several options and nobody to ask (``planner.ask_fallback=stop``) |
 | stop_reason ``stopped_by_person`` | the person answered "none of these" |
 | stop_reason ``executor_unreachable`` | the executor's policy server did not answer (the run exits 2) |
+| stop_reason ``not_possible`` | the request names an object the scene lacks; nothing was done (the run exits 3) |
 | stop_reason ``failed: <why>`` | after a failure, no way to the goal Pay read is left (`saycan.planner.recovery`) |
 | stop_reason ``""`` | not ended: the run was killed, or is still going |
 """

@@ -26,17 +26,18 @@ SKILL_MIX = {"pick_up": 0.65, "put_down": 0.35}
 
 
 def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any], str]:
-    """A start state for ``skill``: objects scattered, the robot docked at a surface, hand as the skill needs."""
+    """A start state for ``skill``: objects scattered, the robot docked at a place, hand as the skill needs.
+    Things are picked up from any place but the trash can, and put down at any place, the trash can
+    included ("throw away the apple" ends with a put-down there)."""
     from saycan.affordance.collect import random_init
 
     init = random_init(scene, rng)
-    surfaces = [loc for loc in scene.locations if loc != "trash can"]
     if skill == "pick_up":
-        candidates = [o for o, loc in init["objects"].items() if loc in surfaces]
+        candidates = [o for o, loc in init["objects"].items() if loc != scene.trash]
         obj = str(rng.choice(candidates))
         return {**init, "holding": None, "robot_at": init["objects"][obj]}, obj
     obj = str(rng.choice(list(scene.objects)))
-    return {**init, "holding": obj, "robot_at": str(rng.choice(surfaces))}, obj
+    return {**init, "holding": obj, "robot_at": str(rng.choice(list(scene.locations)))}, obj
 
 
 def start_episode(scene_def: dict[str, Any], rng: np.random.Generator):

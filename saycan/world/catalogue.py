@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -111,13 +110,17 @@ def missing_objects(
 
     "bring me the banana" in the kitchen gives ``{"banana": ["apple", "orange"]}`` (the kitchen's
     fruit, by the scene's ``attributes``); a plural ("bananas") counts. Words the catalogue does not
-    know are not judged.
+    know are not judged, nor is a name the scene uses inside one of its own names or attributes ("mug"
+    with a "coffee mug", "protein bar" with an energy bar called so), nor part of a hyphenated word
+    ("lemon-lime soda").
     """
     lowered = f" {text.lower()} "
+    own = " | ".join([*objects, *(w for words in attributes.values() for w in words)]).lower()
     found = {}
     for name, category in CATEGORY_OF.items():
-        if name in objects or not re.search(rf"\b{re.escape(name)}(?:e?s)?\b", lowered):
+        if name in objects or not re.search(rf"(?<![-\w]){re.escape(name)}(?:e?s)?(?![-\w])", lowered):
             continue
-        alike = [obj for obj, words in attributes.items() if category in words]
-        found[name] = alike or difflib.get_close_matches(name, list(objects), n=2, cutoff=0.0)
+        if re.search(rf"\b{re.escape(name)}(?:e?s)?\b", own):
+            continue
+        found[name] = [obj for obj, words in attributes.items() if category in words]  # may be none
     return found

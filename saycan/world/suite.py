@@ -14,7 +14,10 @@ from saycan.world.predicates import Goal, parse_goal
 from saycan.world.scene import Scene, scene_from_dict
 
 FAMILIES = ("primitive", "nouns", "verbs", "structured", "embodiment", "crowd", "long_horizon")
-TASK_KEYS = ("id", "family", "instruction", "scene", "init", "success", "may_move", "plan", "template")
+TASK_KEYS = ("id", "family", "instruction", "scene", "init", "success", "expect", "may_move", "plan", "template")
+# A task whose right answer is to refuse says so instead of giving success clauses: it succeeds only when
+# the plan stops so, having moved nothing ("bring me the banana" where there is none).
+EXPECTS = ("not_possible",)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Task:
     may_move: tuple[str, ...] = ()  # objects the task lets move besides the ones its clauses name
     plan: tuple[str, ...] = ()  # a known right plan (generated tasks carry the shortest one)
     template: str = ""  # the generator template a generated task came from
+    expect: str = ""  # "" (reach ``goal``) or one of `EXPECTS`, with an empty ``goal``
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,12 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         for key in raw:
             if key not in TASK_KEYS:
                 raise ConfigError(f"{where}: unknown key {key!r}; {choices_hint(str(key), TASK_KEYS)}")
-        for key in ("id", "family", "instruction", "success"):
+        expect = str(raw.get("expect") or "")
+        if expect and expect not in EXPECTS:
+            raise ConfigError(f"{where}: expect: unknown value {expect!r}; {choices_hint(expect, EXPECTS)}")
+        if expect and raw.get("success"):
+            raise ConfigError(f"{where}: give either success clauses or expect: {expect}, not both")
+        for key in ("id", "family", "instruction", *(() if expect else ("success",))):
             if not raw.get(key):
                 raise ConfigError(f"{where}: missing {key!r}")
         task_id = str(raw["id"])
@@ -117,9 +126,9 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         plan = raw.get("plan") or []
         if not isinstance(plan, list) or not all(isinstance(s, str) for s in plan):
             raise ConfigError(f"{where}: plan must be a list of skill texts, got {plan!r}")
-        goal = parse_goal(raw["success"], scene, where)
+        goal = parse_goal(raw["success"], scene, where) if not expect else ()
         tasks.append(
             Task(task_id, family, str(raw["instruction"]), scene, goal, init, may_move, tuple(plan),
-                 str(raw.get("template") or ""))
+                 str(raw.get("template") or ""), expect)
         )  # fmt: skip
     return Suite(str(data.get("name", path.stem)), scene_name, tuple(tasks), str(path))

@@ -67,3 +67,18 @@ def test_a_run_that_fails_before_its_first_task_leaves_no_out(suite, tmp_path):
     with pytest.raises(ConfigError, match="needs Ray"):
         list(append_rows(suite, out, False, no_ray))
     assert not out.exists()  # was an empty out/tasks.jsonl, so the next run refused out
+
+
+def test_a_task_that_expects_a_refusal_succeeds_only_when_the_plan_refuses(kitchen, tmp_path):
+    path = tmp_path / "refuse.yaml"
+    path.write_text(
+        "name: refuse\nscene: kitchen\ntasks:\n"
+        "  - {id: n1, family: nouns, instruction: bring me the banana, expect: not_possible}\n"
+        "  - {id: n2, family: nouns, instruction: bring me the orange, expect: not_possible}\n"
+    )
+    rows = list(run_suite(load_suite(path, {"kitchen": kitchen}), planner(["pick up the orange", "done"]),
+                          _symbolic, tmp_path / "out", False))  # fmt: skip
+    assert rows[0]["plan"] == [] and rows[0]["plan_success"] is True
+    # the orange is there: the planner takes it, and a task that expected a refusal has failed
+    assert rows[1]["plan"] == ["pick up the orange", "done"] and rows[1]["plan_success"] is False
+    assert rows[1]["side_effects"] == ["orange"]

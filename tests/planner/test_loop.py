@@ -174,7 +174,8 @@ INJECTIONS = [
 @settings(max_examples=60, deadline=None)
 @given(st.one_of(st.text(max_size=300), st.sampled_from(INJECTIONS)))
 def test_any_instruction_ends_in_a_plan_of_registered_skills_or_one_config_error(tiny_scorer, kitchen, text):
-    """Any text as the instruction: a plan whose every step is a candidate skill text, or a one-line ConfigError."""
+    """Any text as the instruction: a plan whose every step is a candidate skill text (none when it names what the
+    scene lacks, "not_possible"), or a one-line ConfigError."""
     planner = make_planner(tiny_scorer, prompt=PromptTemplate.from_config({}), affordance=make_affordance("state"),
                            max_steps=3)  # fmt: skip
     env = SymbolicEnv(kitchen)
@@ -184,7 +185,7 @@ def test_any_instruction_ends_in_a_plan_of_registered_skills_or_one_config_error
     except ConfigError as exc:
         assert "\n" not in str(exc) and "instruction" in str(exc)
     else:
-        assert trace.plan and set(trace.plan) <= allowed
+        assert (trace.plan or trace.stop_reason == "not_possible") and set(trace.plan) <= allowed
         assert "\n" not in trace.instruction and len(trace.instruction) <= 2000
 
 
@@ -245,3 +246,15 @@ def test_an_unreachable_executor_stops_the_plan_at_its_first_skill_and_the_trace
         make_planner(PreferenceScorer(wishes)).plan("clean the spill", DeadPolicyEnv(kitchen), writer=writer)
     trace = read_trace(path)  # was: the failure was a failed step and the plan went on to "done"
     assert trace.plan == ["find the sponge"] and trace.stop_reason == "executor_unreachable"
+
+
+def test_a_request_for_what_the_scene_lacks_stops_not_possible_and_moves_nothing(kitchen, tmp_path):
+    path = tmp_path / "trace.jsonl"
+    env = SymbolicEnv(kitchen)
+    planner = make_planner(PreferenceScorer(["find the apple", "done"]))
+    with TraceWriter(path) as writer:  # was: "find the apple, pick up the apple, bring it to you, done"
+        trace = planner.plan("bring me the banana", env, writer=writer)
+    assert trace.steps == [] and trace.stop_reason == "not_possible" and not trace.finished
+    assert trace.warnings == ["the scene has no banana, so the robot did nothing; of its kind there are: apple, orange"]
+    assert env.world.key() == SymbolicEnv(kitchen).world.key()
+    assert read_trace(path).stop_reason == "not_possible"

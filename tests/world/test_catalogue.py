@@ -1,7 +1,7 @@
 import pytest
 
 from saycan.errors import ConfigError
-from saycan.world.catalogue import LOCATIONS, OBJECTS, kitchen_skill_count
+from saycan.world.catalogue import LOCATIONS, OBJECTS, kitchen_skill_count, missing_objects
 from saycan.world.scene import USER, scene_definition, scene_from_dict
 from saycan.world.state import SymbolicWorld
 from skills import make_library
@@ -52,3 +52,23 @@ def test_scene_defaults_cycle_is_a_config_error(tmp_path):
     (tmp_path / "b.yaml").write_text("defaults: [a]\nname: b\n")
     with pytest.raises(ConfigError, match="cycle"):
         load_scene(tmp_path / "a.yaml")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "missing"),
+    [
+        ("bring me the banana", {"banana": ["apple", "orange"]}),  # the kitchen's fruit, by its attributes
+        ("bring me the bananas", {"banana": ["apple", "orange"]}),
+        ("make me a cup of coffee", {"cup": []}),  # nothing of its kind: no made-up "closest" objects
+        ("bring me the lemon-lime soda", {}),  # part of a hyphenated word (was: lemon, lime)
+        ("bring me the protein bar", {}),  # an attribute of the energy bar (was: missing)
+        ("bring me the sponge", {}),
+    ],
+)
+def test_missing_objects_are_catalogue_names_the_scene_has_under_no_name_or_attribute(kitchen, request_text, missing):
+    assert missing_objects(request_text, kitchen.objects, kitchen.attributes) == missing
+
+
+def test_a_name_inside_a_scene_objects_own_name_is_not_missing(kitchen):
+    grown = kitchen.extend([], {"coffee mug": "table", "yogurt cup": "table"}, {})
+    assert missing_objects("move the coffee mug and the yogurt cup", grown.objects, grown.attributes) == {}

@@ -31,6 +31,8 @@ def test_unseen_suite_covers_every_family_with_tasks_not_in_the_shipped_suite(ki
         ({"success": [["at(banana, you)"]]}, "unknown name 'banana'"),
         ({"init": {"robot_at": "moon"}}, "robot.at: unknown location 'moon'"),
         ({"colour": "red"}, "unknown key 'colour'"),
+        ({"expect": "impossible"}, "expect: unknown value 'impossible'.*Did you mean 'not_possible'"),
+        ({"expect": "not_possible"}, "give either success clauses or expect: not_possible, not both"),
     ],
 )
 def test_bad_task_names_file_task_and_choices(tmp_path, kitchen, task, message):
@@ -79,3 +81,11 @@ def test_a_suite_may_carry_its_scenes_and_each_task_name_its_own(tmp_path, kitch
     path.write_text(yaml.safe_dump(bad))
     with pytest.raises(ConfigError, match="unknown scene 'studdy'"):
         load_suite(path, {"kitchen": kitchen})
+
+
+def test_a_task_may_expect_a_refusal_instead_of_success_clauses(tmp_path, kitchen):
+    raw = {"id": "t1", "family": "nouns", "instruction": "bring me the banana", "expect": "not_possible"}
+    path = tmp_path / "suite.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "scene": "kitchen", "tasks": [raw]}))
+    task = load_suite(path, {"kitchen": kitchen}).tasks[0]
+    assert task.expect == "not_possible" and task.goal == ()
