@@ -397,9 +397,9 @@ def test_an_empty_instruction_is_refused_before_any_model_loads(tmp_path):
     assert time.monotonic() - started < 8
 
 
-def ask_run(tmp_path, tiny_model_dir, stdin, *overrides):
+def ask_run(tmp_path, tiny_model_dir, stdin, *overrides, request="bring me a soda"):
     (tmp_path / "cal.json").write_text('{"epsilon": 0.15, "qhat": 1.0, "n": 400, "rule": "prefix"}')  # always ask
-    cmd = [sys.executable, "-m", "saycan.run", "bring me a soda", f"hydra.run.dir={tmp_path}", "llm=hf",
+    cmd = [sys.executable, "-m", "saycan.run", request, f"hydra.run.dir={tmp_path}", "llm=hf",
            f"llm.path={tiny_model_dir}", "planner.ask=conformal", f"planner.calibration={tmp_path / 'cal.json'}",
            "planner.max_steps=2", *overrides]  # fmt: skip
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=600, cwd=tmp_path)
@@ -424,6 +424,26 @@ def test_without_a_terminal_the_fallback_decides(tmp_path, tiny_model_dir, fallb
     assert out.returncode == 1, out.stderr  # two steps do not bring the soda
     end = json.loads((tmp_path / "trace.jsonl").read_text().splitlines()[-1])
     assert end["stop_reason"] in ((reason, "done") if fallback == "top" else (reason,))
+    took = "acting on the best, '" if fallback == "top" else "stopping"
+    assert "warning: nobody answered which of " in out.stderr and f"ask_fallback={fallback}, {took}" in out.stderr
+
+
+@pytest.mark.parametrize(("stdin", "code"), [("2\n", 0), ("0\n", 0), ("", 3)])
+def test_asking_a_request_for_what_the_scene_lacks_offers_its_kind_instead(tmp_path, tiny_model_dir, stdin, code):
+    out = ask_run(tmp_path, tiny_model_dir, stdin, request="bring me the banana")
+    assert out.returncode == code, out.stderr  # no goal is known: 0 unless nothing was done (3)
+    assert "That is not here. Shall I take one of these instead?" in out.stdout
+    lines = [json.loads(x) for x in (tmp_path / "trace.jsonl").read_text().splitlines()]
+    question = next(x for x in lines if x["kind"] == "question")
+    assert question["options"] == ["the apple instead of the banana", "the orange instead of the banana"]
+    if stdin == "2\n":  # the orange: planned as "bring me the orange", the request as typed kept
+        assert lines[0]["instruction"] == "bring me the banana" and lines[0]["meta"]["read_as"] == "bring me the orange"
+        assert any(x["kind"] == "step" for x in lines)
+    else:
+        assert not any(x["kind"] == "step" for x in lines)
+        assert lines[-1]["stop_reason"] == ("stopped_by_person" if stdin else "not_possible")
+    if not stdin:
+        assert "warning: nobody answered whether to take apple, orange instead of the banana" in out.stderr
 
 
 @pytest.mark.slow

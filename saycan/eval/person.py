@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from saycan.envs.base import PlanEnv
 from saycan.plan_search import PlanSearch
+from saycan.planner.missing import SUBSTITUTE, substitute_object
 from saycan.planner.trace import ScoredOption
 from saycan.world.state import SkillFailure
 from saycan.world.suite import Task
@@ -36,8 +37,11 @@ class SimulatedPerson:
         self.search = PlanSearch(planner.skills)
         self.goal = self.search.undisturbed(task.goal, task.scene)  # right means no side effects either
         self.kinds: list[str] = []
+        self.wanted = {p.args[0] for clause in task.goal for p in clause if p.name in ("at", "holding")}
 
     def __call__(self, options: list[ScoredOption]) -> ScoredOption | None:
+        if options and options[0].skill == SUBSTITUTE:  # "there is no banana: which instead?"
+            return self.substitute(options)
         world = self.env.world
         now = self.search.progress(world, self.goal)
         by_text = {o.text: o for o in self.planner.candidates(world)}
@@ -62,3 +66,9 @@ class SimulatedPerson:
                 best = (rank, scored)
         self.kinds.append(QUESTION_KINDS[0 if right > 1 else 1 if right else 2])
         return best[1] if best else None
+
+    def substitute(self, options: list[ScoredOption]) -> ScoredOption | None:
+        """The object offered instead of a missing one that the task's goal names; else "none of these"."""
+        pick = next((o for o in options if substitute_object(o) in self.wanted), None)
+        self.kinds.append("one_right" if pick else "none_right")
+        return pick

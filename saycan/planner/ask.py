@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from saycan.errors import warn
 from saycan.planner.conformal import ConformalCalibration
 from saycan.planner.trace import ChosenBy, Question, ScoredOption, StopReason
 
@@ -61,6 +62,8 @@ class HelpPolicy:
         answered, reply = heard(answer, in_set)
         if not answered:
             chosen = in_set[0] if self.fallback == "top" else None
+            took = f"acting on the best, {chosen.text!r}" if chosen else "stopping"
+            warn(f"nobody answered which of {len(texts)} steps is right: planner.ask_fallback={self.fallback}, {took}")
             return Decision(chosen, "fallback", Question(index, texts, chosen and chosen.text, "fallback"), len(texts))
         text = reply.text if isinstance(reply, ScoredOption) else reply
         chosen = next((s for s in in_set if s.text == text), None)

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.prompt import IntPrompt
 from rich.table import Table
 
+from saycan.planner.missing import SUBSTITUTE
 from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
@@ -45,7 +46,10 @@ def terminal_answer(console: Console):
     the choice from stdin; at end of input it raises EOFError (nobody to ask: ``planner.ask_fallback``)."""
 
     def answer(options: list[ScoredOption]) -> ScoredOption | None:
-        console.print("[bold]I am not sure which step is right. Which one?[/]")
+        if options and options[0].skill == SUBSTITUTE:
+            console.print("[bold]That is not here. Shall I take one of these instead?[/]")
+        else:
+            console.print("[bold]I am not sure which step is right. Which one?[/]")
         for i, option in enumerate(options, 1):
             console.print(f"  {i}. {escape(option.text)}  (score {option.combined:.2f})")
         console.print("  0. none of these: stop")

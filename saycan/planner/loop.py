@@ -18,13 +18,13 @@ from saycan.planner.beam import BeamSearch
 from saycan.planner.choose import Asking, Beam, Choice, Greedy
 from saycan.planner.conformal import ConformalCalibration
 from saycan.planner.examples import FewShot
+from saycan.planner.missing import ask_instead, missing_in, refusal_warnings
 from saycan.planner.prompt import PromptTemplate, examples_from
 from saycan.planner.request import Request
 from saycan.planner.scoring import StepScorer
 from saycan.planner.settings import PlannerSettings, clean_instruction
 from saycan.planner.trace import NullWriter, PlanTrace, Step, TraceWriter
 from saycan.skill import Option, Skill
-from saycan.world.catalogue import missing_objects
 from saycan.world.predicates import Goal, format_goal, goal_reached
 from saycan.world.state import SymbolicWorld
 
@@ -151,23 +151,36 @@ class SayCanPlanner:
         """Plan and execute ``instruction`` in ``env`` until "done" runs or ``max_steps`` steps have.
 
         A request that names an object the scene lacks ("bring me the banana" with none) stops at once,
-        ``not_possible``, with a warning naming it: the robot says so rather than bring the apple.
+        ``not_possible``, with a warning naming it, rather than bring the apple; asking, the person is
+        offered the scene's objects of its kind instead (`saycan.planner.missing`).
         Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan (Inner Monologue);
         each step is written to ``writer`` as it finishes. With ``planner.ask=conformal``, ``ask(options)``
         answers the questions (None: ``planner.ask_fallback``).
         """
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
-        trace.warnings = missing_object_warnings(instruction, env.world)
         writer = writer or NullWriter()
-        if trace.warnings:  # it names what the scene lacks: say so and move nothing, never swap in the nearest thing
-            trace.stop_reason = "not_possible"
+        missing = missing_in(instruction, env.world)  # never swap in the nearest thing: ask, or say so and stop
+        if missing and self.asks:
+            read, trace.questions = ask_instead(instruction, missing, ask)
+            if read is None:
+                refused = any(q.by == "person" for q in trace.questions)
+                trace.stop_reason = "stopped_by_person" if refused else "not_possible"
+            else:
+                instruction = trace.meta["read_as"] = read
+        elif missing:
+            trace.warnings, trace.stop_reason = refusal_warnings(missing), "not_possible"
+        if trace.stop_reason:
             writer.header(trace)
+            for question in trace.questions:
+                writer.question(question)
             writer.end(trace)
             return trace
         request = self.begin(instruction, env.world)
         trace.meta["pay"] = request.pay.goal_texts(3) if request.pay else None  # the request's likeliest goals
         writer.header(trace)
+        for question in trace.questions:  # which object to take instead of one the scene lacks
+            writer.question(question)
         strategy, trace.stop_reason = self.strategy(), "max_steps"
         for index in range(1, self.settings.max_steps + 1):
             choice = strategy.choose(request, env, index, ask)  # say x can x pay, then pick
@@ -210,14 +223,3 @@ class SayCanPlanner:
             result.message, timings, env.world.snapshot(), choice.chosen_by, scores.generated,
             {**scores.info, **result.info},
         )  # fmt: skip
-
-
-def missing_object_warnings(instruction: str, world: SymbolicWorld) -> list[str]:
-    """One warning (also printed) per object the request names that the scene lacks, with the scene's objects
-    of its kind; the plan then stops ``not_possible`` before its first step."""
-    warnings = []
-    for name, alike in missing_objects(instruction, world.objects, world.scene.attributes).items():
-        kind = f"; of its kind there are: {', '.join(alike)}" if alike else ""
-        warnings.append(f"the scene has no {name}, so the robot did nothing{kind}")
-        warn(warnings[-1])
-    return warnings

@@ -101,3 +101,14 @@ def test_asking_with_prefix_sets_never_lowers_success_in_any_family(tmp_path, ki
     # KnowNo's threshold sets can be empty: with q_hat 0.2 no drink (about 0.45) is in it, and the plan stops
     cal = ConformalCalibration(epsilon=0.15, qhat=0.2, n=400)
     assert by_family(tmp_path, kitchen, ask="conformal", calibration=cal, ask_set="threshold")[0]["crowd"] == 0.0
+
+
+def test_offered_something_else_the_person_takes_what_the_goal_names_or_none(tmp_path, kitchen):
+    from saycan.planner.missing import substitutes
+
+    suite = task(tmp_path, kitchen)
+    person = SimulatedPerson(suite.tasks[0], planner(DRINKS), SymbolicEnv(kitchen))
+    offered = substitutes("lemonade bottle", ["coke can", "water bottle"])
+    assert person(offered).text == "the water bottle instead of the lemonade bottle"
+    assert person(substitutes("lemonade bottle", ["coke can", "sprite can"])) is None
+    assert person.kinds == ["one_right", "none_right"]
