@@ -469,4 +469,4 @@ def test_a_plan_with_no_way_left_to_its_goal_stops_failed_and_exits_1(tmp_path, 
         end["stop_reason"]
         == "failed: pick up the apple failed (forced failure (force_failures)); no other way to the goal is left"
     )
-    assert "Stopped after 2 steps (failed: pick up the apple failed" in out.stdout
+    assert "Stopped after 3 steps (failed: pick up the apple failed" in out.stdout  # max_attempts=3

@@ -143,6 +143,11 @@ class PolicyExecutor:
                     success, message = True, ""
                     sim.robot.tuck()
                     break
+        if success and skill.id == "put_down":  # released at rest; it must still be there once it settles
+            obj = option.kwargs["object"]
+            sim.settle(sim.objects[obj])
+            if not detectors.resting_on(sim, obj, here):
+                success, message = False, f"the {obj} did not stay on the {here}"
         seconds = time.perf_counter() - start
         self.env.sync()
         info = {

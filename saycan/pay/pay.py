@@ -81,10 +81,17 @@ class PayPlan:
         return [g.text for g, _ in self.goals[:k]]
 
     def per_goal(self, world: SymbolicWorld) -> list[GoalState]:
-        """(score, distance, first steps of its shortest plans, holds) of each goal reachable from ``world``."""
+        """(score, distance, first steps of its shortest plans, holds) of each goal reachable from ``world``.
+
+        A goal is searched leaving everything else as it was at the start (`PlanSearch.undisturbed`); when
+        that cannot be done any more (the bottle held at the start fell out of reach), the goal alone is:
+        a side effect that cannot be undone does not make the request itself unreachable.
+        """
         rows = []
         for goal, score in self.goals:
             progress = self.search.progress(world, self.search.undisturbed((goal.clause,), self.start))
+            if progress.distance is None and world.on_floor:
+                progress = self.search.progress(world, (goal.clause,))
             if progress.distance is not None:
                 rows.append(
                     GoalState(goal.text, score, progress.distance, progress.steps, progress.distance == 0, goal.objects)

@@ -85,3 +85,18 @@ def test_goals_that_already_hold_at_the_start_are_dropped_while_another_does_not
     assert [g.text for g, _ in pay.begin("put the apple on the table", world, SKILLS).goals] == [moves.text]
     monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, -0.5)])  # nothing else: a no-op request
     assert [g.text for g, _ in pay.begin("leave the apple", world, SKILLS).goals] == [stays.text]
+
+
+def test_a_goal_stays_reachable_when_the_object_held_at_the_start_fell_out_of_reach(kitchen):
+    from saycan.pay.goals import singles
+    from saycan.pay.pay import PayPlan
+    from saycan.plan_search import PlanSearch
+
+    start = kitchen.with_init({"holding": "water bottle", "robot_at": "far counter"})
+    wipe = next(c for c in singles(start) if c.text.startswith("wipe the spill"))
+    plan = PayPlan([(wipe, 3.0)], start, PlanSearch(SKILLS), C, frozenset(SKILLS))
+    world = SymbolicWorld(start)
+    world.drop("water bottle", None)  # it was to be put down where the robot stood: that cannot happen now
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    plan(world, options, [SKILLS[o.skill].terminal for o in options])
+    assert plan.reading.distance == 4 and plan.reading.steps == {"find the sponge", "go to the sink"}
