@@ -85,7 +85,7 @@ def load(url: str, pid: int, clients: int, seconds: float, unnorm_key: str = "sa
             t0 = time.perf_counter()
             try:
                 action = policy.predict_action(image, "pick up the apple", unnorm_key)
-                ok = action.size == 7 and bool(np.all(np.isfinite(action)))
+                ok = action.shape[-1] == 7 and action.ndim <= 2 and bool(np.all(np.isfinite(action)))  # (7,) or (K, 7)
                 error = None if ok else f"bad action {action!r}"
             except Exception as exc:  # every failure is counted and reported, none is lost
                 error = f"{type(exc).__name__}: {exc}"

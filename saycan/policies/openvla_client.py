@@ -109,10 +109,10 @@ class OpenVLAClient:
         if isinstance(value, str):  # the reference server's failure reply: "error"
             raise PolicyError(f"policy server {self.url} answered {value!r} (its policy failed on this observation)")
         try:
-            action = np.asarray(value, dtype=np.float64).reshape(-1)
+            action = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             raise PolicyError(f"policy server {self.url} sent {str(value)[:80]!r}, not an action") from None
-        return action
+        return action if action.ndim == 2 else action.reshape(-1)  # (K, 7): a chunk, as OpenVLA-OFT serves
 
     def close(self) -> None:
         self.http.close()

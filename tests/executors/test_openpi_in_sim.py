@@ -24,7 +24,7 @@ def server():
 
 def test_tiny_vla_over_openpi_puts_down_the_apple_in_the_sim(server, kitchen):
     result = put_down_the_apple(kitchen, "openpi", url=server, unnorm_key="saycan_kitchen")
-    assert 1 < result.info["policy_queries"] == result.info["policy_steps"] < 60  # one-step chunks
+    assert 1 <= result.info["policy_queries"] < result.info["policy_steps"] < 60  # chunks: several actions a query
 
 
 def test_the_openpi_executor_builds_from_config(kitchen):

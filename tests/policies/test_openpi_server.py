@@ -46,11 +46,11 @@ def observation(prompt="pick up the apple", side=224):
     return {"observation/image": np.zeros((side, side, 3), np.uint8), "prompt": prompt}
 
 
-def test_openpi_client_gets_the_tiny_vla_action_as_a_one_step_chunk(tiny_vla_server):
+def test_openpi_client_gets_the_tiny_vla_actions_as_its_chunk(tiny_vla_server):
     client = WebsocketClientPolicy(host="127.0.0.1", port=tiny_vla_server)
     assert client.get_server_metadata()["policy"] == "test"
     reply = client.infer({**observation(), "unnorm_key": "saycan_kitchen"})
-    assert reply["actions"].shape == (1, 7) and np.all(np.isfinite(reply["actions"]))
+    assert reply["actions"].shape == (4, 7) and np.all(np.isfinite(reply["actions"]))  # the shipped chunk of 4
     assert reply["server_timing"]["infer_ms"] > 0
     assert httpx.get(f"http://127.0.0.1:{tiny_vla_server}/healthz").status_code == 200
 

@@ -13,14 +13,14 @@ def policy():
     return TinyVLAPolicy()
 
 
-def test_shipped_checkpoint_predicts_an_action_within_its_statistics(policy):
+def test_shipped_checkpoint_predicts_a_chunk_of_actions_within_its_statistics(policy):
     assert policy.unnorm_keys == ("saycan_kitchen",)
     image = np.zeros((224, 224, 3), np.uint8)
-    action = policy.predict_action(image, "pick up the apple", "saycan_kitchen")
+    actions = policy.predict_action(image, "pick up the apple", "saycan_kitchen")
     stats = policy.stats["saycan_kitchen"]
-    assert action.shape == (7,) and np.all(np.isfinite(action))
-    assert np.all(action[:6] >= stats.q01[:6] - 1e-9) and np.all(action[:6] <= stats.q99[:6] + 1e-9)
-    assert abs(abs(action[6]) - 1) < 0.01  # the gripper is not normalised: open or closed
+    assert actions.shape == (4, 7) and np.all(np.isfinite(actions))  # the shipped head predicts 4 actions
+    assert np.all(actions[:, :6] >= stats.q01[:6] - 1e-9) and np.all(actions[:, :6] <= stats.q99[:6] + 1e-9)
+    assert np.all(abs(abs(actions[:, 6]) - 1) < 0.01)  # the gripper is not normalised: open or closed
 
 
 def test_unknown_unnorm_key_lists_the_known_ones(policy):
