@@ -35,15 +35,19 @@ from saycan.world.scene import load_scene, scene_definition
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
 
 
-def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> dict[str, dict[str, list[float]]]:
+Results = dict[str, dict[str, list[float]]]
+
+
+def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> tuple[Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states.
 
     Returns:
-        ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the same success lists under
-        ``"skill @ location"`` keys (the place the robot is docked at).
+        ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
+        ``"skill @ location"`` (the place the robot is docked at).
     """
     scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
-    results: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    results: Results = defaultdict(lambda: defaultdict(list))
+    by_place: Results = defaultdict(lambda: defaultdict(list))
     for trial in range(trials):
         for runner in (*policies, "scripted"):
             env, skill, obj, text = start_episode(scene_def, np.random.default_rng([HELD_OUT_SEED, trial]))
@@ -59,12 +63,12 @@ def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> d
                 else:
                     out = env.execute(skills.make(skill), option)
                 results[skill][runner].append(float(out.success))
-                results[where][runner].append(float(out.success))
+                by_place[where][runner].append(float(out.success))
             finally:
                 env.close()
-        done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items() if "@" not in k}
+        done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items()}
         print(f"  trial {trial + 1}/{trials}: success so far {done}", file=sys.stderr)
-    return results
+    return results, by_place
 
 
 def end_to_end(executor_args: list[str]) -> dict[str, object]:
@@ -134,11 +138,11 @@ def main() -> None:
         if args.beside:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
-        results = run_trials(policies, args.trials)
+        results, by_place = run_trials(policies, args.trials)
         by_location = {
             where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
                     **{n: float(np.mean(r[n])) for n in policies}}
-            for where, r in sorted(results.items()) if "@" in where
+            for where, r in sorted(by_place.items())
         }  # fmt: skip
         summary = {
             skill: {
@@ -155,7 +159,6 @@ def main() -> None:
                 },
             }
             for skill, r in sorted(results.items())
-            if "@" not in skill
         }
         print(f"\n{'skill':10s} {'policy':28s} {'n':>4s} {'success':>8s} {'scripted':>9s} {'actions':>8s} "
               f"{'queries':>8s} {'control Hz':>11s}")  # fmt: skip

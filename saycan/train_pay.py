@@ -10,12 +10,6 @@ from omegaconf import DictConfig
 
 from saycan.cli import Context, command
 from saycan.errors import ConfigError
-from saycan.world.suite import Task
-
-
-def named(task: Task) -> set[str]:
-    """The objects a task's success clauses name."""
-    return {p.args[0] for clause in task.goal for p in clause if p.name in ("at", "holding")}
 
 
 @command("train_pay", text_keys=("tasks", "dev_tasks"))
@@ -81,7 +75,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "dev": inference_accuracy(model, states, dev),
         "dev_unseen_rooms": inference_accuracy(model, states, [t for t in dev if t.scene.name.rsplit(" ", 1)[0]
                                                                 in DEV_ROOMS]),
-        "dev_unseen_objects": inference_accuracy(model, states, [t for t in dev if named(t) & held_objects]),
+        "dev_unseen_objects": inference_accuracy(model, states, [t for t in dev if t.named & held_objects]),
         "dev_kitchen": inference_accuracy(model, states, dev_kitchen),
     }  # fmt: skip
 

@@ -37,7 +37,7 @@ class SimulatedPerson:
         self.search = PlanSearch(planner.skills)
         self.goal = self.search.undisturbed(task.goal, task.scene)  # right means no side effects either
         self.kinds: list[str] = []
-        self.wanted = {p.args[0] for clause in task.goal for p in clause if p.name in ("at", "holding")}
+        self.wanted = task.named
 
     def __call__(self, options: list[ScoredOption]) -> ScoredOption | None:
         if options and options[0].skill == SUBSTITUTE:  # "there is no banana: which instead?"

@@ -48,8 +48,7 @@ class Greedy:
         scores = self.score(request, env, request.history)
         recovery = after_failure(request, scores.options, env.world)
         if recovery.hold_done:
-            terminal = {id for id, skill in self.score.skills.items() if skill.terminal}
-            held = [replace(s, combined=0.0) if s.skill in terminal else s for s in scores.options]
+            held = self.score.without_done(scores.options)
             scores = replace(scores, options=held, info={**scores.info, "done_held": 1.0})
         if recovery.stop:
             return Choice(scores, None, "saycan", stop=recovery.stop)

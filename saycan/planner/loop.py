@@ -170,17 +170,15 @@ class SayCanPlanner:
                 instruction = trace.meta["read_as"] = read
         elif missing:
             trace.warnings, trace.stop_reason = refusal_warnings(missing), "not_possible"
-        if trace.stop_reason:
-            writer.header(trace)
-            for question in trace.questions:
-                writer.question(question)
-            writer.end(trace)
-            return trace
-        request = self.begin(instruction, env.world)
-        trace.meta["pay"] = request.pay.goal_texts(3) if request.pay else None  # the request's likeliest goals
+        if not trace.stop_reason:
+            request = self.begin(instruction, env.world)
+            trace.meta["pay"] = request.pay.goal_texts(3) if request.pay else None  # the request's likeliest goals
         writer.header(trace)
         for question in trace.questions:  # which object to take instead of one the scene lacks
             writer.question(question)
+        if trace.stop_reason:  # nothing to do: said so, or the person chose none
+            writer.end(trace)
+            return trace
         strategy, trace.stop_reason = self.strategy(), "max_steps"
         for index in range(1, self.settings.max_steps + 1):
             choice = strategy.choose(request, env, index, ask)  # say x can x pay, then pick

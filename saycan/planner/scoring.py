@@ -87,7 +87,7 @@ class StepScorer:
         scored = self.combine(request, lps, p_llm, affordances, pays)
         if request.pay is not None and self.gates_done(scored, request.pay.p_done, request.pay.trained):
             info["done_gated"] = 1.0
-            scored = [replace(s, combined=0.0) if self.skills[s.skill].terminal else s for s in scored]
+            scored = self.without_done(scored)
         return StepScores(prompt, scored, generated, info, timings)
 
     def combine(
@@ -110,6 +110,10 @@ class StepScorer:
             say = p**w if p > 0 else 0.0
             scored.append(ScoredOption(option.text, option.skill, lp, p, aff, say * aff * pv, pv))
         return scored
+
+    def without_done(self, scored: Sequence[ScoredOption]) -> list[ScoredOption]:
+        """``scored`` with the terminal skill's ("done") combined score set to 0: it cannot win this step."""
+        return [replace(s, combined=0.0) if self.skills[s.skill].terminal else s for s in scored]
 
     def gates_done(self, scored: Sequence[ScoredOption], p_done: float, trained: Collection[str]) -> bool:
         """Whether "done" is held back at this step (``done_gate``): Pay's p(done) is below the gate and a

@@ -6,7 +6,6 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pybullet as p
@@ -15,27 +14,13 @@ import pybullet_data
 from saycan.errors import ConfigError
 from saycan.sim.layout import BASE_HEIGHT, Station, layout_stations, object_model
 from saycan.sim.robot import PHYSICS_HZ, REACH, MobilePanda, render
+from saycan.sim.spill import SPILL_GRID, SPILL_SIZE, Spill
 from saycan.world.scene import Scene
 
 TIME_STEP = 1.0 / PHYSICS_HZ
-SPILL_SIZE = 0.2
-SPILL_GRID = 5  # SPILL_GRID x SPILL_GRID points; the spill is gone when enough are wiped
-SPONGE_REACH = 0.05  # a point counts as wiped when the sponge passes this close
 # A fallen object can be picked up from a dock when it lies this far out from the base's centre (the base
 # is 0.5 m square, so the hand cannot come straight down any closer) and within the arm's reach.
 FLOOR_CLEARANCE = 0.35
-
-
-@dataclass
-class Spill:
-    body: int | None
-    station: str
-    points: np.ndarray  # (SPILL_GRID**2, 2) xy
-    wiped: np.ndarray = field(default_factory=lambda: np.zeros(SPILL_GRID**2, dtype=bool))
-
-    @property
-    def coverage(self) -> float:
-        return float(self.wiped.mean())
 
 
 DOOR_HEIGHT = 0.3  # metres: the panel of a shut place, above its surface
@@ -239,11 +224,6 @@ class KitchenSim:
                 reachable[s.name] = flat
         return min(reachable, key=reachable.get, default=None)
 
-    def surface_height(self, name: str) -> float:
-        """Height of what ``name`` rests on: its station's surface, or 0 (the floor)."""
-        on = self.station_of(name)
-        return self.stations[on].height if on is not None else 0.0
-
     def robot_station(self) -> str | None:
         x, y, _ = self.robot.pose
         for s in self.stations.values():
@@ -275,21 +255,10 @@ class KitchenSim:
         return np.array(s.to_world(-s.depth / 2 - 0.02, s.width / 4, DOOR_HEIGHT * 0.6))
 
     def wipe_at(self, xy: np.ndarray, height_ok: bool) -> None:
-        """Mark spill points under the sponge as wiped; fade the decal, remove it when clean."""
-        for spill in self.spills.values():
-            if spill.body is None or not height_ok:
-                continue
-            spill.wiped |= np.linalg.norm(spill.points - xy[None, :], axis=1) < SPONGE_REACH
-            if spill.coverage >= 0.9:
-                p.removeBody(spill.body, physicsClientId=self.client)
-                spill.body = None
-            else:
-                p.changeVisualShape(
-                    spill.body,
-                    -1,
-                    rgbaColor=(0.45, 0.25, 0.08, 0.9 * (1 - spill.coverage)),
-                    physicsClientId=self.client,
-                )
+        """Mark spill points under the sponge as wiped (`Spill.wipe_near`), when the sponge is low enough."""
+        if height_ok:
+            for spill in self.spills.values():
+                spill.wipe_near(xy, self.client)
 
     def overview(self, width: int = 480, height: int = 360) -> np.ndarray:
         """RGB (height, width, 3) from a fixed camera that sees the whole kitchen."""

@@ -8,9 +8,10 @@ import numpy as np
 import pybullet as p
 
 from saycan.sim import detectors
-from saycan.sim.kitchen import SPILL_SIZE, KitchenSim
+from saycan.sim.kitchen import KitchenSim
 from saycan.sim.layout import object_model
 from saycan.sim.robot import REACH, down
+from saycan.sim.spill import SPILL_SIZE
 from saycan.skill import ExecResult
 from saycan.world.scene import USER
 
@@ -67,7 +68,7 @@ def pick(sim: KitchenSim, object: str, slip: bool = False) -> ExecResult:
     if sim.held_name() is not None:
         return ExecResult(False, f"the hand is full (holding the {sim.held_name()})")
     here, on = sim.robot_station(), sim.station_of(object)
-    pos, surface = sim.position(object), sim.surface_height(object)
+    pos, surface = sim.position(object), sim.stations[on].height if on is not None else 0.0  # 0: the floor
     if here is None or sim.reach_station(object) != here or np.linalg.norm((pos - robot.arm_base())[:2]) > REACH:
         return ExecResult(False, f"the {object} is out of reach")
     if on is not None and here in sim.closed:

@@ -33,6 +33,11 @@ class Task:
     template: str = ""  # the generator template a generated task came from
     expect: str = ""  # "" (reach ``goal``) or one of `EXPECTS`, with an empty ``goal``
 
+    @property
+    def named(self) -> set[str]:
+        """The objects the task's success clauses name."""
+        return {p.args[0] for clause in self.goal for p in clause if p.name in ("at", "holding")}
+
 
 @dataclass(frozen=True)
 class Suite:
