@@ -26,6 +26,7 @@ def test_writes_qhat_coverage_and_settings(tmp_path, tiny_model_dir):
         "llm_weight": 0.2,
         "done_gate": 0.0,
         "pay_sha256": shipped_pay,
+        "pay_named_bonus": 8.0,
     }
     assert 0 <= data["qhat"] <= 1 and data["coverage"] in (0.0, 0.5, 1.0)
     # n = 4 at epsilon 0.15: ceil(5 * 0.85) = 5 > 4, too few tasks, so every option stays in the set

@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from saycan.errors import ConfigError
 from saycan.pay.goals import Candidate
+from saycan.pay.named import NAMED_BONUS
 from saycan.plan_search import PlanSearch
 from saycan.skill import Option, Skill
 from saycan.text import NearCopies
@@ -165,9 +167,13 @@ class LearnedPay:
     Args:
         checkpoint_path: Path stem of ``.safetensors`` + ``.json``; None for the shipped one.
         max_goals: Goals kept per request (the rest carry negligible weight).
+        named_bonus: Added to a goal's score per object of it the request names (`saycan.pay.named`);
+            0 reads as the model alone.
     """
 
-    def __init__(self, checkpoint_path: str | Path | None = None, max_goals: int = 6) -> None:
+    def __init__(
+        self, checkpoint_path: str | Path | None = None, max_goals: int = 6, named_bonus: float = NAMED_BONUS
+    ) -> None:
         from saycan.pay.checkpoint import load
         from saycan.pay.model import TokenStates
 
@@ -176,6 +182,9 @@ class LearnedPay:
         self.calibration = Calibration(**self.meta.get("calibration", {}))
         self.trained = frozenset(self.meta.get("skills", ()))
         self.max_goals = int(max_goals)
+        if isinstance(named_bonus, bool) or not isinstance(named_bonus, int | float) or named_bonus < 0:
+            raise ConfigError(f"pay.named_bonus={named_bonus!r}: must be a number >= 0, e.g. pay.named_bonus=8")
+        self.named_bonus = float(named_bonus)
         self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
@@ -189,7 +198,9 @@ class LearnedPay:
         """
         from saycan.pay.train import infer_goals
 
-        ranked = infer_goals(self.scorer, self.states, instruction, world.as_scene(), 2 * self.max_goals)
+        ranked = infer_goals(
+            self.scorer, self.states, instruction, world.as_scene(), 2 * self.max_goals, self.named_bonus
+        )
         open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
         return (open_goals or ranked)[: self.max_goals]
 

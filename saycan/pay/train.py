@@ -20,6 +20,7 @@ from saycan.pay.ensemble import Ensemble
 from saycan.pay.goal_scores import SceneGoals, score_goals
 from saycan.pay.goals import Candidate, by_predicates, compatible, pair
 from saycan.pay.model import GoalScorer, Parse, TokenStates
+from saycan.pay.named import NAMED_BONUS, named_objects
 from saycan.world.scene import Scene
 from saycan.world.suite import Task
 
@@ -127,29 +128,40 @@ def fit(
 
 @torch.no_grad()
 def infer_goals(
-    model: Ensemble, states: TokenStates, request: str, scene: Scene, max_goals: int = 6
+    model: Ensemble,
+    states: TokenStates,
+    request: str,
+    scene: Scene,
+    max_goals: int = 6,
+    named_bonus: float = NAMED_BONUS,
 ) -> list[tuple[Candidate, float]]:
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
-    mean), best first. A goal said several ways ("find the apple", "go to the near counter") counts once,
-    with its best score."""
+    mean, plus ``named_bonus`` per object of the goal the request names: `saycan.pay.named`), best first.
+    A goal said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
     first = model.members[0]
     scene_goals = SceneGoals.of(scene, first.kinds, first.places_described)
     parses = [read(member, states, [(request, scene_goals)])[0] for member in model.members]
     goals, scores = candidates(parses, scene_goals, parts=first.parts)
-    score = dict(zip([g.text for g in goals], scores.tolist(), strict=True))
+    named = named_objects(request, scene.objects) if named_bonus else frozenset()
+    score = {
+        g.text: s + named_bonus * len(named & {part.object for part in g.parts})
+        for g, s in zip(goals, scores.tolist(), strict=True)
+    }
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
     return sorted(best, key=lambda x: -x[1])[:max_goals]
 
 
-def inference_accuracy(model: Ensemble, states: TokenStates, tasks: Sequence[Task]) -> dict[str, float]:
+def inference_accuracy(
+    model: Ensemble, states: TokenStates, tasks: Sequence[Task], named_bonus: float = NAMED_BONUS
+) -> dict[str, float]:
     """How often the goal Pay infers first is a success clause, overall (``top1``, over ``n`` tasks; nan for
     none) and per family."""
     if not tasks:
         return {"top1": float("nan"), "n": 0}
     hits: dict[str, list[bool]] = {}
     for task in tasks:
-        top = infer_goals(model, states, task.instruction, task.scene, max_goals=1)[0][0].predicates
+        top = infer_goals(model, states, task.instruction, task.scene, 1, named_bonus)[0][0].predicates
         hits.setdefault(task.family, []).append(any(top == frozenset(c) for c in task.goal))
     overall = float(np.mean([h for v in hits.values() for h in v]))
     return {"top1": overall, "n": len(tasks), **{family: float(np.mean(v)) for family, v in hits.items()}}

@@ -90,8 +90,9 @@ class SayCanPlanner:
         ``saycan.calibrate`` records from the config): q_hat is a quantile of such scores."""
         s = self.settings
         sha256 = self.pay.meta.get("sha256") if self.pay is not None else None
+        bonus = getattr(self.pay, "named_bonus", None)
         return {"scoring": s.scoring, "termination": s.termination, "llm_weight": s.llm_weight,
-                "done_gate": s.done_gate, "pay_sha256": sha256}  # fmt: skip
+                "done_gate": s.done_gate, "pay_sha256": sha256, "pay_named_bonus": bonus}  # fmt: skip
 
     @property
     def asks(self) -> bool:
