@@ -15,6 +15,8 @@ their scores on the sample. ``peak_mb`` is the peak resident memory while our st
 ``--cold`` the embedded model is also converted from its GGUF into a temporary cache, to compare
 that first conversion with a warm load. If ``llama-cpp-python`` is installed, the same options are
 also scored by llama.cpp on the same GGUF, reusing its prompt state (the peer a CPU user would pick).
+With ``--exact`` the sample is also scored naively in float64 (a copy of the model in double precision),
+and both float32 scorers' largest difference from it is printed: how much of ``max|diff|`` is rounding.
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ def llama_cpp_seconds(gguf: str, prompt: str, options: list[str]) -> float | Non
     return time.perf_counter() - start
 
 
-def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None) -> dict[str, float]:
+def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None, exact=None) -> dict[str, float]:
+    """One row of the table; ``exact``: a float64 scorer of the same model (``--exact``), or None."""
     first, second, options = step_inputs(n)
     picked = sorted(rng.sample(range(len(options)), min(sample, len(options))))
     t0 = time.perf_counter()
@@ -123,6 +126,10 @@ def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None) -
         "peak_mb": peak_rss_mb(),
         "naive_sample": len(picked),
     }
+    if exact is not None:
+        truth = exact.score_naive(second, [options[i] for i in picked]).logprobs
+        row["ours_vs_f64"] = max(abs(ours.logprobs[i] - t) for i, t in zip(picked, truth, strict=True))
+        row["naive_vs_f64"] = max(abs(a - t) for a, t in zip(naive.logprobs, truth, strict=True))
     peer = llama_cpp_seconds(gguf, second, options) if gguf else None
     if peer is not None:
         row["llama_cpp_s"] = peer
@@ -136,6 +143,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cold", action="store_true", help="also time the first conversion of the embedded model")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--exact", action="store_true", help="also compare both scorers with float64 naive scoring")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     if args.sample < 10:
@@ -158,15 +166,24 @@ def main() -> None:
     except ImportError:
         print("llama-cpp-python is not installed: no llama.cpp peer timing", file=sys.stderr)
 
+    exact = None
+    if args.exact:
+        import copy
+
+        from saycan.llm.hf import HFScorer
+
+        exact = HFScorer(copy.deepcopy(scorer.model).double(), scorer.tokenizer)
     rng = random.Random(args.seed)
     results = []
     print(f"naive: one forward per option, timed on {args.sample} random options and scaled linearly to N")
     print(f"{'N':>5} {'naive s':>9} {'ours s':>8} {'cold s':>8} {'ratio':>7} {'max|diff|':>10} {'tokens':>7} "
           f"{'naive tok':>10} {'peak MB':>8}" + (f" {'llama.cpp s':>12}" if gguf else ""))  # fmt: skip
     for n in sizes:
-        row = measure(scorer, n, args.sample, rng, gguf)
+        row = measure(scorer, n, args.sample, rng, gguf, exact)
         results.append(row)
         peer = f" {row['llama_cpp_s']:12.2f}" if "llama_cpp_s" in row else ""
+        if exact is not None:
+            peer += f"  vs float64: ours {row['ours_vs_f64']:.2e}, naive {row['naive_vs_f64']:.2e}"
         print(
             f"{row['n']:5d} {row['naive_s']:9.1f} {row['ours_s']:8.2f} {row['ours_cold_s']:8.2f} {row['ratio']:7.0f} "
             f"{row['max_abs_diff']:10.2e} {row['tokens']:7d} {row['naive_tokens']:10d} {row['peak_mb']:8.0f}{peer}"
