@@ -37,7 +37,7 @@ class SimulatedPerson:
         self.search = PlanSearch(planner.skills)
         self.goal = self.search.undisturbed(task.goal, task.scene)  # right means no side effects either
         self.kinds: list[str] = []
-        self.wanted = task.named
+        self.wanted = {name for clause in task.goal for p in clause for name in p.args}  # objects and places
 
     def __call__(self, options: list[ScoredOption]) -> ScoredOption | None:
         if options and options[0].skill == SUBSTITUTE:  # "there is no banana: which instead?"
@@ -68,7 +68,7 @@ class SimulatedPerson:
         return best[1] if best else None
 
     def substitute(self, options: list[ScoredOption]) -> ScoredOption | None:
-        """The object offered instead of a missing one that the task's goal names; else "none of these"."""
+        """The object or place offered instead of a missing one that the task's goal names; else "none of these"."""
         pick = next((o for o in options if substitute_object(o) in self.wanted), None)
         self.kinds.append("one_right" if pick else "none_right")
         return pick

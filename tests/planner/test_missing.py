@@ -45,3 +45,39 @@ def test_an_asking_planner_plans_the_request_with_the_object_the_person_chose(ki
     trace = planner.plan("bring me the banana", env, ask=lambda options: options[1] if len(options) == 2 else None)
     assert trace.meta["read_as"] == "bring me the orange" and trace.instruction == "bring me the banana"
     assert trace.questions[0].answer == "the orange instead of the banana" and trace.plan[0] == "find the orange"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "missing"),
+    [
+        ("put the coke can in the fridge", {"fridge": []}),  # the kitchen has no place with a door
+        ("bring me the apple from the pantry", {"pantry": []}),
+        ("put the apple on the dining table", {"dining table": ["far counter", "near counter", "table", "sink"]}),
+        ("put the apple on the table", {}),  # the kitchen's own place
+        ("put the apple on my kitchen table", {"kitchen table": ["far counter", "near counter", "table", "sink"]}),
+        ("let it sink in", {}),  # no "the": no place
+        ("throw it in the rubbish bin", {}),  # any bin will do: bins are never missing
+    ],
+)
+def test_places_the_scene_lacks_are_missing_with_the_places_of_their_kind(kitchen, request_text, missing):
+    assert missing_in(request_text, SymbolicEnv(kitchen).world) == missing
+
+
+def test_a_place_among_the_scenes_own_words_is_not_missing(kitchen):
+    from saycan.world.scene import scene_from_dict
+
+    office = scene_from_dict(
+        {"name": "office", "locations": ["standing desk", "supply closet", "trash can", "you"],
+         "objects": {"stapler": "standing desk"}, "robot": {"at": "standing desk"}, "closed": ["supply closet"]},
+        source="test",
+    )  # fmt: skip
+    world = SymbolicEnv(office).world
+    assert missing_in("put the stapler on the desk", world) == {}  # "desk" is a word of "standing desk"
+    assert missing_in("put the stapler in the cupboard", world) == {"cupboard": ["supply closet"]}  # doors alike
+
+
+def test_a_request_for_a_missing_place_is_refused_and_moves_nothing(kitchen):
+    planner = make_planner(PreferenceScorer(["find the coke can", "done"]))
+    trace = planner.plan("put the coke can in the fridge", SymbolicEnv(kitchen))
+    assert trace.stop_reason == "not_possible" and trace.plan == []
+    assert trace.warnings == ["the scene has no fridge, so the robot did nothing"]
