@@ -8,7 +8,7 @@ from saycan.text import DEFAULT_THRESHOLD
 
 
 def test_the_shipped_checkpoint_was_trained_on_no_near_copy_of_a_suite_request(kitchen):
-    # Every shipped suite is a hold-out for Pay, the six user requests of suites/user_requests.yaml too:
+    # Every shipped suite is a hold-out for Pay, the user requests of suites/user_requests.yaml too:
     # a near-copy in training would make their figures a memory test.
     meta = json.loads(SHIPPED.with_suffix(".json").read_text())
     training = meta["training_requests"]
