@@ -47,6 +47,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     summary = write_results(out, rows, order, meta)
     write_report(out, f"{suite.name}: llm={cfg.llm.id} affordance={cfg.affordance.id} env={cfg.env.id}")
     execution = summary["execution_success"]
+    for language, rates in summary.get("by_language", {}).items():
+        ctx.console.print(f"  {language}: plan success {rates['plan_success']:.0%} over {rates['n']} tasks")
     ctx.console.print(
         f"Plan success {summary['plan_success']:.0%} over {summary['n']} tasks"
         + ("" if execution is None else f", execution success {execution:.0%}")

@@ -64,7 +64,8 @@ def run_task(
     """
     start = time.perf_counter()
     row: dict[str, Any] = {
-        "id": task.id, "family": task.family, "instruction": task.instruction, "plan": [], "plan_success": False,
+        "id": task.id, "family": task.family, "language": task.language, "instruction": task.instruction, "plan": [],
+        "plan_success": False,
         "goal_reached": False, "side_effects": [], "execution_success": None, "steps": 0, "seconds": 0.0,
         "error": None,
     }  # fmt: skip

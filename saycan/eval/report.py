@@ -11,8 +11,9 @@ from typing import Any
 from saycan.world.suite import FAMILIES
 
 ROW_KEYS = (
-    "id", "family", "instruction", "plan", "plan_success", "goal_reached", "side_effects", "execution_success",
-    "nearest_example", "similarity", "nearest_training", "training_similarity", "steps", "seconds", "error",
+    "id", "family", "language", "instruction", "plan", "plan_success", "goal_reached", "side_effects",
+    "execution_success", "nearest_example", "similarity", "nearest_training", "training_similarity", "steps",
+    "seconds", "error",
 )  # fmt: skip
 ASK_KEYS = ("questions", "question_kinds", "set_size", "stop_reason")  # rows of a run with planner.ask=conformal
 
@@ -38,9 +39,14 @@ def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Overall and per-family success rates, families in the paper's order."""
+    """Overall and per-family success rates, families in the paper's order; per language too when the
+    requests are in more than one (``by_language``, languages in the order they first appear)."""
     families = [f for f in FAMILIES if any(r["family"] == f for r in rows)]
-    return {**_rates(rows), "by_family": {f: _rates([r for r in rows if r["family"] == f]) for f in families}}
+    summary = {**_rates(rows), "by_family": {f: _rates([r for r in rows if r["family"] == f]) for f in families}}
+    languages = list(dict.fromkeys(r.get("language") or "en" for r in rows))
+    if len(languages) > 1:
+        summary["by_language"] = {x: _rates([r for r in rows if (r.get("language") or "en") == x]) for x in languages}
+    return summary
 
 
 def write_results(
@@ -73,7 +79,7 @@ def write_report(out: Path, title: str) -> None:
     task with its plan, side effects or error."""
     data = json.loads((out / "results.json").read_text())
     summary, tasks = data["summary"], data["tasks"]
-    lines = [f"# {title}", "", *family_table(summary), "", *failures(tasks)]
+    lines = [f"# {title}", "", *family_table(summary), "", *language_table(summary), *failures(tasks)]
     (out / "report.md").write_text("\n".join(lines).rstrip() + "\n")
     plot_scores(out / "scores.png", summary, title)
 
@@ -92,12 +98,23 @@ def family_table(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def language_table(summary: dict[str, Any]) -> list[str]:
+    """Plan success per language (and a blank line after it), or nothing when the requests share one."""
+    if "by_language" not in summary:
+        return []
+    lines = ["| language | n | plan success | goal reached, side effects allowed |", "|---|---:|---:|---:|"]
+    for language, s in summary["by_language"].items():
+        lines.append(f"| {language} | {s['n']} | {_pct(s['plan_success'])} | {_pct(s.get('goal_reached'))} |")
+    return [*lines, ""]
+
+
 def failures(tasks: Sequence[dict[str, Any]]) -> list[str]:
     """One entry per task whose plan (or execution) failed: what it planned and what went wrong."""
     failed = [t for t in tasks if not t["plan_success"] or t.get("execution_success") is False]
     lines = [f"## Failed tasks ({len(failed)} of {len(tasks)})", ""]
     for t in failed:
-        lines.append(f"- **{t['id']}** ({t['family']}): {t['instruction']}")
+        language = f", {t['language']}" if (t.get("language") or "en") != "en" else ""
+        lines.append(f"- **{t['id']}** ({t['family']}{language}): {t['instruction']}")
         if t.get("error"):
             lines.append(f"  - error: {t['error']}")
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,13 @@ from saycan.world.predicates import Goal, parse_goal
 from saycan.world.scene import Scene, scene_from_dict
 
 FAMILIES = ("primitive", "nouns", "verbs", "structured", "embodiment", "crowd", "long_horizon")
-TASK_KEYS = ("id", "family", "instruction", "scene", "init", "success", "expect", "may_move", "plan", "template")
+TASK_KEYS = (
+    "id", "family", "instruction", "scene", "init", "success", "expect", "may_move", "plan", "template", "language",
+)  # fmt: skip
 # A task whose right answer is to refuse says so instead of giving success clauses: it succeeds only when
 # the plan stops so, having moved nothing ("bring me the banana" where there is none).
 EXPECTS = ("not_possible",)
+LANGUAGE = re.compile(r"[a-z]{2,3}")  # the request's language as an ISO 639 code ("es", "zh"); "en" if unsaid
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Task:
     plan: tuple[str, ...] = ()  # a known right plan (generated tasks carry the shortest one)
     template: str = ""  # the generator template a generated task came from
     expect: str = ""  # "" (reach ``goal``) or one of `EXPECTS`, with an empty ``goal``
+    language: str = "en"  # the language the request is written in (eval reports success per language)
 
     @property
     def named(self) -> set[str]:
@@ -132,8 +137,11 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
         if not isinstance(plan, list) or not all(isinstance(s, str) for s in plan):
             raise ConfigError(f"{where}: plan must be a list of skill texts, got {plan!r}")
         goal = parse_goal(raw["success"], scene, where) if not expect else ()
+        language = str(raw.get("language") or "en")
+        if not LANGUAGE.fullmatch(language):
+            raise ConfigError(f"{where}: language: {language!r} is not an ISO 639 code; e.g. es, fr, de, zh, ja, pt")
         tasks.append(
             Task(task_id, family, str(raw["instruction"]), scene, goal, init, may_move, tuple(plan),
-                 str(raw.get("template") or ""), expect)
+                 str(raw.get("template") or ""), expect, language)
         )  # fmt: skip
     return Suite(str(data.get("name", path.stem)), scene_name, tuple(tasks), str(path))

@@ -35,8 +35,9 @@ def test_results_report_and_plot_files(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert [t["id"] for t in data["tasks"]] == ["a", "b"] and data["summary"] == summary
     assert set(data["tasks"][0]) == {
-        "id", "family", "instruction", "plan", "plan_success", "goal_reached", "side_effects", "execution_success",
-        "nearest_example", "similarity", "nearest_training", "training_similarity", "steps", "seconds", "error",
+        "id", "family", "language", "instruction", "plan", "plan_success", "goal_reached", "side_effects",
+        "execution_success", "nearest_example", "similarity", "nearest_training", "training_similarity", "steps",
+        "seconds", "error",
     }  # fmt: skip
     write_report(tmp_path, "mini")
     report = (tmp_path / "report.md").read_text()
@@ -47,6 +48,19 @@ def test_results_report_and_plot_files(tmp_path):
     )
     assert "moved what it should not have: apple" in report and "**a**" not in report
     assert (tmp_path / "scores.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_requests_in_several_languages_get_a_row_each_in_the_summary_and_report(tmp_path):
+    rows = [row("a", "verbs", True), row("b", "verbs", False), row("c", "nouns", True)]
+    rows[1]["language"], rows[2]["language"] = "es", "es"
+    assert "by_language" not in summarize(rows[:1])  # one language: no per-language rates
+    summary = write_results(tmp_path, rows, ["a", "b", "c"])
+    assert list(summary["by_language"]) == ["en", "es"]  # rows without a language are English
+    assert summary["by_language"]["es"]["plan_success"] == 0.5 and summary["by_language"]["es"]["n"] == 2
+    write_report(tmp_path, "multilingual")
+    report = (tmp_path / "report.md").read_text()
+    assert "| en | 1 | 100% | 100% |" in report and "| es | 2 | 50% | 50% |" in report
+    assert "- **b** (verbs, es): x" in report
 
 
 def test_the_picture_labels_each_bar_with_its_count_and_draws_execution_only_when_executed(tmp_path, monkeypatch):

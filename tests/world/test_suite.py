@@ -33,6 +33,7 @@ def test_unseen_suite_covers_every_family_with_tasks_not_in_the_shipped_suite(ki
         ({"colour": "red"}, "unknown key 'colour'"),
         ({"expect": "impossible"}, "expect: unknown value 'impossible'.*Did you mean 'not_possible'"),
         ({"expect": "not_possible"}, "give either success clauses or expect: not_possible, not both"),
+        ({"language": "Spanish"}, "language: 'Spanish' is not an ISO 639 code; e.g. es"),
     ],
 )
 def test_bad_task_names_file_task_and_choices(tmp_path, kitchen, task, message):
@@ -46,7 +47,7 @@ def test_bad_task_names_file_task_and_choices(tmp_path, kitchen, task, message):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    field=st.sampled_from(["id", "family", "instruction", "init", "success", "extra"]),
+    field=st.sampled_from(["id", "family", "instruction", "init", "success", "language", "extra"]),
     value=YAML_VALUES,
     goal=st.text(max_size=30),
 )
@@ -89,3 +90,19 @@ def test_a_task_may_expect_a_refusal_instead_of_success_clauses(tmp_path, kitche
     path.write_text(yaml.safe_dump({"name": "s", "scene": "kitchen", "tasks": [raw]}))
     task = load_suite(path, {"kitchen": kitchen}).tasks[0]
     assert task.expect == "not_possible" and task.goal == ()
+
+
+def test_a_task_says_its_language_english_when_unsaid(tmp_path, kitchen):
+    tasks = [
+        {
+            "id": "t1",
+            "family": "nouns",
+            "instruction": "tráeme la manzana",
+            "language": "es",
+            "success": [["at(apple, you)"]],
+        },
+        {"id": "t2", "family": "nouns", "instruction": "bring me the apple", "success": [["at(apple, you)"]]},
+    ]
+    path = tmp_path / "suite.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "scene": "kitchen", "tasks": tasks}, allow_unicode=True))
+    assert [t.language for t in load_suite(path, {"kitchen": kitchen}).tasks] == ["es", "en"]
