@@ -12,7 +12,7 @@ their cosine is 0.85 less a hair).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -33,6 +33,24 @@ def name_pattern(names: Sequence[str]) -> re.Pattern[str]:
     """
     alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def name_said(name: str, *, plural: bool = True, after: str = "") -> str:
+    """The regex for ``name`` said in a request: the whole name (also as a plural, "apples", unless not
+    ``plural``), never part of a hyphenated word ("lemon-lime"), right after the regex ``after`` if given
+    ("(?:the|a) " for a name that must follow an article)."""
+    return rf"(?<![-\w]){after}{re.escape(name)}{'(?:e?s)?' if plural else ''}(?![-\w])"
+
+
+def claim_names(text: str, names: Iterable[str], regex: Callable[[str], str]) -> Iterator[tuple[str, re.Match[str]]]:
+    """(name, its first match) for each of ``names`` that ``regex(name)`` finds in ``text``, longest names
+    first; each match is blanked before shorter names are looked for, so "the coffee mug" is not also "mug".
+    A match's ``string`` is the text as searched (earlier matches blanked)."""
+    for name in sorted(names, key=len, reverse=True):
+        match = re.search(regex(name), text)
+        if match is not None:
+            yield name, match
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
 
 
 def name_masker(names: Sequence[str]) -> Callable[[str], str]:

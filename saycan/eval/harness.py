@@ -65,9 +65,8 @@ def run_task(
     start = time.perf_counter()
     row: dict[str, Any] = {
         "id": task.id, "family": task.family, "language": task.language, "instruction": task.instruction, "plan": [],
-        "plan_success": False,
-        "goal_reached": False, "side_effects": [], "execution_success": None, "steps": 0, "seconds": 0.0,
-        "error": None,
+        "plan_success": False, "goal_reached": False, "side_effects": [], "execution_success": None, "steps": 0,
+        "seconds": 0.0, "error": None,
     }  # fmt: skip
     try:
         row.update(plan_row(planner, task, make_env, traces, header(task) if header else {}))

@@ -38,14 +38,19 @@ def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return rates
 
 
+def language_of(row: dict[str, Any]) -> str:
+    """A row's request language; rows written before rows had one are English."""
+    return row.get("language") or "en"
+
+
 def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Overall and per-family success rates, families in the paper's order; per language too when the
     requests are in more than one (``by_language``, languages in the order they first appear)."""
     families = [f for f in FAMILIES if any(r["family"] == f for r in rows)]
     summary = {**_rates(rows), "by_family": {f: _rates([r for r in rows if r["family"] == f]) for f in families}}
-    languages = list(dict.fromkeys(r.get("language") or "en" for r in rows))
+    languages = list(dict.fromkeys(map(language_of, rows)))
     if len(languages) > 1:
-        summary["by_language"] = {x: _rates([r for r in rows if (r.get("language") or "en") == x]) for x in languages}
+        summary["by_language"] = {x: _rates([r for r in rows if language_of(r) == x]) for x in languages}
     return summary
 
 
@@ -113,7 +118,7 @@ def failures(tasks: Sequence[dict[str, Any]]) -> list[str]:
     failed = [t for t in tasks if not t["plan_success"] or t.get("execution_success") is False]
     lines = [f"## Failed tasks ({len(failed)} of {len(tasks)})", ""]
     for t in failed:
-        language = f", {t['language']}" if (t.get("language") or "en") != "en" else ""
+        language = f", {language_of(t)}" if language_of(t) != "en" else ""
         lines.append(f"- **{t['id']}** ({t['family']}{language}): {t['instruction']}")
         if t.get("error"):
             lines.append(f"  - error: {t['error']}")

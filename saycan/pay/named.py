@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from saycan.text import claim_names, name_said
+
 NAMED_BONUS = 8.0  # added to a goal's score per named object it is about (Pay's scores span about -30..0)
 NEGATION_WINDOW = 30  # characters before a name in which a negation word puts it out of what is wanted
 NEGATION = re.compile(
@@ -38,13 +40,8 @@ def named_objects(request: str, objects: Collection[str]) -> frozenset[str]:
     Returns:
         The names of the objects the request asks about.
     """
-    text = request.lower()
     wanted = set()
-    for name in sorted(objects, key=len, reverse=True):
-        match = re.search(rf"(?<![-\w]){re.escape(name.lower())}(?:e?s)?(?![-\w])", text)
-        if match is None:
-            continue
-        if not NEGATION.search(text[max(0, match.start() - NEGATION_WINDOW) : match.start()]):
+    for name, match in claim_names(request.lower(), objects, lambda name: name_said(name.lower())):
+        if not NEGATION.search(match.string[max(0, match.start() - NEGATION_WINDOW) : match.start()]):
             wanted.add(name)
-        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return frozenset(wanted)

@@ -17,11 +17,13 @@ from collections.abc import Mapping, Sequence
 from saycan.errors import warn
 from saycan.planner.ask import Answer, heard
 from saycan.planner.trace import Question, ScoredOption
+from saycan.text import claim_names, name_said
 from saycan.world.catalogue import CATEGORY_OF, missing_objects
 from saycan.world.scene import USER
 from saycan.world.state import SymbolicWorld
 
 SUBSTITUTE = "substitute"  # the skill field of an option offered in place of an object the scene lacks
+ARTICLE = "(?:the|a|an|my|your|our) "  # a place is named only after one of these ("let it sink" names no sink)
 
 
 def missing_in(instruction: str, world: SymbolicWorld) -> dict[str, list[str]]:
@@ -52,14 +54,11 @@ def missing_places(instruction: str, world: SymbolicWorld) -> dict[str, list[str
     text = f" {instruction.lower()} "
     own = " | ".join([*scene.locations, *world.objects, *(w for ws in scene.attributes.values() for w in ws)]).lower()
     bins = (USER, scene.trash, scene.recycling)
+    doors = catalogue_places()
     found = {}
-    for name, door in sorted(catalogue_places().items(), key=lambda kv: -len(kv[0])):
-        match = re.search(rf"(?<![-\w])(?:the|a|an|my|your|our) {re.escape(name)}(?![-\w])", text)
-        if match is None:
-            continue
-        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-        if name not in scene.locations and not re.search(rf"(?<![-\w]){re.escape(name)}(?![-\w])", own):
-            found[name] = [loc for loc in scene.locations if loc not in bins and (loc in scene.closed) == door]
+    for name, _ in claim_names(text, doors, lambda name: name_said(name, plural=False, after=ARTICLE)):
+        if name not in scene.locations and not re.search(name_said(name, plural=False), own):
+            found[name] = [loc for loc in scene.locations if loc not in bins and (loc in scene.closed) == doors[name]]
     return found
 
 
@@ -109,5 +108,5 @@ def ask_instead(
             if not answered:
                 warn(f"nobody answered whether to take {', '.join(alike)} instead of the {name}: the robot did nothing")
             return None, questions
-        instruction = re.sub(rf"(?<![-\w]){re.escape(name)}(?:e?s)?(?![-\w])", chosen, instruction, flags=re.IGNORECASE)
+        instruction = re.sub(name_said(name), chosen, instruction, flags=re.IGNORECASE)
     return instruction, questions

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from saycan.errors import ConfigError
+from saycan.text import name_said
 
 LOCATIONS = ("fridge", "pantry", "cupboard", "dish rack", "stove", "island counter", "window sill", "shelf")
 
@@ -118,7 +119,7 @@ def missing_objects(
     own = " | ".join([*objects, *(w for words in attributes.values() for w in words)]).lower()
     found = {}
     for name, category in CATEGORY_OF.items():
-        if name in objects or not re.search(rf"(?<![-\w]){re.escape(name)}(?:e?s)?(?![-\w])", lowered):
+        if name in objects or not re.search(name_said(name), lowered):
             continue
         if re.search(rf"\b{re.escape(name)}(?:e?s)?\b", own):
             continue
