@@ -8,6 +8,7 @@ and this keeps the search to a few hundred states in a kitchen.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ MAX_DEPTH = 14  # the longest gold plan (two objects, the hand full first) is 11
 # A goal any of many objects satisfies ("something to eat" in a 550-skill kitchen) is searched one clause
 # at a time above this many objects: searched at once, every object's moves multiply the states.
 JOINT_SEARCH_OBJECTS = 8
+# Goals whose searched states `progress` keeps (least recently asked dropped first): a plan asks about a few
+# goals at every step, so this holds many requests' worth.
+KNOWN_GOALS = 256
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class PlanSearch:
         self.tools = {str(s.params["tool"]) for s in self.skills.values() if "tool" in s.params}
         self.max_depth = max_depth
         self._options: dict[tuple[str, ...], list[Option]] = {}
+        self._bindings: dict[int, list[tuple[Option, Skill, dict[str, str]]]] = {}  # id(options list) -> `_bound`
+        self._known: OrderedDict[Hashable, dict[Hashable, Progress]] = OrderedDict()
 
     def options(self, world: SymbolicWorld) -> list[Option]:
         """Every non-terminal option of the scene (computed once per scene)."""
@@ -92,64 +98,90 @@ class PlanSearch:
         return places & set(world.scene.closed)
 
     def successors(
-        self, world: SymbolicWorld, relevant: set[str], doors: set[str] | None = None
-    ) -> Iterator[tuple[Option, SymbolicWorld]]:
-        """(option, the world after it) for every feasible option that changes the state, moves nothing but
-        ``relevant`` objects and the one in the hand, and names no place with a door but ``doors`` (None:
-        any): a shortest plan never opens, or goes to, a door that holds or receives nothing it needs."""
-        here, closed = world.key(), set(world.scene.closed)
-        for option in self.options(world):
-            obj = option.kwargs.get("object")
+        self, world: SymbolicWorld, relevant: set[str], doors: set[str] | None = None, here: Hashable | None = None
+    ) -> Iterator[tuple[Option, SymbolicWorld, Hashable]]:
+        """(option, the world after it, its key) for every feasible option that changes the state (whose key,
+        ``here``, is computed when not given), moves nothing but ``relevant`` objects and the one in the hand,
+        and names no place with a door but ``doors`` (None: any): a shortest plan never opens, or goes to, a
+        door that holds or receives nothing it needs."""
+        here = world.key() if here is None else here
+        closed = world.scene.closed
+        for option, skill, kwargs in self._bound(world):
+            obj = kwargs.get("object")
             if obj is not None and obj not in relevant and obj != world.holding:
                 continue
-            place = option.kwargs.get("location")
+            place = kwargs.get("location")
             if doors is not None and place in closed and place not in doors:
                 continue
-            skill = self.skills[option.skill]
-            if skill.value(world, **option.kwargs) <= 0:
+            if skill.value(world, **kwargs) <= 0:
                 continue
             after = world.copy()
             try:
-                skill.apply(after, **option.kwargs)
+                skill.apply(after, **kwargs)
             except SkillFailure:
                 continue
-            if after.key() != here:
-                yield option, after
+            key = after.key()
+            if key != here:
+                yield option, after, key
+
+    def _bound(self, world: SymbolicWorld) -> list[tuple[Option, Skill, dict[str, str]]]:
+        """(option, its skill, its arguments) of every option of `options`, made once per scene: the search
+        reads each of them in every state it expands."""
+        options = self.options(world)
+        if (bound := self._bindings.get(id(options))) is None:
+            bound = self._bindings[id(options)] = [(o, self.skills[o.skill], o.kwargs) for o in options]
+        return bound
 
     def progress(self, world: SymbolicWorld, goal: Goal) -> Progress:
-        """The distance from ``world`` to ``goal`` and the first steps of every shortest plan to it."""
+        """The distance from ``world`` to ``goal`` and the first steps of every shortest plan to it.
+
+        A state's distance and first steps are its own, given the goal and the successor rule (the goal's
+        objects and doors), so each search keeps them for every state on the shortest paths it found: the
+        state after a step along one of them is answered without a search (the next planning step's usual
+        case), exactly as a new search would answer it.
+        """
         if self._by_clause(goal):
             reached = [p for p in (self.progress(world, (clause,)) for clause in goal) if p.distance is not None]
             if not reached:
                 return Progress(None, frozenset())
             best = min(p.distance for p in reached)
             return Progress(best, frozenset().union(*(p.steps for p in reached if p.distance == best)))
-        found = self._search(world, goal)
+        relevant = self.relevant(goal)
+        doors = self.doors(goal, world, relevant)
+        rule = (id(self.options(world)), goal, frozenset(doors))
+        here = world.key()
+        known = self._known.get(rule)
+        if known is not None and here in known:
+            self._known.move_to_end(rule)
+            return known[here]
+        found = self._search(world, goal, relevant, doors)
         if found is None:
-            return Progress(None, frozenset())
-        depth, parents, root, goals = found
-        if depth == 0:
-            return Progress(0, frozenset())
-        return Progress(depth, frozenset(t for key, t in self._on_paths(parents, root, goals) if key == root))
+            answers = {here: Progress(None, frozenset())}
+        else:
+            answers = self._answers(*found)
+        if known is None:
+            known = self._known[rule] = {}
+            while len(self._known) > KNOWN_GOALS:
+                self._known.popitem(last=False)
+        known.update(answers)
+        return answers[here]
 
     def _search(
-        self, world: SymbolicWorld, goal: Goal
+        self, world: SymbolicWorld, goal: Goal, relevant: set[str], doors: set[str]
     ) -> tuple[int, dict[Hashable, list[tuple[Hashable, str]]], Hashable, list[Hashable]] | None:
-        """Breadth-first search to ``goal``: (its depth, each state's parents on shortest ways in (parent
-        key, option text), the root's key, the goal states at that depth), or None when not found."""
+        """Breadth-first search to ``goal`` moving ``relevant`` objects through ``doors`` (`successors`): (its
+        depth, each state's parents on shortest ways in (parent key, option text), the root's key, the goal
+        states at that depth), or None when not found."""
         root = world.key()
         if goal_reached(goal, world):
             return 0, {root: []}, root, [root]
-        relevant = self.relevant(goal)
-        doors = self.doors(goal, world, relevant)
         depth_of: dict[Hashable, int] = {root: 0}
         parents: dict[Hashable, list[tuple[Hashable, str]]] = {root: []}
         layer: list[tuple[Hashable, SymbolicWorld]] = [(root, world)]
         for depth in range(1, self.max_depth + 1):
             found, nxt = [], []
             for key, state in layer:
-                for option, after in self.successors(state, relevant, doors):
-                    new = after.key()
+                for option, after, new in self.successors(state, relevant, doors, key):
                     if new not in depth_of:
                         depth_of[new], parents[new] = depth, [(key, option.text)]
                         nxt.append((new, after))
@@ -165,19 +197,27 @@ class PlanSearch:
         return None
 
     @staticmethod
-    def _on_paths(
-        parents: dict[Hashable, list[tuple[Hashable, str]]], root: Hashable, goals: list[Hashable]
-    ) -> set[tuple[Hashable, str]]:
-        """(state key, option text) of every step on a shortest path to any of ``goals`` (every path the
-        search found is shortest), walked back from them."""
-        steps, seen, stack = set(), set(goals), list(goals)
-        while stack:
-            for parent, text in parents[stack.pop()]:
-                steps.add((parent, text))
-                if parent != root and parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        return steps
+    def _answers(
+        depth: int, parents: dict[Hashable, list[tuple[Hashable, str]]], root: Hashable, goals: list[Hashable]
+    ) -> dict[Hashable, Progress]:
+        """State key -> `Progress` for every state on a shortest path the search found (to any of ``goals``),
+        walked back from them: a state's parent on such a path is one step farther (every path the search
+        found is shortest), and its texts on the paths are every first step of its own shortest plans."""
+        if depth == 0:
+            return {root: Progress(0, frozenset())}
+        distance, steps, level = dict.fromkeys(goals, 0), {}, list(goals)
+        while level:
+            above = []
+            for key in level:
+                for parent, text in parents[key]:
+                    steps.setdefault(parent, set()).add(text)
+                    if parent not in distance:
+                        distance[parent] = distance[key] + 1
+                        above.append(parent)
+            level = above
+        answers = {key: Progress(distance[key], frozenset(texts)) for key, texts in steps.items()}
+        answers.update((key, Progress(0, frozenset())) for key in goals)
+        return answers
 
     def undisturbed(self, goal: Goal, start: Scene) -> Goal:
         """``goal`` with each clause also asking that the object held at ``start`` ends where the robot
@@ -199,14 +239,14 @@ class PlanSearch:
         if self._by_clause(goal):
             plans = [p for p in (self.shortest_plan(world, (clause,)) for clause in goal) if p is not None]
             return min(plans, key=len) if plans else None  # the first of equally short ones
-        found = self._search(world, goal)
+        relevant = self.relevant(goal)
+        found = self._search(world, goal, relevant, self.doors(goal, world, relevant))
         if found is None:
             return None
-        _, parents, root, goals = found
-        on_paths = self._on_paths(parents, root, goals)
-        plan, state, ends = [], world.copy(), set(goals)
-        while (key := state.key()) not in ends:
-            text = min((t for k, t in on_paths if k == key), key=lambda t: self._preference(t, state, goal))
+        answers = self._answers(*found)
+        plan, state = [], world.copy()
+        while steps := answers[state.key()].steps:
+            text = min(steps, key=lambda t: self._preference(t, state, goal))
             option = next(o for o in self.options(state) if o.text == text)
             self.skills[option.skill].apply(state, **option.kwargs)
             plan.append(text)

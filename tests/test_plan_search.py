@@ -59,3 +59,28 @@ def test_a_shortest_plan_closes_every_door_it_opened():
     opened = garage.with_init({"opened": ["tool cabinet"]})  # open at the start: it may stay open
     assert "close the tool cabinet" not in search.shortest_plan(SymbolicWorld(opened), search.undisturbed(
         parse_goal("at(hammer, you)", opened), opened))  # fmt: skip
+
+
+@pytest.mark.parametrize("goal_text", ["clean(spill)", "at(apple, trash can) and at(coke can, you)"])
+def test_a_state_along_a_found_shortest_plan_is_answered_without_a_search_as_a_new_search_would(
+    kitchen, search, monkeypatch, goal_text
+):
+    goal = search.undisturbed(parse_goal(goal_text, kitchen), kitchen)
+    world = SymbolicWorld(kitchen)
+    plan = search.shortest_plan(world, goal)
+    first = search.progress(world, goal)
+    states = search.along(kitchen, plan)
+    fresh = [PlanSearch(SKILLS).progress(state, goal) for state in states]
+    monkeypatch.setattr(search, "_search", lambda *a: pytest.fail("searched a state a search already answered"))
+    assert [search.progress(state, goal) for state in states] == fresh
+    assert fresh[0] == first and [p.distance for p in fresh] == list(range(len(plan), -1, -1))
+    assert all(step in p.steps for step, p in zip(plan, fresh, strict=False))
+
+
+def test_a_state_off_every_found_path_is_searched_anew(kitchen, search):
+    goal = parse_goal("at(apple, you)", kitchen)
+    world = SymbolicWorld(kitchen)
+    search.progress(world, goal)
+    SKILLS["go_to"].apply(world, location="sink")  # no shortest plan goes to the sink
+    assert search.progress(world, goal) == PlanSearch(SKILLS).progress(world, goal)
+    assert search.progress(world, goal).distance == 4  # back, pick up, bring, put down
