@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saycan.eval.harness import TaskRunner
-from saycan.world.suite import Suite
+from saycan.world.suite import Suite, Task
+
+if TYPE_CHECKING:
+    from omegaconf import DictConfig
 
 
 def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
@@ -48,5 +51,16 @@ def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
     # No task is answered by its own wording or a near-copy of it (saycan.text).
     held_out = [t.instruction for t in suite.tasks]
     planner = factory.planner(config, held_out=held_out, holdout_similarity=config.eval.holdout_similarity)
-    return TaskRunner(planner, suite, lambda task: factory.env(config, task.scene), Path(out),
-                      lambda task: trace_header(config, task.scene))  # fmt: skip
+    position = {task.id: i for i, task in enumerate(suite.tasks)}
+
+    def task_config(task: Task) -> DictConfig:
+        """``config`` for ``task``: with ``eval.seed_per_task``, an env with a ``seed`` gets the suite's seed plus
+        the task's position (one shared seed made every task's slips the same streak)."""
+        if not config.eval.get("seed_per_task", False) or "seed" not in config.env:
+            return config
+        own = config.copy()
+        own.env.seed = int(config.env.seed) + position[task.id]
+        return own
+
+    return TaskRunner(planner, suite, lambda task: factory.env(task_config(task), task.scene), Path(out),
+                      lambda task: trace_header(task_config(task), task.scene))  # fmt: skip

@@ -83,3 +83,24 @@ def test_a_killed_ray_worker_loses_no_finished_row_and_the_run_completes(tmp_pat
     assert after[: len(before)] == before and len(before) < n  # finished rows kept, the kill was mid-run
     assert sorted(json.loads(r)["id"] for r in after) == sorted(t["id"] for t in suite["tasks"])  # each once
     assert outcome(tmp_path / "ray") == outcome(tmp_path / "serial")
+
+
+@pytest.mark.parametrize(("per_task", "seeds"), [("true", [3, 4]), ("false", [3, 3])])
+def test_each_task_runs_the_sim_with_its_own_seed_and_its_trace_says_which(
+    tmp_path, tiny_model_dir, mini_suite_path, per_task, seeds
+):
+    from omegaconf import OmegaConf
+
+    from saycan.api import compose
+    from saycan.eval.workers import build_runner
+
+    overrides = ["llm=hf", f"llm.path={tiny_model_dir}", "env=pybullet", "sim.seed=3", f"eval.seed_per_task={per_task}"]
+    cfg = OmegaConf.to_container(compose("eval", overrides), resolve=True)
+    runner = build_runner(cfg, str(mini_suite_path), str(tmp_path))
+    assert [runner.header(runner.tasks[t])["env"]["seed"] for t in ("p1", "c1")] == seeds
+    envs = [runner.make_env(runner.tasks[t]) for t in ("p1", "c1")]
+    try:
+        assert [env.seed for env in envs] == seeds  # the scripted executor runs the sim env itself
+    finally:
+        for env in envs:
+            env.close()
