@@ -95,9 +95,8 @@ def read_goal(spec: Any, instruction: str, scene: Scene, suite: str | None = Non
 def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal | None:
     """The goal ``suite`` lists for ``instruction``, or None. Default: the shipped suites of ``scene``, or of a
     shipped scene it holds every place and object of (the kitchen grown to 550 skills reads the kitchen's)."""
-    import yaml
-
     from saycan.storage.resources import conf_dir, suites_dir
+    from saycan.storage.yaml_safe import safe_load
     from saycan.world.scene import load_scene
     from saycan.world.suite import load_suite
 
@@ -106,14 +105,14 @@ def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal
     else:
         paths = []
         for path in sorted(suites_dir().glob("*.yaml")):
-            made_for = str((yaml.safe_load(path.read_text()) or {}).get("scene", "kitchen"))
+            made_for = str((safe_load(path.read_text()) or {}).get("scene", "kitchen"))
             origin = conf_dir() / "scene" / f"{made_for}.yaml"
             if made_for == scene.name or (origin.is_file() and scene.holds(load_scene(origin))):
                 paths.append(path)
     for path in paths:
         if not path.is_file():
             return None
-        made_for = str((yaml.safe_load(path.read_text()) or {}).get("scene", "kitchen"))
+        made_for = str((safe_load(path.read_text()) or {}).get("scene", "kitchen"))
         task = load_suite(path, {made_for: scene}).find(instruction)
         if task:
             return task.goal or None  # a task that expects a refusal has no goal to check

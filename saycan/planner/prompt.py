@@ -12,6 +12,7 @@ import yaml
 
 from saycan.errors import ConfigError
 from saycan.skill import Skill
+from saycan.storage.yaml_safe import safe_load
 from saycan.world.scene import Scene
 
 FIELDS = (
@@ -131,7 +132,7 @@ def task_banks(files: Sequence[str]) -> tuple[TaskBank, ...]:
     for name in files:
         path = Path(name) if Path(name).suffix else SHIPPED_TASKS / f"{name}.yaml"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"prompt.bank_tasks: cannot read {str(path)!r}: {exc}") from None
         if not isinstance(data, Mapping) or not isinstance(data.get("tasks"), list):

@@ -1,1 +1,1 @@
-"""Files on disk: JSON lines, checked safetensors weights, the user's cache, the shipped configs and suites."""
+"""Files on disk: JSON lines, checked safetensors weights, safe YAML, the user's cache, shipped configs and suites."""

@@ -14,6 +14,7 @@ import yaml
 from saycan.errors import ConfigError, warn
 from saycan.skill import Skill
 from saycan.storage.cache import cache_dir
+from saycan.storage.yaml_safe import safe_load
 from saycan.tasks.families import generate
 from saycan.tasks.family_weights import check_weights
 from saycan.tasks.generator import PHRASES, TaskGenerator
@@ -60,7 +61,7 @@ def scene_tasks(scene: Scene, skills: Mapping[str, Skill], recipe: Mapping[str, 
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:20]
     path = cache_dir() / "banks" / f"{scene.name}-{digest}.yaml"
     if path.exists():
-        return yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+        return safe_load(path.read_text(encoding="utf-8"))["tasks"]
     warn(f"writing prompt examples for scene {scene.name!r} ({recipe['n']} generated tasks, once): {path}")
     gen = TaskGenerator(scene, skills, seed=int(recipe["seed"]), split=str(recipe["split"]))
     avoid = suite_requests(None, scene, float(recipe["avoid_similarity"]))

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from saycan.plan_search import PlanSearch
 from saycan.skill import Skill
+from saycan.storage.yaml_safe import safe_load
 from saycan.tasks.phrase_split import split_all
 from saycan.world.predicates import Goal, Predicate
 from saycan.world.scene import USER, Scene
@@ -69,7 +68,7 @@ class TaskGenerator:
         split: str = "train",
         phrases: Mapping[str, Any] | None = None,
     ) -> None:
-        data = dict(phrases) if phrases is not None else yaml.safe_load(PHRASES.read_text())
+        data = dict(phrases) if phrases is not None else safe_load(PHRASES.read_text())
         # Only wordings are split; the attribute vocabulary (nouns, uses, what a need asks for) is shared.
         self.p = {key: value if key in SHARED else split_all(value, split) for key, value in data.items()}
         self.scene, self.rng = scene, random.Random(seed)

@@ -22,9 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from saycan.errors import ConfigError
+from saycan.storage.yaml_safe import safe_load
 from saycan.tasks.phrase_split import SPLITS
 from saycan.world.scene import USER, Scene, scene_from_dict
 
@@ -73,7 +72,7 @@ class Catalogue:
 @functools.cache
 def catalogue(path: Path = CATALOGUE) -> Catalogue:
     """household.yaml, read and checked once."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     objects, category_of = {}, {}
     for category, entry in data["categories"].items():
         for name, words in entry["objects"].items():

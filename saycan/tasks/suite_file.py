@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from saycan.storage.resources import suites_dir
+from saycan.storage.yaml_safe import safe_load
 from saycan.tasks.families import generate
 from saycan.tasks.generator import TaskGenerator
 from saycan.world.suite import Task, load_suite
@@ -34,7 +35,7 @@ def suite_requests(paths: list[str] | None, scene: Any, threshold: float) -> Any
     from saycan.world.scene import load_scene
 
     files = [Path(p) for p in paths] if paths else sorted(suites_dir().glob("*.yaml"))
-    requests = [str(t["instruction"]) for f in files for t in (yaml.safe_load(f.read_text()) or {}).get("tasks", [])]
+    requests = [str(t["instruction"]) for f in files for t in (safe_load(f.read_text()) or {}).get("tasks", [])]
     scenes = [scene, *(load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml")))]
     mask = name_masker([name for s in scenes for name in (*s.objects, *s.locations, *s.spills)])
     return NearCopies(requests, shared_embedder(), mask, threshold)

@@ -11,6 +11,7 @@ import networkx as nx
 import yaml
 
 from saycan.errors import ConfigError, choices_hint
+from saycan.storage.yaml_safe import safe_load
 from saycan.world.scene_names import check_keys, check_name, name_list, names_of
 
 USER = "you"  # the person the robot serves; a location objects can be brought to
@@ -247,7 +248,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in seen:
         raise ConfigError(f"{path}: defaults form a cycle: {' -> '.join(map(str, (*seen, path)))}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"scene file {str(path)!r} does not exist") from None
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from saycan.errors import ConfigError, choices_hint
+from saycan.storage.yaml_safe import safe_load
 from saycan.world.predicates import Goal, parse_goal
 from saycan.world.scene import Scene, scene_from_dict
 
@@ -87,7 +88,7 @@ def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"suite file {str(path)!r} does not exist") from None
     except yaml.YAMLError as exc:
