@@ -74,7 +74,13 @@ STOPS = {  # stop reasons, in words
 
 
 def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
-    """The plan, whether the goal was reached (or how to pass one), and where the trace is."""
+    """The request as the planner read it when that differs from what was typed (translated, or another object
+    taken instead), the plan, whether the goal was reached (or how to pass one), and where the trace is."""
+    if "read_as" in trace.meta:
+        language = trace.meta.get("language")
+        source = f", from {language}" if language else ""
+        read = escape(str(trace.meta["read_as"]))
+        console.print(f"[bold]Request:[/] {escape(trace.instruction)} (read as{source}: {read})", soft_wrap=True)
     plan = " ".join(f"{i}. {s.chosen}" + ("" if s.success else " (failed)") for i, s in enumerate(trace.steps, 1))
     console.print(f"[bold]Plan:[/] {escape(plan)}", soft_wrap=True)
     if trace.stop_reason != "done":

@@ -24,6 +24,7 @@ from saycan.planner.request import Request
 from saycan.planner.scoring import StepScorer
 from saycan.planner.settings import PlannerSettings, clean_instruction
 from saycan.planner.trace import NullWriter, PlanTrace, Step, TraceWriter
+from saycan.planner.translate import Translator
 from saycan.skill import Option, Skill
 from saycan.world.predicates import Goal, format_goal, goal_reached
 from saycan.world.state import SymbolicWorld
@@ -74,6 +75,7 @@ class SayCanPlanner:
         self.few_shot = FewShot(self.prompt, self.skills, held_out, holdout_similarity)
         # planner.score(request, env, history) -> StepScores of the next step
         self.score = StepScorer(scorer, self.skills, self.affordance, self.settings)
+        self.translator = Translator(scorer) if self.settings.translate == "llm" else None
         self.help = None
         if self.settings.ask == "conformal":
             s = self.settings
@@ -161,6 +163,9 @@ class SayCanPlanner:
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
         writer = writer or NullWriter()
+        if self.translator is not None and (read := self.translator(instruction)) is not None:
+            trace.meta["language"], instruction = read  # the trace keeps the request as typed
+            trace.meta["read_as"] = instruction
         missing = missing_in(instruction, env.world)  # never swap in the nearest thing: ask, or say so and stop
         if missing and self.asks:
             read, trace.questions = ask_instead(instruction, missing, ask)

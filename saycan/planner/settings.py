@@ -23,6 +23,7 @@ CHOICES = {
     "ask": ("none", "conformal"),
     "ask_fallback": ("top", "stop"),
     "ask_set": SET_RULES,
+    "translate": ("none", "llm"),
 }
 COUNTS = ("max_steps", "max_attempts", "beam_width")
 
@@ -61,6 +62,8 @@ class PlannerSettings:
         ask_set: With ``ask="conformal"``: how a step's prediction set is made (`saycan.planner.conformal`).
             ``"prefix"``: the fewest top options whose total score exceeds q_hat (never empty; several right
             options add up); ``"threshold"``: KnowNo's, every option scoring at least 1 - q_hat (can be empty).
+        translate: ``"llm"``: a request detected as another language is read in English by the planner's LLM
+            first (`saycan.planner.translate`; the trace keeps both); ``"none"``: every request is read as typed.
     """
 
     max_steps: int = 20
@@ -78,6 +81,7 @@ class PlannerSettings:
     epsilon: Optional[float] = None  # noqa: UP045
     ask_fallback: str = "top"
     ask_set: str = "prefix"
+    translate: str = "none"
 
     def __post_init__(self) -> None:
         checked: dict[str, Any] = {name: choice(name, getattr(self, name), CHOICES[name]) for name in CHOICES}
