@@ -99,6 +99,7 @@ def plan_row(
         row["questions"] = sum(len(q.options) > 1 for q in trace.questions)
         row["question_kinds"] = person.kinds if person else []
         row["set_size"] = sum(sizes) / len(sizes) if sizes else None
+        row["acted_alike"] = sum("set_alike" in s.info for s in trace.steps)  # sets not asked about (ask_when)
         row["stop_reason"] = trace.stop_reason
     first = SymbolicEnv(task.scene).world
     row["nearest_example"], row["similarity"] = planner.nearest_example(task.instruction, first)

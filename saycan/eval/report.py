@@ -15,7 +15,8 @@ ROW_KEYS = (
     "execution_success", "nearest_example", "similarity", "nearest_training", "training_similarity", "steps",
     "seconds", "error",
 )  # fmt: skip
-ASK_KEYS = ("questions", "question_kinds", "set_size", "stop_reason")  # rows of a run with planner.ask=conformal
+# Rows of a run with planner.ask=conformal
+ASK_KEYS = ("questions", "question_kinds", "set_size", "acted_alike", "stop_reason")
 
 
 def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def _rates(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         rates["help_rate"] = sum(r["questions"] > 0 for r in asked) / len(asked)
         rates["questions_per_task"] = sum(r["questions"] for r in asked) / len(asked)
         rates["set_size"] = sum(sizes) / len(sizes) if sizes else None
+        rates["acted_alike"] = sum(r.get("acted_alike") or 0 for r in asked)  # steps not asked: alike readings
         kinds = [k for r in asked for k in r.get("question_kinds") or ()]  # eval.person.QUESTION_KINDS
         rates["question_kinds"] = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
     return rates

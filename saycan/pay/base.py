@@ -39,6 +39,12 @@ class RequestPay(Protocol):
         from there); None before any call, or with no goal read."""
         ...
 
+    @property
+    def alike(self) -> frozenset[str]:
+        """At the last call's state, the option texts that start a shortest plan to a goal read as likely as the
+        best-read one (``done`` when one holds): steps that serve a reading of the request equally well."""
+        ...
+
     def goal_texts(self, k: int) -> list[str]:
         """The request's ``k`` likeliest goals as text, best first (``at(apple, you)``)."""
         ...

@@ -73,6 +73,7 @@ class PayPlan:
     info: dict[str, float] = field(default_factory=dict)
     goal: str | None = None
     reading: GoalState | None = None
+    alike: frozenset[str] = frozenset()
 
     @property
     def p_done(self) -> float:
@@ -115,15 +116,24 @@ class PayPlan:
         else:  # no goal can be reached from here (an object fell out of reach): none holds either
             self.info = {"pay_goal_q": 0.0, "p_done": 0.0}
         self.reading = self.pursued(rows, q)
+        likely = [r for _, r in self.likely(rows, q)]
+        done = [o.text for o, is_done in zip(options, terminal, strict=True) if is_done]
+        self.alike = frozenset().union(*(r.steps for r in likely), done if any(r.holds for r in likely) else [])
         return values
+
+    def likely(self, rows: Sequence[GoalState], q: Sequence[float]) -> list[tuple[float, GoalState]]:
+        """(q, goal) of the ``rows`` read as likely as the best-scored goal of the request (`READING_RATIO`)."""
+        if not self.goals:
+            return []
+        top = max(score for _, score in self.goals)
+        rho = self.calibration.rho
+        return [(qi, r) for qi, r in zip(q, rows, strict=True) if rho * (top - r.score) <= READING_RATIO]
 
     def pursued(self, rows: Sequence[GoalState], q: Sequence[float]) -> GoalState | None:
         """The `reading` of a state whose reachable goals are ``rows`` with weights ``q``."""
         if not self.goals:
             return None
-        top = max(score for _, score in self.goals)
-        rho = self.calibration.rho
-        likely = [(qi, r) for qi, r in zip(q, rows, strict=True) if rho * (top - r.score) <= READING_RATIO]
+        likely = self.likely(rows, q)
         if likely:
             return max(likely, key=lambda pair: pair[0])[1]
         goal, score = self.goals[0]

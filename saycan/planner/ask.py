@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +20,13 @@ Answer = Callable[[list[ScoredOption]], "ScoredOption | str | None"]
 @dataclass(frozen=True)
 class Decision:
     """What one step's prediction set led to: the option to run (None: stop), how it was chosen, the
-    question asked (None when the set held one option) and the set's size."""
+    question asked (None when the set held one option, or only alike ones) and the set's size."""
 
     option: ScoredOption | None
     chosen_by: ChosenBy
     question: Question | None
     set_size: int
+    alike: bool = False  # several options, all serving alike readings: acted on without asking
 
 
 class HelpPolicy:
@@ -37,6 +38,8 @@ class HelpPolicy:
         epsilon: Another target error rate than the calibration's: q_hat refitted from its stored task
             scores (`ConformalCalibration.refit`); None keeps the file's.
         rule: The set rule (``"prefix"`` or ``"threshold"``); None keeps the file's.
+        when: ``"several"`` asks about every set of several options; ``"readings_differ"`` acts on the best
+            when all of them serve readings of the request as likely as the best one (``alike`` in `decide`).
     """
 
     def __init__(
@@ -45,18 +48,29 @@ class HelpPolicy:
         fallback: str,
         epsilon: float | None = None,
         rule: str | None = None,
+        when: str = "several",
     ) -> None:
         if not isinstance(calibration, ConformalCalibration):
             calibration = ConformalCalibration.load(calibration or SHIPPED)
         calibration = calibration.refit(None if epsilon is None else float(epsilon), rule)
-        self.calibration, self.fallback = calibration, fallback
+        self.calibration, self.fallback, self.when = calibration, fallback, when
 
-    def decide(self, index: int, scored: Sequence[ScoredOption], answer: Answer | None) -> Decision:
-        """Act on a one-option set, ask ``answer`` about a larger one, stop on an empty one."""
+    def decide(
+        self, index: int, scored: Sequence[ScoredOption], answer: Answer | None, alike: Collection[str] = ()
+    ) -> Decision:
+        """Act on a one-option set, ask ``answer`` about a larger one, stop on an empty one.
+
+        Args:
+            alike: Option texts that serve a reading of the request as likely as the best one (Pay's
+                `saycan.pay.pay.PayPlan.alike`); with ``when="readings_differ"``, a set held within them is
+                acted on, best first, without asking: the request allows any of them.
+        """
         in_set = [scored[i] for i in self.calibration.prediction_set([s.combined for s in scored])]
         texts = [s.text for s in in_set]
         if len(in_set) == 1:
             return Decision(in_set[0], "saycan", None, 1)
+        if in_set and self.when == "readings_differ" and all(t in alike for t in texts):
+            return Decision(in_set[0], "saycan", None, len(in_set), alike=True)
         if not in_set:  # no option is likely enough to be right: say so rather than guess
             return Decision(None, "saycan", Question(index, [], None, "empty"), 0)
         answered, reply = heard(answer, in_set)

@@ -74,8 +74,11 @@ class Asking(Greedy):
         choice = super().choose(request, env, index, ask)
         if choice.chosen_by != "saycan" or choice.option is None:
             return choice
-        decision = self.help.decide(index, choice.scores.options, ask)
+        alike = request.pay.alike if request.pay is not None else ()
+        decision = self.help.decide(index, choice.scores.options, ask, alike)
         choice.scores.info["set_size"] = decision.set_size
+        if decision.alike:
+            choice.scores.info["set_alike"] = 1.0  # several options, all serving alike readings: not asked
         stop = self.help.stop_reason(decision.question) if decision.option is None and decision.question else ""
         return Choice(choice.scores, decision.option, decision.chosen_by, decision.question, stop)
 

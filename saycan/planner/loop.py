@@ -79,7 +79,7 @@ class SayCanPlanner:
         self.help = None
         if self.settings.ask == "conformal":
             s = self.settings
-            self.help = HelpPolicy(calibration or s.calibration, s.ask_fallback, s.epsilon, s.ask_set)
+            self.help = HelpPolicy(calibration or s.calibration, s.ask_fallback, s.epsilon, s.ask_set, s.ask_when)
             for difference in self.help.calibration.differences(self.scores_from):
                 warn(
                     f"planner.calibration was made with other scores ({difference}); its coverage does not hold "

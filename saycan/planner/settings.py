@@ -24,6 +24,7 @@ CHOICES = {
     "ask_fallback": ("top", "stop"),
     "ask_set": SET_RULES,
     "translate": ("none", "llm"),
+    "ask_when": ("several", "readings_differ"),
 }
 COUNTS = ("max_steps", "max_attempts", "beam_width")
 
@@ -62,6 +63,10 @@ class PlannerSettings:
         ask_set: With ``ask="conformal"``: how a step's prediction set is made (`saycan.planner.conformal`).
             ``"prefix"``: the fewest top options whose total score exceeds q_hat (never empty; several right
             options add up); ``"threshold"``: KnowNo's, every option scoring at least 1 - q_hat (can be empty).
+        ask_when: With ``ask="conformal"`` and a set of several options: ``"several"`` asks (KnowNo);
+            ``"readings_differ"`` acts on the best when every option of the set starts a shortest plan to a goal
+            Pay reads as likely as the best-read one (`saycan.pay.pay.PayPlan.alike`: any drink will do, two
+            right orders), and asks otherwise. Without Pay it asks.
         translate: ``"llm"``: a request detected as another language is read in English by the planner's LLM
             first (`saycan.planner.translate`; the trace keeps both); ``"none"``: every request is read as typed.
     """
@@ -81,6 +86,7 @@ class PlannerSettings:
     epsilon: Optional[float] = None  # noqa: UP045
     ask_fallback: str = "top"
     ask_set: str = "prefix"
+    ask_when: str = "several"
     translate: str = "none"
 
     def __post_init__(self) -> None:

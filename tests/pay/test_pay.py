@@ -101,3 +101,19 @@ def test_a_goal_stays_reachable_when_the_object_held_at_the_start_fell_out_of_re
     options = [o for s in SKILLS.values() for o in s.options(world)]
     plan(world, options, [SKILLS[o.skill].terminal for o in options])
     assert plan.reading.distance == 4 and plan.reading.steps == {"find the sponge", "go to the sink"}
+
+
+def test_alike_steps_serve_every_reading_as_likely_as_the_best_and_done_once_one_holds(kitchen, throw_chips):
+    world = SymbolicWorld(kitchen)
+    options = [o for s in SKILLS.values() for o in s.options(world)]
+    terminal = [SKILLS[o.skill].terminal for o in options]
+    throw_chips(world, options, terminal)
+    assert throw_chips.alike == {"pick up the jalapeno chips"}  # the rice chips are read 6 nats less likely
+    throw_chips.goals = [(throw_chips.goals[0][0], 3.0), (throw_chips.goals[1][0], 2.9)]  # "the chips": either
+    throw_chips(world, options, terminal)
+    assert throw_chips.alike == {"pick up the jalapeno chips", "find the rice chips", "go to the far counter"}
+    for text in ("pick up the jalapeno chips", "go to the trash can", "put down the jalapeno chips"):
+        option = next(o for o in options if o.text == text)
+        SKILLS[option.skill].apply(world, **option.kwargs)
+    throw_chips(world, options, terminal)
+    assert "done" in throw_chips.alike  # one reading holds: done serves it

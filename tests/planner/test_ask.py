@@ -98,3 +98,37 @@ def test_the_shipped_calibration_serves_the_default_settings():
     cal = HelpPolicy(s.calibration, s.ask_fallback, s.epsilon, s.ask_set).calibration  # the shipped file
     assert cal.rule == s.ask_set == "prefix" and 0 < cal.qhat < 1 and cal.masses and cal.test_masses
     assert cal.refit(rule="threshold").qhat > 0  # both rules' task scores are kept: the two can be compared
+
+
+class ReadsAlike:
+    """A Pay with no opinion on any step (pay 1) whose readings as likely as the best are served by ``alike``."""
+
+    def __init__(self, alike):
+        self.meta, self.trained, self.alike = {}, frozenset({"find", "pick_up"}), frozenset(alike)
+        self.info, self.p_done, self.reading = {}, 1.0, None
+
+    def begin(self, instruction, world, skills):
+        return self
+
+    def __call__(self, world, options, terminal):
+        return [1.0] * len(options)
+
+    def goal_texts(self, k):
+        return []
+
+    def nearest_training(self, text):
+        return None, 0.0
+
+
+@pytest.mark.parametrize(("alike", "asked"), [(DRINKS, False), (DRINKS[:1], True)])
+def test_a_set_of_steps_that_all_serve_alike_readings_is_acted_on_without_asking(kitchen, alike, asked):
+    questions = []
+    pay = {"pay": ReadsAlike(alike), "llm_weight": 1}  # the LLM's scores as they are: the two drinks, about 0.45 each
+    kitchen_planner = planner([DRINKS, "done"], calibration=UP_TO_07, ask_when="readings_differ", **pay)
+    trace = kitchen_planner.plan("a drink", SymbolicEnv(kitchen), ask=lambda o: questions.append(o) or o[0])
+    assert bool(questions) == asked and trace.plan == ["find the coke can", "done"]
+    assert trace.steps[0].info.get("set_alike") == (None if asked else 1.0) and trace.steps[0].info["set_size"] == 2
+    always = planner([DRINKS, "done"], calibration=UP_TO_07, **pay)  # ask_when=several: KnowNo
+    questions.clear()
+    always.plan("a drink", SymbolicEnv(kitchen), ask=lambda o: questions.append(o) or o[0])
+    assert len(questions) == 1
