@@ -94,6 +94,8 @@ def plan_row(
     finally:
         env.close()
     row["plan"], row["steps"] = trace.plan, len(trace.steps)
+    if "read_as" in trace.meta:  # translated (planner.translate=llm), or another object taken instead
+        row["read_as"] = trace.meta["read_as"]
     if planner.asks:  # planner.ask=conformal: how often it asked, and how large its sets were
         sizes = [s.info["set_size"] for s in trace.steps if "set_size" in s.info]
         row["questions"] = sum(len(q.options) > 1 for q in trace.questions)

@@ -69,7 +69,7 @@ def write_results(
     rank = {task_id: i for i, task_id in enumerate(order)}
     tasks = sorted((r for r in rows if r["id"] in rank), key=lambda r: rank[r["id"]])
     summary = {**summarize(tasks), **(meta or {})}
-    keys = ROW_KEYS + tuple(k for k in ASK_KEYS if any(k in r for r in tasks))
+    keys = ROW_KEYS + tuple(k for k in (*ASK_KEYS, "read_as") if any(k in r for r in tasks))
     data = {"summary": summary, "tasks": [{k: r.get(k) for k in keys} for r in tasks]}
     tmp = out / "results.json.tmp"
     tmp.write_text(json.dumps(data, indent=2))
