@@ -96,24 +96,22 @@ def suite_goal(instruction: str, scene: Scene, suite: str | None = None) -> Goal
     """The goal ``suite`` lists for ``instruction``, or None. Default: the shipped suites of ``scene``, or of a
     shipped scene it holds every place and object of (the kitchen grown to 550 skills reads the kitchen's)."""
     from saycan.storage.resources import conf_dir, suites_dir
-    from saycan.storage.yaml_safe import safe_load
     from saycan.world.scene import load_scene
-    from saycan.world.suite import load_suite
+    from saycan.world.suite import load_suite, suite_scene
 
     if suite:
-        paths = [Path(suite)]
+        if not Path(suite).is_file():
+            return None
+        paths = [(Path(suite), suite_scene(suite))]
     else:
         paths = []
         for path in sorted(suites_dir().glob("*.yaml")):
-            made_for = str((safe_load(path.read_text()) or {}).get("scene", "kitchen"))
-            origin = conf_dir() / "scene" / f"{made_for}.yaml"
-            if made_for == scene.name or (origin.is_file() and scene.holds(load_scene(origin))):
-                paths.append(path)
-    for path in paths:
-        if not path.is_file():
-            return None
-        made_for = str((safe_load(path.read_text()) or {}).get("scene", "kitchen"))
-        task = load_suite(path, {made_for: scene}).find(instruction)
+            own = suite_scene(path)
+            origin = conf_dir() / "scene" / f"{own}.yaml"
+            if own == scene.name or (origin.is_file() and scene.holds(load_scene(origin))):
+                paths.append((path, own))
+    for path, own in paths:
+        task = load_suite(path, {own: scene}).find(instruction)
         if task:
             return task.goal or None  # a task that expects a refusal has no goal to check
     return None

@@ -53,15 +53,21 @@ class PlanSearch:
         self.skills = {sid: s for sid, s in skills.items() if not s.terminal}
         self.tools = {str(s.params["tool"]) for s in self.skills.values() if "tool" in s.params}
         self.max_depth = max_depth
-        self._options: dict[tuple[str, ...], list[Option]] = {}
-        self._bindings: dict[int, list[tuple[Option, Skill, dict[str, str]]]] = {}  # id(options list) -> `_bound`
+        # scene's names -> (its options, each with its skill and arguments): made once per scene
+        self._options: dict[tuple[str, ...], tuple[list[Option], list[tuple[Option, Skill, dict[str, str]]]]] = {}
         self._known: OrderedDict[Hashable, dict[Hashable, Progress]] = OrderedDict()
 
     def options(self, world: SymbolicWorld) -> list[Option]:
         """Every non-terminal option of the scene (computed once per scene)."""
+        return self._of_scene(world)[0]
+
+    def _of_scene(self, world: SymbolicWorld) -> tuple[list[Option], list[tuple[Option, Skill, dict[str, str]]]]:
+        """The scene's options, and each with its skill and arguments (the search reads them in every state it
+        expands), made once per scene."""
         key = (*world.objects, "|", *world.locations, "|", *world.spills)
         if key not in self._options:
-            self._options[key] = [o for s in self.skills.values() for o in s.options(world)]
+            options = [o for s in self.skills.values() for o in s.options(world)]
+            self._options[key] = options, [(o, self.skills[o.skill], o.kwargs) for o in options]
         return self._options[key]
 
     def along(self, scene: Scene, steps: Sequence[str]) -> list[SymbolicWorld]:
@@ -106,7 +112,7 @@ class PlanSearch:
         door that holds or receives nothing it needs."""
         here = world.key() if here is None else here
         closed = world.scene.closed
-        for option, skill, kwargs in self._bound(world):
+        for option, skill, kwargs in self._of_scene(world)[1]:
             obj = kwargs.get("object")
             if obj is not None and obj not in relevant and obj != world.holding:
                 continue
@@ -123,14 +129,6 @@ class PlanSearch:
             key = after.key()
             if key != here:
                 yield option, after, key
-
-    def _bound(self, world: SymbolicWorld) -> list[tuple[Option, Skill, dict[str, str]]]:
-        """(option, its skill, its arguments) of every option of `options`, made once per scene: the search
-        reads each of them in every state it expands."""
-        options = self.options(world)
-        if (bound := self._bindings.get(id(options))) is None:
-            bound = self._bindings[id(options)] = [(o, self.skills[o.skill], o.kwargs) for o in options]
-        return bound
 
     def progress(self, world: SymbolicWorld, goal: Goal) -> Progress:
         """The distance from ``world`` to ``goal`` and the first steps of every shortest plan to it.

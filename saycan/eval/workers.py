@@ -18,14 +18,13 @@ def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
     (``eval.scene=kitchen_large`` runs the kitchen's suites among 550 skills)."""
     from saycan.errors import ConfigError
     from saycan.storage.resources import conf_dir
-    from saycan.storage.yaml_safe import safe_load
     from saycan.world.scene import load_scene
-    from saycan.world.suite import load_suite
+    from saycan.world.suite import load_suite, suite_scene
 
     scenes = {p.stem: load_scene(p) for p in sorted((conf_dir() / "scene").glob("*.yaml"))}
     if scene is None:
         return load_suite(path, scenes)
-    own = str((safe_load(Path(path).read_text()) or {}).get("scene", "kitchen"))
+    own = suite_scene(path)
     instead = load_scene(scene)
     if own in scenes and not instead.holds(scenes[own]):
         raise ConfigError(f"eval.scene={scene!r} lacks places or objects of the suite's scene {own!r}")

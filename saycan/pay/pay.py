@@ -115,10 +115,11 @@ class PayPlan:
             self.info = {"pay_goal_q": round(q[best], 4), "p_done": round(done, 4)}
         else:  # no goal can be reached from here (an object fell out of reach): none holds either
             self.info = {"pay_goal_q": 0.0, "p_done": 0.0}
-        self.reading = self.pursued(rows, q)
-        likely = [r for _, r in self.likely(rows, q)]
+        likely = self.likely(rows, q)
+        self.reading = self.pursued(likely)
         done = [o.text for o, is_done in zip(options, terminal, strict=True) if is_done]
-        self.alike = frozenset().union(*(r.steps for r in likely), done if any(r.holds for r in likely) else [])
+        held = done if any(r.holds for _, r in likely) else []
+        self.alike = frozenset().union(*(r.steps for _, r in likely), held)
         return values
 
     def likely(self, rows: Sequence[GoalState], q: Sequence[float]) -> list[tuple[float, GoalState]]:
@@ -129,11 +130,11 @@ class PayPlan:
         rho = self.calibration.rho
         return [(qi, r) for qi, r in zip(q, rows, strict=True) if rho * (top - r.score) <= READING_RATIO]
 
-    def pursued(self, rows: Sequence[GoalState], q: Sequence[float]) -> GoalState | None:
-        """The `reading` of a state whose reachable goals are ``rows`` with weights ``q``."""
+    def pursued(self, likely: Sequence[tuple[float, GoalState]]) -> GoalState | None:
+        """The `reading` of a state whose reachable goals read as likely as the best are ``likely`` ((q, goal),
+        `likely`)."""
         if not self.goals:
             return None
-        likely = self.likely(rows, q)
         if likely:
             return max(likely, key=lambda pair: pair[0])[1]
         goal, score = self.goals[0]

@@ -76,6 +76,11 @@ def _names(value: Any, valid: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def suite_scene(path: str | Path) -> str:
+    """The name of the scene a suite file is written for: its ``scene``, the kitchen when unsaid."""
+    return str((safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("scene", "kitchen"))
+
+
 def load_suite(path: str | Path, scenes: Mapping[str, Scene]) -> Suite:
     """Read a suite and check every task against its scene before anything runs.
 
