@@ -39,6 +39,9 @@ from saycan.world.state import SymbolicWorld
 # Goals whose prior weight exp(rho * score) is within this log-ratio of the best one's (half as likely) are read
 # as the request's alike: the plan may pursue any of them ("bring me a drink": the coke or the water).
 READING_RATIO = math.log(2.0)
+# A request whose best-scored goal already holds at the start and carries at least this share of the goals'
+# prior weight (softmax of rho * score) is read as done there ("find the apple" said beside the apple).
+SURE_READING = 0.99
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,9 @@ class LearnedPay:
         A request asks for a change: goals that already hold in ``world`` are dropped while any goal does
         not. Pay never trained on such goals (the generator makes no task that is done at the start), and at
         distance 0 they would outweigh the right goal a few steps away ("put the motor oil in the car"
-        read as "the motor oil on the shelf", where it stands, and the plan `done` at once).
+        read as "the motor oil on the shelf", where it stands, and the plan `done` at once). Only a reading
+        that holds and is all but certain (`SURE_READING`: "find the apple" said beside the apple, the
+        apple named) keeps them: the request is done where it was made.
         """
         from saycan.pay.train import infer_goals
 
@@ -213,7 +218,18 @@ class LearnedPay:
             self.scorer, self.states, instruction, world.as_scene(), 2 * self.max_goals, self.named_bonus
         )
         open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
-        return (open_goals or ranked)[: self.max_goals]
+        if open_goals and not self._done_already(ranked, world):
+            ranked = open_goals
+        return ranked[: self.max_goals]
+
+    def _done_already(self, ranked: Sequence[tuple[Candidate, float]], world: SymbolicWorld) -> bool:
+        """Whether the best of ``ranked`` (goal, score), best first, holds in ``world`` and is read as the
+        request with a prior weight of at least `SURE_READING`."""
+        if not ranked or not all(p.holds(world) for p in ranked[0][0].predicates):
+            return False
+        top = ranked[0][1]
+        mass = sum(math.exp(self.calibration.rho * (score - top)) for _, score in ranked)
+        return 1.0 / mass >= SURE_READING
 
     def nearest_training(self, text: str) -> tuple[str | None, float]:
         """The training request nearest to ``text`` as the hold-out measures it (MiniLM cosine, 1 for a

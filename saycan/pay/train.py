@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import torch
@@ -21,10 +21,12 @@ from saycan.pay.goal_scores import SceneGoals, score_goals
 from saycan.pay.goals import Candidate, by_predicates, compatible, pair
 from saycan.pay.model import GoalScorer, Parse, TokenStates
 from saycan.pay.named import NAMED_BONUS, named_objects
+from saycan.pay.sets import set_objects
 from saycan.world.scene import Scene
 from saycan.world.suite import Task
 
 TOP_SINGLES = 10  # one-predicate goals whose pairs are weighed too
+FAVOURED_SINGLES = 2  # and the best goals about each object a request asks for as a set (`saycan.pay.sets`)
 
 
 def read(model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, SceneGoals]]) -> list[Parse]:
@@ -39,15 +41,21 @@ def read(model: GoalScorer, states: TokenStates, requests: Sequence[tuple[str, S
 
 
 def candidates(
-    parses: Sequence[Parse], scene_goals: SceneGoals, also: Sequence[int] = (), parts: int = 2
+    parses: Sequence[Parse],
+    scene_goals: SceneGoals,
+    also: Sequence[int] = (),
+    parts: int = 2,
+    favour: Collection[str] = (),
 ) -> tuple[list[Candidate], torch.Tensor]:
     """(every one-predicate goal and the goals joining two (up to ``parts``) of the best ones (and of
-    ``also``, positions among the one-predicate goals), their scores): the mean over ``parses``, one per
-    member of an `Ensemble` reading the same request."""
+    ``also``, positions among the one-predicate goals, and the `FAVOURED_SINGLES` best goals about each
+    object of ``favour``), their scores): the mean over ``parses``, one per member of an `Ensemble` reading
+    the same request."""
     ones = scene_goals.goals
     first = torch.stack([score_goals(p, scene_goals.index) for p in parses]).mean(0)
-    best = torch.argsort(first, descending=True)[:TOP_SINGLES].tolist()
-    among = list(dict.fromkeys([*best, *also]))
+    order = torch.argsort(first, descending=True).tolist()
+    favoured = [i for obj in favour for i in [i for i in order if ones[i].objects == {obj}][:FAVOURED_SINGLES]]
+    among = list(dict.fromkeys([*order[:TOP_SINGLES], *also, *favoured]))
     joined = [
         group
         for size in range(2, parts + 1)
@@ -136,18 +144,23 @@ def infer_goals(
     named_bonus: float = NAMED_BONUS,
 ) -> list[tuple[Candidate, float]]:
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
-    mean, plus ``named_bonus`` per object of the goal the request names: `saycan.pay.named`), best first.
+    mean, plus ``named_bonus`` per object of the goal the request names, `saycan.pay.named`, or asks for
+    as a set, `saycan.pay.sets`), best first.
     A goal said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
     first = model.members[0]
     scene_goals = SceneGoals.of(scene, first.kinds, first.places_described)
     parses = [read(member, states, [(request, scene_goals)])[0] for member in model.members]
-    goals, scores = candidates(parses, scene_goals, parts=first.parts)
-    named = named_objects(request, scene.objects) if named_bonus else frozenset()
-    score = {
-        g.text: s + named_bonus * len(named & {part.object for part in g.parts})
-        for g, s in zip(goals, scores.tolist(), strict=True)
-    }
+    group = set_objects(request, scene)
+    goals, scores = candidates(parses, scene_goals, parts=first.parts, favour=group)
+    named = named_objects(request, scene.objects) | group if named_bonus else frozenset()
+    outside = frozenset(scene.objects) - named if group else frozenset()  # a set request asks for nothing else
+
+    def bonus(goal: Candidate) -> float:
+        objects = {part.object for part in goal.parts}
+        return named_bonus * (len(named & objects) - len(outside & objects))
+
+    score = {g.text: s + bonus(g) for g, s in zip(goals, scores.tolist(), strict=True)}
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
     return sorted(best, key=lambda x: -x[1])[:max_goals]
 

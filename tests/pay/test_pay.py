@@ -68,7 +68,7 @@ def test_options_of_skills_pay_was_not_trained_on_get_no_opinion(kitchen, throw_
     assert values[[o.text for o in options].index("wipe the spill")] == 1.0
 
 
-def test_goals_that_already_hold_at_the_start_are_dropped_while_another_does_not(kitchen, monkeypatch):
+def test_goals_holding_at_the_start_are_dropped_while_another_does_not_unless_read_as_sure(kitchen, monkeypatch):
     from saycan.pay import train
     from saycan.pay.goals import Candidate
     from saycan.pay.pay import LearnedPay
@@ -86,6 +86,8 @@ def test_goals_that_already_hold_at_the_start_are_dropped_while_another_does_not
     assert [g.text for g, _ in pay.begin("put the apple on the table", world, SKILLS).goals] == [moves.text]
     monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, -0.5)])  # nothing else: a no-op request
     assert [g.text for g, _ in pay.begin("leave the apple", world, SKILLS).goals] == [stays.text]
+    monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, 8.0), (moves, -3.0)])  # all but certain
+    assert [g.text for g, _ in pay.begin("find the apple", world, SKILLS).goals] == [stays.text, moves.text]
 
 
 def test_a_goal_stays_reachable_when_the_object_held_at_the_start_fell_out_of_reach(kitchen):
