@@ -183,10 +183,16 @@ class LearnedPay:
         max_goals: Goals kept per request (the rest carry negligible weight).
         named_bonus: Added to a goal's score per object of it the request names (`saycan.pay.named`);
             0 reads as the model alone.
+        read_sets: Read a set request's objects ("all the tools on the workbench", `saycan.pay.sets`) as
+            named, and no other object; False reads such requests with the model alone.
     """
 
     def __init__(
-        self, checkpoint_path: str | Path | None = None, max_goals: int = 6, named_bonus: float = NAMED_BONUS
+        self,
+        checkpoint_path: str | Path | None = None,
+        max_goals: int = 6,
+        named_bonus: float = NAMED_BONUS,
+        read_sets: bool = True,
     ) -> None:
         from saycan.pay.checkpoint import load
         from saycan.pay.model import TokenStates
@@ -199,6 +205,9 @@ class LearnedPay:
         if isinstance(named_bonus, bool) or not isinstance(named_bonus, int | float) or named_bonus < 0:
             raise ConfigError(f"pay.named_bonus={named_bonus!r}: must be a number >= 0, e.g. pay.named_bonus=8")
         self.named_bonus = float(named_bonus)
+        if not isinstance(read_sets, bool):
+            raise ConfigError(f"pay.read_sets={read_sets!r}: must be true or false, e.g. pay.read_sets=false")
+        self.read_sets = read_sets
         self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
@@ -214,8 +223,9 @@ class LearnedPay:
         """
         from saycan.pay.train import infer_goals
 
+        scene = world.as_scene()
         ranked = infer_goals(
-            self.scorer, self.states, instruction, world.as_scene(), 2 * self.max_goals, self.named_bonus
+            self.scorer, self.states, instruction, scene, 2 * self.max_goals, self.named_bonus, self.read_sets
         )
         open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
         if open_goals and not self._done_already(ranked, world):

@@ -23,6 +23,7 @@ from saycan.pay.model import GoalScorer, Parse, TokenStates
 from saycan.pay.named import NAMED_BONUS, named_objects
 from saycan.pay.sets import set_objects
 from saycan.world.scene import Scene
+from saycan.world.state import SymbolicWorld
 from saycan.world.suite import Task
 
 TOP_SINGLES = 10  # one-predicate goals whose pairs are weighed too
@@ -142,23 +143,27 @@ def infer_goals(
     scene: Scene,
     max_goals: int = 6,
     named_bonus: float = NAMED_BONUS,
+    read_sets: bool = True,
 ) -> list[tuple[Candidate, float]]:
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
     mean, plus ``named_bonus`` per object of the goal the request names, `saycan.pay.named`, or asks for
-    as a set, `saycan.pay.sets`), best first.
+    as a set, `saycan.pay.sets`, unless not ``read_sets``), best first.
     A goal said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
     first = model.members[0]
     scene_goals = SceneGoals.of(scene, first.kinds, first.places_described)
     parses = [read(member, states, [(request, scene_goals)])[0] for member in model.members]
-    group = set_objects(request, scene)
+    group = set_objects(request, scene) if read_sets else frozenset()
     goals, scores = candidates(parses, scene_goals, parts=first.parts, favour=group)
     named = named_objects(request, scene.objects) | group if named_bonus else frozenset()
     outside = frozenset(scene.objects) - named if group else frozenset()  # a set request asks for nothing else
+    start = SymbolicWorld(scene)
 
     def bonus(goal: Candidate) -> float:
         objects = {part.object for part in goal.parts}
-        return named_bonus * (len(named & objects) - len(outside & objects))
+        # a set request asks for all of its set to move: a part leaving one where it is does not count
+        moved = {part.object for part in goal.parts if not part.predicate.holds(start)} if group else objects
+        return named_bonus * (len(named & objects) - len(outside & objects) - len(group - moved))
 
     score = {g.text: s + bonus(g) for g, s in zip(goals, scores.tolist(), strict=True)}
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
@@ -166,7 +171,11 @@ def infer_goals(
 
 
 def inference_accuracy(
-    model: Ensemble, states: TokenStates, tasks: Sequence[Task], named_bonus: float = NAMED_BONUS
+    model: Ensemble,
+    states: TokenStates,
+    tasks: Sequence[Task],
+    named_bonus: float = NAMED_BONUS,
+    read_sets: bool = True,
 ) -> dict[str, float]:
     """How often the goal Pay infers first is a success clause, overall (``top1``, over ``n`` tasks; nan for
     none) and per family."""
@@ -174,7 +183,7 @@ def inference_accuracy(
         return {"top1": float("nan"), "n": 0}
     hits: dict[str, list[bool]] = {}
     for task in tasks:
-        top = infer_goals(model, states, task.instruction, task.scene, 1, named_bonus)[0][0].predicates
+        top = infer_goals(model, states, task.instruction, task.scene, 1, named_bonus, read_sets)[0][0].predicates
         hits.setdefault(task.family, []).append(any(top == frozenset(c) for c in task.goal))
     overall = float(np.mean([h for v in hits.values() for h in v]))
     return {"top1": overall, "n": len(tasks), **{family: float(np.mean(v)) for family, v in hits.items()}}

@@ -169,7 +169,7 @@ class Families:
     def long_horizon(self) -> Draft | None:
         draw = self.rng.random()
         if draw < SETS:
-            return self._set() if self.rng.random() < 0.75 else self._two_alike()
+            return self.set_request() if self.rng.random() < 0.75 else self._two_alike()
         if draw < SETS + (1 - SETS) / 2:
             return self._two_objects()
         a = self._request(("bring", "trash", "place", "clean"), single=True)
@@ -202,7 +202,7 @@ class Families:
             return None
         return Draft(self.g.frame(both.text), conjoin(one.goal, two.goal), f"long_horizon:pair:{verb}")
 
-    def _set(self) -> Draft | None:
+    def set_request(self) -> Draft | None:
         """Every object some words pick out, anywhere or at one place ("bring me every drink from the fridge",
         "throw away everything on the table"): all of them must end at the target (2 or 3 objects)."""
         verb = self._verb(("bring", "trash", "place"))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from saycan.errors import ConfigError
 from saycan.pay.sets import set_objects, singular_forms
 from saycan.world.scene import load_scene
 from saycan.world.state import SymbolicWorld
@@ -44,3 +45,24 @@ def test_a_set_request_is_read_as_its_objects_and_nothing_else():
     goal = LearnedPay().goals(request, garage)[0][0]
     assert goal.objects == {"tape measure", "flashlight"}
     assert all(p.args[1] == "tool cabinet" for p in goal.predicates)
+    alone = LearnedPay(read_sets=False).goals(request, garage)[0][0]  # the shipped checkpoint's own reading
+    assert "hammer" in alone.objects
+
+
+def test_a_set_request_is_read_as_all_of_its_set_not_a_part_of_it():
+    from saycan.pay.pay import LearnedPay
+
+    garage = SymbolicWorld(load_scene("garage"))  # the empty bottle and the old newspaper are in the car
+    goals = LearnedPay().goals("recycle all the recyclables in the car", garage)
+    best, score = goals[0]
+    assert best.objects == {"empty bottle", "old newspaper"}
+    assert all(p.args[1] == "recycling bin" for p in best.predicates)
+    # a goal recycling one of them (and leaving the other where it is) is read as far less likely: not done after one
+    assert all(other < score - 4 for _, other in goals[1:])
+
+
+def test_a_bad_read_sets_is_a_one_line_error():
+    from saycan.pay.pay import LearnedPay
+
+    with pytest.raises(ConfigError, match="pay.read_sets='yes'"):
+        LearnedPay(read_sets="yes")
