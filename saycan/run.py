@@ -24,7 +24,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     unreachable executor, 3 when the request names something the scene lacks (nothing done), else 0.
     """
     from saycan import factory
-    from saycan.planner.display import print_summary, step_table, terminal_answer
+    from saycan.planner.display import print_request, print_summary, step_table, terminal_answer
     from saycan.planner.recovery import FAILED
     from saycan.planner.settings import clean_instruction
     from saycan.run_request import run_request, trace_header
@@ -42,7 +42,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     trace = run_request(
         planner, instruction, env, trace_path, scene=scene, goal=goal, header=trace_header(cfg, scene),
         on_step=lambda step: ctx.console.print(step_table(step, cfg.planner.print_top_k)),
-        ask=terminal_answer(ctx.console),
+        ask=terminal_answer(ctx.console), on_start=lambda trace: print_request(ctx.console, trace),
     )  # fmt: skip
     print_summary(ctx.console, trace, str(trace_path))
     if trace.stop_reason == "not_possible":

@@ -62,6 +62,7 @@ def run_request(
     on_step: Callable[[Step], None] | None = None,
     ask: Answer | None = None,
     keep_env: bool = False,
+    on_start: Callable[[PlanTrace], None] | None = None,
 ) -> PlanTrace:
     """Plan and execute ``instruction`` in ``env``, the trace written to ``trace_path`` step by step.
 
@@ -72,6 +73,8 @@ def run_request(
         on_step: Called with each step as it finishes (the command line prints its table).
         ask: Answers ``planner.ask=conformal``'s questions (`saycan.planner.ask.Answer`).
         keep_env: Leave ``env`` open (the eval harness judges its end state, then closes it).
+        on_start: Called with the trace once the request is read, before the first step (the command line
+            prints the request as the planner read it).
 
     Raises:
         ConfigError: an empty or huge request, before anything is written.
@@ -80,7 +83,7 @@ def run_request(
         instruction = clean_instruction(instruction)
         with TraceWriter(trace_path) as writer:
             return planner.plan(instruction, env, goal=goal, scene=scene.name, writer=writer, on_step=on_step,
-                                meta=dict(header), ask=ask)  # fmt: skip
+                                meta=dict(header), ask=ask, on_start=on_start)  # fmt: skip
     finally:
         if not keep_env:
             env.close()

@@ -66,7 +66,7 @@ def asking(cfg: DictConfig) -> dict[str, Any] | None:
     if settings.ask != "conformal":
         return None
     cal = HelpPolicy(settings.calibration, settings.ask_fallback, settings.epsilon, settings.ask_set).calibration
-    return {"epsilon": cal.epsilon, "qhat": cal.qhat, "ask_set": cal.rule}
+    return {"epsilon": cal.epsilon, "qhat": cal.qhat, "ask_set": cal.rule, "ask_when": settings.ask_when}
 
 
 if __name__ == "__main__":

@@ -38,11 +38,14 @@ def cell(s: dict[str, Any] | None) -> str:
 
 
 def asking_curves(runs: dict[str, dict[str, Any]]) -> dict[str, list[tuple[float, float, float, str]]]:
-    """Per suite, (epsilon, help rate, plan success with help, run) of its runs with planner.ask=conformal."""
+    """Per suite and asking rule (``planner.ask_when``, named when not the default), (epsilon, help rate, plan
+    success with help, run) of its runs with planner.ask=conformal."""
     curves: dict[str, list[tuple[float, float, float, str]]] = {}
     for run, s in runs.items():
         if "epsilon" in s:
-            curves.setdefault(s.get("suite", "?"), []).append((s["epsilon"], s["help_rate"], s["plan_success"], run))
+            when = s.get("ask_when", "several")  # runs made before the summary recorded it: the default
+            name = s.get("suite", "?") + ("" if when == "several" else f", ask_when={when}")
+            curves.setdefault(name, []).append((s["epsilon"], s["help_rate"], s["plan_success"], run))
     return {suite: sorted(points) for suite, points in sorted(curves.items())}
 
 
@@ -74,19 +77,22 @@ def _plot(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    lowest = [p for curve in curves.values() for _, _, p, _ in curve]
     for suite, curve in curves.items():
-        ax.plot([h for _, h, _, _ in curve], [p for _, _, p, _ in curve], "o-", label=f"{suite}: planner.ask=conformal")
+        ax.plot([h for _, h, _, _ in curve], [p for _, _, p, _ in curve], "o-", label=suite)
         for e, h, p, _ in curve:
-            ax.annotate(f"ε={e:g}", (h, p), textcoords="offset points", xytext=(5, -12))
+            ax.annotate(f"ε={e:g}", (h, p), textcoords="offset points", xytext=(4, -10), fontsize=7)
     for run, s in runs.items():
         if "help_rate" not in s:  # runs that never ask sit at help rate 0
-            ax.plot([0], [s["plan_success"]], "s", label=f"{s.get('suite', run)}: planner.ask=none")
+            ax.plot([0], [s["plan_success"]], "s", label=f"{s.get('suite', run)}, not asking")
+            lowest.append(s["plan_success"])
     ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(0, 1.02)
+    ax.set_ylim(max(0.0, min(lowest) - 0.15), 1.02)  # the curves sit near the top: zoom in on them
     ax.set_xlabel("help rate (tasks with a question)")
-    ax.set_ylabel("plan success")
-    ax.legend(loc="lower right")
+    ax.set_ylabel("plan success (with help)")
+    ax.set_title("planner.ask=conformal across epsilon", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

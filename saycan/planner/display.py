@@ -73,14 +73,20 @@ STOPS = {  # stop reasons, in words
 }
 
 
-def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
-    """The request as the planner read it when that differs from what was typed (translated, or another object
-    taken instead), the plan, whether the goal was reached (or how to pass one), and where the trace is."""
+def print_request(console: Console, trace: PlanTrace) -> None:
+    """The request as typed and as the planner read it, when the two differ (translated, or another object
+    taken instead); nothing otherwise. Printed before the first step and again in the summary."""
     if "read_as" in trace.meta:
         language = trace.meta.get("language")
         source = f", from {language}" if language else ""
         read = escape(str(trace.meta["read_as"]))
         console.print(f"[bold]Request:[/] {escape(trace.instruction)} (read as{source}: {read})", soft_wrap=True)
+
+
+def print_summary(console: Console, trace: PlanTrace, trace_path: str) -> None:
+    """The request as the planner read it (`print_request`), the plan, whether the goal was reached (or how
+    to pass one), and where the trace is."""
+    print_request(console, trace)
     plan = " ".join(f"{i}. {s.chosen}" + ("" if s.success else " (failed)") for i, s in enumerate(trace.steps, 1))
     console.print(f"[bold]Plan:[/] {escape(plan)}", soft_wrap=True)
     if trace.stop_reason != "done":

@@ -150,6 +150,7 @@ class SayCanPlanner:
         on_step: Callable[[Step], None] | None = None,
         meta: dict[str, object] | None = None,
         ask: Answer | None = None,
+        on_start: Callable[[PlanTrace], None] | None = None,
     ) -> PlanTrace:
         """Plan and execute ``instruction`` in ``env`` until "done" runs or ``max_steps`` steps have.
 
@@ -158,7 +159,8 @@ class SayCanPlanner:
         offered the scene's objects of its kind instead (`saycan.planner.missing`).
         Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan (Inner Monologue);
         each step is written to ``writer`` as it finishes. With ``planner.ask=conformal``, ``ask(options)``
-        answers the questions (None: ``planner.ask_fallback``).
+        answers the questions (None: ``planner.ask_fallback``). ``on_start(trace)`` is called once the request
+        is read (translated, its missing objects settled), before the first step.
         """
         instruction = clean_instruction(instruction)
         trace = PlanTrace(instruction, scene, goal=format_goal(goal) if goal else None, meta=dict(meta or {}))
@@ -182,6 +184,8 @@ class SayCanPlanner:
         writer.header(trace)
         for question in trace.questions:  # which object to take instead of one the scene lacks
             writer.question(question)
+        if on_start:
+            on_start(trace)
         if trace.stop_reason:  # nothing to do: said so, or the person chose none
             writer.end(trace)
             return trace

@@ -111,6 +111,7 @@ def test_eval_with_questions_reports_help_and_compare_draws_it_across_epsilon(
     assert all(t["questions"] >= 1 and t["set_size"] > 1 for t in data["tasks"])
     assert "help rate" in (tmp_path / "run" / "report.md").read_text()
     assert data["summary"]["epsilon"] == 0.15 and data["summary"]["qhat"] == 1.0
+    assert data["summary"]["ask_when"] == "several"
     assert evaluate(tmp_path, *args, f"out={tmp_path / 'eps'}", "planner.epsilon=0.5").returncode == 0
     assert json.loads((tmp_path / "eps" / "results.json").read_text())["summary"]["qhat"] == pytest.approx(0.01)
     runs = [str(tmp_path / "run"), str(tmp_path / "eps")]

@@ -2,7 +2,7 @@
 
 from rich.console import Console
 
-from saycan.planner.display import print_summary, step_table
+from saycan.planner.display import print_request, print_summary, step_table
 from saycan.planner.trace import PlanTrace, ScoredOption, Step
 
 
@@ -36,3 +36,12 @@ def test_the_trace_path_stays_on_one_line_however_long():
     path = "/tmp/a-long/[run]/" + "x" * 60 + "/trace.jsonl"
     print_summary(console, PlanTrace("clean the spill", "kitchen", stop_reason="done"), path)
     assert f"Trace: {path}" in console.export_text().splitlines()
+
+
+def test_the_request_as_read_is_shown_only_when_it_differs_from_what_was_typed():
+    console = Console(width=120, record=True)
+    print_request(console, PlanTrace("clean the spill", "kitchen"))
+    assert console.export_text() == ""
+    meta = {"language": "es", "read_as": "clean the spill"}
+    print_request(console, PlanTrace("limpia el derrame", "kitchen", meta=meta))
+    assert console.export_text() == "Request: limpia el derrame (read as, from es: clean the spill)\n"

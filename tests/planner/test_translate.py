@@ -42,7 +42,11 @@ def test_the_language_of_a_short_request_is_detected(text, language):
 def test_a_spanish_request_is_planned_in_english_and_the_trace_keeps_what_was_typed(kitchen):
     scorer = Interpreter(CLEAN)
     planner = make_planner(scorer, translate="llm", max_steps=6)
-    trace = planner.plan("limpia el derrame", SymbolicEnv(kitchen))
+    seen = []
+    trace = planner.plan(
+        "limpia el derrame", SymbolicEnv(kitchen), on_start=lambda t: seen.append(dict(t.meta)), on_step=seen.append
+    )
+    assert seen[0]["read_as"] == "clean the spill" and len(seen) == 1 + len(CLEAN)  # read before the first step
     assert trace.instruction == "limpia el derrame"
     assert trace.meta["language"] == "es" and trace.meta["read_as"] == "clean the spill"  # the model's line, cut
     assert trace.plan == CLEAN and "Human: clean the spill\n" in scorer.prompts[0]
