@@ -147,7 +147,8 @@ def infer_goals(
 ) -> list[tuple[Candidate, float]]:
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
     mean, plus ``named_bonus`` per object of the goal the request names, `saycan.pay.named`, or asks for
-    as a set, `saycan.pay.sets`, unless not ``read_sets``), best first.
+    as a set, `saycan.pay.sets`, unless not ``read_sets``; for a set request, minus it per other object
+    the goal moves and per set object it leaves where it is), best first.
     A goal said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
     first = model.members[0]
