@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import DynamicCache
+from transformers import DynamicCache, StoppingCriteriaList
 
 from saycan.errors import ConfigError
 from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
+from saycan.llm.stop_strings import StopStrings
 from saycan.llm.trie import TokenTrie, chunks
 
 WINDOWED = ("full_attention", "sliding_attention")  # layer types whose masks a trie can build
@@ -255,6 +256,8 @@ class HFScorer(Scorer):
             max_new_tokens=int(max_tokens),
             do_sample=False,
             pad_token_id=self.pad_id,
+            # stop once a stop string is written, not after max_tokens: a translation writes 6 tokens, not 48
+            stopping_criteria=StoppingCriteriaList([StopStrings(self.tokenizer, ids.shape[1], stops)]),
         )
         return cut_at_stops(self.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True), stops)
 

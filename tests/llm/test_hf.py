@@ -127,3 +127,18 @@ def test_generate_is_greedy_and_cut_at_the_first_stop(tiny_scorer):
     cut = tiny_scorer.generate(PROMPT, 12, [","])
     assert free == tiny_scorer.generate(PROMPT, 12, [])  # greedy: the same text every time
     assert "," not in cut and free.startswith(cut)
+
+
+def test_generation_stops_once_a_stop_string_is_written_not_at_max_tokens(tiny_scorer, monkeypatch):
+    free = tiny_scorer.generate(PROMPT, 12, [])
+    real, written = tiny_scorer.model.generate, []
+
+    def spy(ids, **kwargs):
+        out = real(ids, **kwargs)
+        written.append(out.shape[1] - ids.shape[1])
+        return out
+
+    monkeypatch.setattr(tiny_scorer.model, "generate", spy)
+    assert tiny_scorer.generate(PROMPT, 12, [free[0]]) == ""  # the first token writes the stop
+    tiny_scorer.generate(PROMPT, 12, [])
+    assert written[0] == 1 and written[1] > 1
