@@ -40,6 +40,7 @@ def main() -> None:
     base = Planner.from_config(overrides=["env=symbolic"])
     base.run("clean the spill")  # warm: caches, the bank's embeddings
     translating = Planner.from_config(overrides=["env=symbolic", "planner.translate=llm"], llm=base.loop.scorer)
+    translating.run("limpia el derrame")  # warm it too: its own caches, the language detector
     english = by_language.pop("en")
     runs = [("en, translate=none", base, english), ("en, translate=llm", translating, english)]
     runs += [(f"{language}, translate=llm", translating, requests) for language, requests in by_language.items()]
