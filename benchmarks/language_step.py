@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from pathlib import Path
+
+from planning_step import timed  # this script's folder is on the path when it runs
 
 SUITE = Path(__file__).resolve().parent.parent / "suites" / "multilingual.yaml"
 TARGET_RATIO = 1.5
@@ -44,15 +44,7 @@ def main() -> None:
     english = by_language.pop("en")
     runs = [("en, translate=none", base, english), ("en, translate=llm", translating, english)]
     runs += [(f"{language}, translate=llm", translating, requests) for language, requests in by_language.items()]
-    rows = {}
-    for name, planner, requests in runs:
-        steps, times = 0, []
-        for request in requests:
-            t0 = time.perf_counter()
-            result = planner.run(request)
-            times.append(time.perf_counter() - t0)
-            steps += len(result.steps)
-        rows[name] = {"s_per_step": sum(times) / steps, "s_per_request": statistics.mean(times), "steps": steps}
+    rows = {name: timed(planner, requests) for name, planner, requests in runs}
     ref = rows["en, translate=none"]["s_per_step"]
     print(f"{'requests':22s} {'n':>3s} {'steps':>5s} {'s/step':>7s} {'s/request':>9s} {'x English':>9s}")
     for (name, _, requests), row in zip(runs, rows.values(), strict=True):

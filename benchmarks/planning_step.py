@@ -16,6 +16,8 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Sequence
+from typing import Any
 
 REQUESTS = [
     "clean the spill", "throw away the jalapeno chips", "put the apple on the table", "I'm thirsty, can you help?",
@@ -28,6 +30,21 @@ SETTINGS = {
     "pay=learned, beam (width 3)": ["planner.search=beam"],
 }
 TARGET_RATIO = 1.5
+
+
+def timed(planner: Any, requests: Sequence[str]) -> dict[str, float]:
+    """``planner`` runs each request; a step's time is its request's whole time over the request's steps.
+
+    Returns:
+        ``s_per_step``, ``s_per_request`` (mean) and ``steps`` (in all).
+    """
+    steps, times = 0, []
+    for request in requests:
+        t0 = time.perf_counter()
+        result = planner.run(request)
+        times.append(time.perf_counter() - t0)
+        steps += len(result.steps)
+    return {"s_per_step": sum(times) / steps, "s_per_request": statistics.mean(times), "steps": steps}
 
 
 def main() -> None:
@@ -50,13 +67,7 @@ def main() -> None:
     rows = {}
     for name, overrides in SETTINGS.items():
         planner = Planner.from_config(overrides=["env=symbolic", *scene, *overrides], llm=base.loop.scorer)
-        steps, tasks = 0, []
-        for request in REQUESTS[: args.requests]:
-            t0 = time.perf_counter()
-            result = planner.run(request)
-            tasks.append(time.perf_counter() - t0)
-            steps += len(result.steps)
-        rows[name] = {"s_per_step": sum(tasks) / steps, "s_per_request": statistics.mean(tasks), "steps": steps}
+        rows[name] = timed(planner, REQUESTS[: args.requests])
     ref = rows["pay=none (SayCan)"]["s_per_step"]
     print(f"{'setting':32s} {'s/step':>8s} {'x SayCan':>9s} {'s/request':>10s} {'steps':>6s}")
     for name, r in rows.items():

@@ -120,8 +120,8 @@ class PayPlan:
             self.info = {"pay_goal_q": 0.0, "p_done": 0.0}
         likely = self.likely(rows, q)
         self.reading = self.pursued(likely)
-        done = [o.text for o, is_done in zip(options, terminal, strict=True) if is_done]
-        held = done if any(r.holds for _, r in likely) else []
+        done_texts = [o.text for o, is_done in zip(options, terminal, strict=True) if is_done]
+        held = done_texts if any(r.holds for _, r in likely) else []
         self.alike = frozenset().union(*(r.steps for _, r in likely), held)
         return values
 
@@ -227,19 +227,16 @@ class LearnedPay:
         ranked = infer_goals(
             self.scorer, self.states, instruction, scene, 2 * self.max_goals, self.named_bonus, self.read_sets
         )
-        open_goals = [(g, s) for g, s in ranked if not all(p.holds(world) for p in g.predicates)]
-        if open_goals and not self._done_already(ranked, world):
+        holds = [all(p.holds(world) for p in g.predicates) for g, _ in ranked]
+        open_goals = [goal for goal, held in zip(ranked, holds, strict=True) if not held]
+        if open_goals and not (holds[0] and self._best_share(ranked) >= SURE_READING):
             ranked = open_goals
         return ranked[: self.max_goals]
 
-    def _done_already(self, ranked: Sequence[tuple[Candidate, float]], world: SymbolicWorld) -> bool:
-        """Whether the best of ``ranked`` (goal, score), best first, holds in ``world`` and is read as the
-        request with a prior weight of at least `SURE_READING`."""
-        if not ranked or not all(p.holds(world) for p in ranked[0][0].predicates):
-            return False
+    def _best_share(self, ranked: Sequence[tuple[Candidate, float]]) -> float:
+        """The best of ``ranked`` (goal, score), best first: its share of the goals' prior weight exp(rho * score)."""
         top = ranked[0][1]
-        mass = sum(math.exp(self.calibration.rho * (score - top)) for _, score in ranked)
-        return 1.0 / mass >= SURE_READING
+        return 1.0 / sum(math.exp(self.calibration.rho * (score - top)) for _, score in ranked)
 
     def nearest_training(self, text: str) -> tuple[str | None, float]:
         """The training request nearest to ``text`` as the hold-out measures it (MiniLM cosine, 1 for a

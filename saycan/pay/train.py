@@ -158,12 +158,14 @@ def infer_goals(
     goals, scores = candidates(parses, scene_goals, parts=first.parts, favour=group)
     named = named_objects(request, scene.objects) | group if named_bonus else frozenset()
     outside = frozenset(scene.objects) - named if group else frozenset()  # a set request asks for nothing else
-    start = SymbolicWorld(scene)
+    start = SymbolicWorld(scene) if group else None
 
     def bonus(goal: Candidate) -> float:
         objects = {part.object for part in goal.parts}
+        if start is None:
+            return named_bonus * len(named & objects)
         # a set request asks for all of its set to move: a part leaving one where it is does not count
-        moved = {part.object for part in goal.parts if not part.predicate.holds(start)} if group else objects
+        moved = {part.object for part in goal.parts if not part.predicate.holds(start)}
         return named_bonus * (len(named & objects) - len(outside & objects) - len(group - moved))
 
     score = {g.text: s + bonus(g) for g, s in zip(goals, scores.tolist(), strict=True)}
