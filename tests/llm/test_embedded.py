@@ -68,3 +68,13 @@ def test_first_runs_at_once_convert_the_model_once(tmp_path, tiny_model_dir, mon
     for run in runs:
         run.join(30)
     assert len(converted) == 1 and len(found) == 2 and all(embedded._manifest_ok(t) for t in found)
+
+
+@pytest.mark.slow
+def test_trie_scores_match_naive_scoring_within_5e_5_over_the_262k_word_vocabulary(embedded_scorer):
+    # float32 log_softmax over Gemma's vocabulary drifts by ~5e-5 nats; both scorers must avoid it
+    prompt = "Robot: clean the spill.\n1."
+    options = [f" {verb} the {thing}" for verb in ("find", "pick up", "put down") for thing in ("sponge", "peeler")]
+    embedded_scorer.forget_prompt()
+    ours = embedded_scorer.score(prompt, options).logprobs
+    assert ours == pytest.approx(embedded_scorer.score_naive(prompt, options).logprobs, abs=5e-5)
