@@ -185,6 +185,8 @@ class LearnedPay:
             0 reads as the model alone.
         read_sets: Read a set request's objects ("all the tools on the workbench", `saycan.pay.sets`) as
             named, and no other object; False reads such requests with the model alone.
+        read_needs: Read a request in the person's own voice ("I need to drive a nail", `saycan.pay.needs`)
+            as asking for a thing, not for the robot to hold it; False reads it with the model alone.
     """
 
     def __init__(
@@ -193,6 +195,7 @@ class LearnedPay:
         max_goals: int = 6,
         named_bonus: float = NAMED_BONUS,
         read_sets: bool = True,
+        read_needs: bool = True,
     ) -> None:
         from saycan.pay.checkpoint import load
         from saycan.pay.model import TokenStates
@@ -205,9 +208,10 @@ class LearnedPay:
         if isinstance(named_bonus, bool) or not isinstance(named_bonus, int | float) or named_bonus < 0:
             raise ConfigError(f"pay.named_bonus={named_bonus!r}: must be a number >= 0, e.g. pay.named_bonus=8")
         self.named_bonus = float(named_bonus)
-        if not isinstance(read_sets, bool):
-            raise ConfigError(f"pay.read_sets={read_sets!r}: must be true or false, e.g. pay.read_sets=false")
-        self.read_sets = read_sets
+        for key, value in (("read_sets", read_sets), ("read_needs", read_needs)):
+            if not isinstance(value, bool):
+                raise ConfigError(f"pay.{key}={value!r}: must be true or false, e.g. pay.{key}=false")
+        self.read_sets, self.read_needs = read_sets, read_needs
         self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
@@ -224,9 +228,8 @@ class LearnedPay:
         from saycan.pay.train import infer_goals
 
         scene = world.as_scene()
-        ranked = infer_goals(
-            self.scorer, self.states, instruction, scene, 2 * self.max_goals, self.named_bonus, self.read_sets
-        )
+        rules = (self.named_bonus, self.read_sets, self.read_needs)
+        ranked = infer_goals(self.scorer, self.states, instruction, scene, 2 * self.max_goals, *rules)
         holds = [all(p.holds(world) for p in g.predicates) for g, _ in ranked]
         open_goals = [goal for goal, held in zip(ranked, holds, strict=True) if not held]
         if open_goals and not (holds[0] and self._best_share(ranked) >= SURE_READING):

@@ -21,6 +21,7 @@ from saycan.pay.goal_scores import SceneGoals, score_goals
 from saycan.pay.goals import Candidate, by_predicates, compatible, pair
 from saycan.pay.model import GoalScorer, Parse, TokenStates
 from saycan.pay.named import NAMED_BONUS, named_objects
+from saycan.pay.needs import own_need
 from saycan.pay.sets import set_objects
 from saycan.world.scene import Scene
 from saycan.world.state import SymbolicWorld
@@ -144,11 +145,13 @@ def infer_goals(
     max_goals: int = 6,
     named_bonus: float = NAMED_BONUS,
     read_sets: bool = True,
+    read_needs: bool = True,
 ) -> list[tuple[Candidate, float]]:
     """The ``max_goals`` likeliest goals of ``request`` in ``scene`` with their scores (the members'
     mean, plus ``named_bonus`` per object of the goal the request names, `saycan.pay.named`, or asks for
     as a set, `saycan.pay.sets`, unless not ``read_sets``; for a set request, minus it per other object
-    the goal moves and per set object it leaves where it is), best first.
+    the goal moves and per set object it leaves where it is; for a request in the person's own voice,
+    `saycan.pay.needs`, unless not ``read_needs``, minus it per object the goal leaves in the robot's hand), best first.
     A goal said several ways ("find the apple", "go to the near counter") counts once, with its best score."""
     model.eval()
     first = model.members[0]
@@ -159,14 +162,16 @@ def infer_goals(
     named = named_objects(request, scene.objects) | group if named_bonus else frozenset()
     outside = frozenset(scene.objects) - named if group else frozenset()  # a set request asks for nothing else
     start = SymbolicWorld(scene) if group else None
+    need = read_needs and own_need(request)  # "I need to drive a nail": the hammer to the person, not held
 
     def bonus(goal: Candidate) -> float:
         objects = {part.object for part in goal.parts}
+        held = sum(part.kind == "hold" for part in goal.parts) if need else 0
         if start is None:
-            return named_bonus * len(named & objects)
+            return named_bonus * (len(named & objects) - held)
         # a set request asks for all of its set to move: a part leaving one where it is does not count
         moved = {part.object for part in goal.parts if not part.predicate.holds(start)}
-        return named_bonus * (len(named & objects) - len(outside & objects) - len(group - moved))
+        return named_bonus * (len(named & objects) - len(outside & objects) - len(group - moved) - held)
 
     score = {g.text: s + bonus(g) for g, s in zip(goals, scores.tolist(), strict=True)}
     best = [max(((c, score[c.text]) for c in said), key=lambda x: x[1]) for said in by_predicates(goals).values()]
@@ -179,6 +184,7 @@ def inference_accuracy(
     tasks: Sequence[Task],
     named_bonus: float = NAMED_BONUS,
     read_sets: bool = True,
+    read_needs: bool = True,
 ) -> dict[str, float]:
     """How often the goal Pay infers first is a success clause, overall (``top1``, over ``n`` tasks; nan for
     none) and per family."""
@@ -186,7 +192,8 @@ def inference_accuracy(
         return {"top1": float("nan"), "n": 0}
     hits: dict[str, list[bool]] = {}
     for task in tasks:
-        top = infer_goals(model, states, task.instruction, task.scene, 1, named_bonus, read_sets)[0][0].predicates
+        top = infer_goals(model, states, task.instruction, task.scene, 1, named_bonus, read_sets, read_needs)[0][0]
+        top = top.predicates
         hits.setdefault(task.family, []).append(any(top == frozenset(c) for c in task.goal))
     overall = float(np.mean([h for v in hits.values() for h in v]))
     return {"top1": overall, "n": len(tasks), **{family: float(np.mean(v)) for family, v in hits.items()}}

@@ -69,7 +69,8 @@ STOPS = {  # stop reasons, in words
     "unsure": "No next step was likely enough to be right (an empty prediction set), so the robot stopped.",
     "stopped_by_person": "You chose 'none of these'.",
     "needs_help": "Several steps could be right and nobody was there to ask (planner.ask_fallback=stop).",
-    "not_possible": "The request names something this scene does not have, so the robot did nothing (see the warning).",
+    "not_possible": "The request names something this scene does not have or an action no skill does, so the robot "
+    "did nothing (see the warning).",
 }
 
 

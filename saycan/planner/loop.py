@@ -25,6 +25,7 @@ from saycan.planner.scoring import StepScorer
 from saycan.planner.settings import PlannerSettings, clean_instruction
 from saycan.planner.trace import NullWriter, PlanTrace, Step, TraceWriter
 from saycan.planner.translate import Translator
+from saycan.planner.unable import unable_verbs, unable_warnings
 from saycan.skill import Option, Skill
 from saycan.world.predicates import Goal, format_goal, goal_reached
 from saycan.world.state import SymbolicWorld
@@ -156,7 +157,8 @@ class SayCanPlanner:
 
         A request that names an object the scene lacks ("bring me the banana" with none) stops at once,
         ``not_possible``, with a warning naming it, rather than bring the apple; asking, the person is
-        offered the scene's objects of its kind instead (`saycan.planner.missing`).
+        offered the scene's objects of its kind instead (`saycan.planner.missing`). So does a request for an
+        action no skill does ("fold the laundry", `saycan.planner.unable`).
         Failed steps stay in the prompt marked ``(failed)`` so the LLM can replan (Inner Monologue);
         each step is written to ``writer`` as it finishes. With ``planner.ask=conformal``, ``ask(options)``
         answers the questions (None: ``planner.ask_fallback``). ``on_start(trace)`` is called once the request
@@ -168,8 +170,11 @@ class SayCanPlanner:
         if self.translator is not None and (read := self.translator(instruction)) is not None:
             trace.meta["language"], instruction = read  # the trace keeps the request as typed
             trace.meta["read_as"] = instruction
+        unable = unable_verbs(instruction, [s.template for s in self.skills.values()], env.world.scene.locations)
         missing = missing_in(instruction, env.world)  # never swap in the nearest thing: ask, or say so and stop
-        if missing and self.asks:
+        if unable:  # no skill folds the laundry: nothing to offer instead, so say so whether asking or not
+            trace.warnings, trace.stop_reason = unable_warnings(unable, self.skills), "not_possible"
+        elif missing and self.asks:
             read, trace.questions = ask_instead(instruction, missing, ask)
             if read is None:
                 refused = any(q.by == "person" for q in trace.questions)

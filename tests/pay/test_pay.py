@@ -80,7 +80,7 @@ def test_goals_holding_at_the_start_are_dropped_while_another_does_not_unless_re
     pay = LearnedPay.__new__(LearnedPay)  # the model is replaced below: no checkpoint needed
     pay.states = pay.scorer = None
     pay.calibration, pay.trained, pay.max_goals, pay._searches = C, frozenset(SKILLS), 6, {}
-    pay.named_bonus, pay.read_sets = 0.0, True
+    pay.named_bonus, pay.read_sets, pay.read_needs = 0.0, True, True
     world = SymbolicWorld(kitchen)
     monkeypatch.setattr(train, "infer_goals", lambda *args: [(stays, -0.5), (moves, -3.0)])
     assert [g.text for g, _ in pay.begin("put the apple on the table", world, SKILLS).goals] == [moves.text]

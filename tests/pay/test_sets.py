@@ -61,8 +61,10 @@ def test_a_set_request_is_read_as_all_of_its_set_not_a_part_of_it():
     assert all(other < score - 4 for _, other in goals[1:])
 
 
-def test_a_bad_read_sets_is_a_one_line_error():
+def test_a_bad_read_sets_or_read_needs_is_a_one_line_error():
     from saycan.pay.pay import LearnedPay
 
     with pytest.raises(ConfigError, match="pay.read_sets='yes'"):
         LearnedPay(read_sets="yes")
+    with pytest.raises(ConfigError, match="pay.read_needs=1"):
+        LearnedPay(read_needs=1)
