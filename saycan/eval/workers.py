@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from saycan.eval.grown import widen
 from saycan.eval.harness import TaskRunner
 from saycan.world.suite import Suite, Task
 
@@ -15,7 +17,8 @@ if TYPE_CHECKING:
 def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
     """The suite file, every task checked against the scenes of ``conf/scene``; with ``scene`` (a shipped
     scene's name or a file), the tasks run in that scene instead of the suite's, which it must hold
-    (``eval.scene=kitchen_large`` runs the kitchen's suites among 550 skills)."""
+    (``eval.scene=kitchen_large`` runs the kitchen's suites among 550 skills), its requests for a kind of
+    thing answered by that scene's things of the kind too (`saycan.eval.grown`)."""
     from saycan.errors import ConfigError
     from saycan.storage.resources import conf_dir
     from saycan.world.scene import load_scene
@@ -26,9 +29,13 @@ def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
         return load_suite(path, scenes)
     own = suite_scene(path)
     instead = load_scene(scene)
-    if own in scenes and not instead.holds(scenes[own]):
+    if own not in scenes:
+        return load_suite(path, {**scenes, own: instead})
+    if not instead.holds(scenes[own]):
         raise ConfigError(f"eval.scene={scene!r} lacks places or objects of the suite's scene {own!r}")
-    return load_suite(path, {**scenes, own: instead})
+    suite = load_suite(path, {**scenes, own: instead})
+    # "bring me a snack" lists the suite scene's snacks: the other scene's snacks answer it too
+    return replace(suite, tasks=tuple(widen(task, scenes[own], instead) for task in suite.tasks))
 
 
 def build_runner(cfg: dict[str, Any], suite_path: str, out: str) -> TaskRunner:
