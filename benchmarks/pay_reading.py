@@ -82,8 +82,7 @@ def main() -> None:
         sets = dev_sets(args.n, Path(tmp))
     report = {name: {b: inference_accuracy(model, states, tasks, b) for b in bonuses} for name, tasks in sets.items()}
     for name in ("dev", "dev_kitchen"):  # the need rule off: what it changes on wordings it was not written from
-        sets[f"{name}_no_need_rule"] = sets[name]
-        tasks = sets[name]
+        tasks = sets[f"{name}_no_need_rule"] = sets[name]
         report[f"{name}_no_need_rule"] = {b: inference_accuracy(model, states, tasks, b, True, False) for b in bonuses}
     if args.sets:
         sets["set_requests"] = sets["set_requests_no_set_rule"] = set_requests(args.sets)

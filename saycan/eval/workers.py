@@ -29,11 +29,11 @@ def load_eval_suite(path: Path, scene: str | None = None) -> Suite:
         return load_suite(path, scenes)
     own = suite_scene(path)
     instead = load_scene(scene)
-    if own not in scenes:
-        return load_suite(path, {**scenes, own: instead})
-    if not instead.holds(scenes[own]):
+    if own in scenes and not instead.holds(scenes[own]):
         raise ConfigError(f"eval.scene={scene!r} lacks places or objects of the suite's scene {own!r}")
     suite = load_suite(path, {**scenes, own: instead})
+    if own not in scenes:
+        return suite
     # "bring me a snack" lists the suite scene's snacks: the other scene's snacks answer it too
     return replace(suite, tasks=tuple(widen(task, scenes[own], instead) for task in suite.tasks))
 

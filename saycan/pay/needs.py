@@ -16,7 +16,7 @@ import re
 _LEAD = r"^(?:(?:robot|ugh|hey|oh|well|ok|okay|so|hmm|please)\b[\s,.!]*)*"
 FIRST_PERSON = re.compile(_LEAD + r"(?:i|i'm|im|i am|i'd|i've|i'll|we|we're|we'd|we've|my|our)\b")
 # The holding phrases of `saycan/tasks/phrases.yaml` (``hold:``): any of them asks the robot to hold.
-HOLDING = re.compile(r"\b(?:hold|holding|grab|grasp|clutch|lift|keep|pick(?:\s+\S+)*?\s+up|pick up|hang on)\b")
+HOLDING = re.compile(r"\b(?:hold|holding|grab|grasp|clutch|lift|keep|pick(?:\s+\S+)*?\s+up|hang on)\b")
 
 
 def own_need(request: str) -> bool:

@@ -167,10 +167,8 @@ def infer_goals(
     def bonus(goal: Candidate) -> float:
         objects = {part.object for part in goal.parts}
         held = sum(part.kind == "hold" for part in goal.parts) if need else 0
-        if start is None:
-            return named_bonus * (len(named & objects) - held)
         # a set request asks for all of its set to move: a part leaving one where it is does not count
-        moved = {part.object for part in goal.parts if not part.predicate.holds(start)}
+        moved = {part.object for part in goal.parts if not part.predicate.holds(start)} if start else set()
         return named_bonus * (len(named & objects) - len(outside & objects) - len(group - moved) - held)
 
     score = {g.text: s + bonus(g) for g, s in zip(goals, scores.tolist(), strict=True)}
