@@ -1,6 +1,6 @@
 """Seconds per planning step at 50, 200 and 550 skills: naive per-option scoring against saycan's trie scorer.
 
-    python benchmarks/scoring.py [--sizes 50,200,550] [--sample 10] [--json PATH] [--cold]
+    python benchmarks/scoring.py [--sizes 50,200,550] [--sample 10] [--repeats 5] [--json PATH] [--cold]
 
 For each N the kitchen is grown to N skills (``scene.scale``) and the embedded Gemma 3 270M scores
 every skill for the second step of "clean the spill", with the SayCan few-shot prompt:
@@ -8,7 +8,8 @@ every skill for the second step of "clean the spill", with the SayCan few-shot p
 - naive: one full forward pass over prompt + option per option, as lm-evaluation-harness scores.
   It is timed on a random sample of options and scaled linearly to N (the output says so).
 - ours: `HFScorer.score`, the step after "find the sponge", with the first step's prompt cache
-  in place as in a real plan (its cold time, with no cache, is printed beside it).
+  in place as in a real plan (its cold time, with no cache, is printed beside it); the median of
+  ``--repeats`` such steps (5), as one step on a shared machine varies by ~10%.
 
 Both run in this process, one after the other, on the same options; ``max_abs_diff`` compares
 their scores on the sample. ``peak_mb`` is the peak resident memory while our step runs. With
@@ -25,6 +26,7 @@ import argparse
 import json
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -97,7 +99,9 @@ def llama_cpp_seconds(gguf: str, prompt: str, options: list[str]) -> float | Non
     return time.perf_counter() - start
 
 
-def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None, exact=None) -> dict[str, float]:
+def measure(
+    scorer, n: int, sample: int, rng: random.Random, gguf: str | None, exact=None, repeats: int = 5
+) -> dict[str, object]:
     """One row of the table; ``exact``: a float64 scorer of the same model (``--exact``), or None."""
     first, second, options = step_inputs(n)
     picked = sorted(rng.sample(range(len(options)), min(sample, len(options))))
@@ -109,15 +113,19 @@ def measure(scorer, n: int, sample: int, rng: random.Random, gguf: str | None, e
     t0 = time.perf_counter()
     scorer.score(second, options)
     cold_s = time.perf_counter() - t0
-    scorer.score(first, options)  # the first step, as a plan runs it: its prompt is now cached
-    peak_rss_reset()
-    t0 = time.perf_counter()
-    ours = scorer.score(second, options)
-    ours_s = time.perf_counter() - t0
+    times = []
+    for _ in range(repeats):  # a shared VM's step time varies by ~10% from run to run: report the median
+        scorer.score(first, options)  # the first step, as a plan runs it: its prompt is now cached
+        peak_rss_reset()
+        t0 = time.perf_counter()
+        ours = scorer.score(second, options)
+        times.append(time.perf_counter() - t0)
+    ours_s = statistics.median(times)
     row = {
         "n": len(options),
         "naive_s": naive_s,
         "ours_s": ours_s,
+        "ours_s_each": times,
         "ours_cold_s": cold_s,
         "ratio": naive_s / ours_s,
         "max_abs_diff": max(abs(ours.logprobs[i] - lp) for i, lp in zip(picked, naive.logprobs, strict=True)),
@@ -143,11 +151,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cold", action="store_true", help="also time the first conversion of the embedded model")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=5, help="timed steps per size; the median is reported")
     parser.add_argument("--exact", action="store_true", help="also compare both scorers with float64 naive scoring")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     if args.sample < 10:
         parser.error(f"--sample must be >= 10, got {args.sample}")
+    if args.repeats < 1:
+        parser.error(f"--repeats must be >= 1, got {args.repeats}")
 
     report: dict[str, object] = {}
     if args.cold:
@@ -179,7 +190,7 @@ def main() -> None:
     print(f"{'N':>5} {'naive s':>9} {'ours s':>8} {'cold s':>8} {'ratio':>7} {'max|diff|':>10} {'tokens':>7} "
           f"{'naive tok':>10} {'peak MB':>8}" + (f" {'llama.cpp s':>12}" if gguf else ""))  # fmt: skip
     for n in sizes:
-        row = measure(scorer, n, args.sample, rng, gguf, exact)
+        row = measure(scorer, n, args.sample, rng, gguf, exact, args.repeats)
         results.append(row)
         peer = f" {row['llama_cpp_s']:12.2f}" if "llama_cpp_s" in row else ""
         if exact is not None:

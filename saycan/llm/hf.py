@@ -13,6 +13,7 @@ from transformers import DynamicCache, StoppingCriteriaList
 
 from saycan.errors import ConfigError
 from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
+from saycan.llm.head import target_logprobs
 from saycan.llm.stop_strings import StopStrings
 from saycan.llm.trie import TokenTrie, chunks
 
@@ -145,8 +146,7 @@ class HFScorer(Scorer):
         if not all(o.strip() for o in options):
             raise ConfigError(f"options must be non-empty skill texts, got {list(options)!r}")
         prompt, options = split_trailing_space(prompt, options)
-        prompt_ids = self.encode(prompt)
-        fulls = [self.encode(prompt + o) for o in options]
+        prompt_ids, *fulls = self.tokenizer([prompt, *(prompt + o for o in options)]).input_ids  # one batched call
         # Tokens of the option = tokens of (prompt + option) after the prompt's tokens. If the
         # tokenizer merges across the boundary, back off to the longest shared prefix k and
         # score log p(option | prompt) = log p(full[k:] | prefix) - log p(prompt[k:] | prefix).
@@ -186,7 +186,7 @@ class HFScorer(Scorer):
         max_nodes = max(16, min(4096, budget // ((heads + 2) * 4 * (len(prefix) + 1024))))
         for group in chunks([conts[i] for i in deeper], max_nodes, self.batch_size or len(deeper)):
             trie = TokenTrie.build([conts[deeper[g]] for g in group])
-            picked = self._tree_logprobs(trie, len(prefix), budget)
+            picked = self._tree_logprobs(trie, len(prefix))
             evaluated += len(trie)
             for g, targets in zip(group, trie.targets, strict=True):
                 result[deeper[g]] += sum(picked[t] for t in targets[1:])
@@ -219,7 +219,7 @@ class HFScorer(Scorer):
         self._prompts.insert(0, (list(prefix), cache, first))
         return first, len(prefix) - keep
 
-    def _tree_logprobs(self, trie: TokenTrie, prompt_len: int, budget: int) -> dict[tuple[int, int], float]:
+    def _tree_logprobs(self, trie: TokenTrie, prompt_len: int) -> dict[tuple[int, int], float]:
         """``{(node, token): log p(token | prompt, path to node)}`` for every target below the root."""
         config = self.model.config.get_text_config(decoder=True)
         dtype = self.model.dtype
@@ -247,18 +247,13 @@ class HFScorer(Scorer):
         wanted = sorted({target for targets in trie.targets for target in targets[1:]})  # (node, token) pairs
         rows = sorted({row for row, _ in wanted})
         at = {row: i for i, row in enumerate(rows)}
-        row_of, token_of = torch.tensor([at[row] for row, _ in wanted]), torch.tensor([tok for _, tok in wanted])
-        head, cap = self.model.get_output_embeddings(), getattr(config, "final_logit_softcapping", None)
-        per_chunk = max(1, budget // (head.weight.shape[0] * 4 * 3))
-        picked = torch.empty(len(wanted))
-        for start in range(0, len(rows), per_chunk):
-            logits = head(hidden[rows[start : start + per_chunk]]).float()  # (rows, vocab): the step's largest tensor
-            if cap:  # Gemma's final soft-capping, as the model's own forward applies it (in place: no copies)
-                logits.div_(cap).tanh_().mul_(cap)
-            # log p(token) = logit - logsumexp(logits), read only where a target needs it
-            here = (row_of >= start) & (row_of < start + per_chunk)
-            local = row_of[here] - start
-            picked[here] = logits[local, token_of[here]] - torch.logsumexp(logits, dim=-1)[local]
+        picked = target_logprobs(
+            self.model.get_output_embeddings(),
+            hidden[rows],
+            torch.tensor([at[row] for row, _ in wanted]),
+            torch.tensor([tok for _, tok in wanted]),
+            getattr(config, "final_logit_softcapping", None),
+        )
         return dict(zip(wanted, picked.tolist(), strict=True))
 
     @torch.inference_mode()
