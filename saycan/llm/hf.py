@@ -15,7 +15,7 @@ from saycan.errors import ConfigError
 from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
 from saycan.llm.head import target_logprobs
 from saycan.llm.stop_strings import StopStrings
-from saycan.llm.trie import TokenTrie, chunks
+from saycan.llm.trie import PROMPT, TokenTrie, chunks
 
 WINDOWED = ("full_attention", "sliding_attention")  # layer types whose masks a trie can build
 CACHED_PROMPTS = 2  # the plan's prompt and one side question (planner.termination=ask)
@@ -86,7 +86,7 @@ class HFScorer(Scorer):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = _batch_size(batch_size)
-        # Cached prompts, newest first: (token ids, KV cache, log-probs of the next token).
+        # Cached prompts, newest first: (token ids, KV cache, final hidden state of the last token).
         self._prompts: list[tuple[list[int], DynamicCache, torch.Tensor]] = []
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.load_seconds = 0.0
@@ -165,10 +165,11 @@ class HFScorer(Scorer):
     def continuation_logprobs(self, prefix: list[int], conts: list[list[int]]) -> tuple[list[float], int]:
         """Sum of log p(cont | prefix) for each continuation: the prefix once, each trie node once.
 
-        The prefix extends the previous call's cached prompt where they share tokens (a plan's
-        prompt only grows by a line per step). The continuations form a token trie, run as one
-        flattened sequence under tree attention on the prefix's KV cache; the LM head runs only
-        at the nodes whose next-token log-probabilities are needed.
+        The prefix extends the cached prompt it shares most with (a plan's prompt only grows by a
+        line per step). Its new tokens and the continuations' token trie run as one flattened
+        sequence on that KV cache, in one forward pass: causal attention for the prompt's tokens,
+        tree attention for the trie's. The LM head runs only at the rows whose next-token
+        log-probabilities are needed: the prompt's last token (every first token) and the nodes.
 
         Args:
             prefix: (T,) token ids, non-empty (it holds at least BOS).
@@ -177,80 +178,96 @@ class HFScorer(Scorer):
         Returns:
             ((n,) log-probabilities, number of token positions run through the model).
         """
-        first, evaluated = self._extend_prompt(prefix)
-        result = [float(first[c[0]]) for c in conts]
-        deeper = [i for i, c in enumerate(conts) if len(c) > 1]  # one-token continuations need no forward pass
+        cache, keep, root = self._cached_prompt(prefix)
+        deeper = [i for i, c in enumerate(conts) if len(c) > 1]  # one-token continuations need no node
         budget = _memory_budget()
         config = self.model.config.get_text_config(decoder=True)
         heads = int(getattr(config, "num_attention_heads", 16))
         max_nodes = max(16, min(4096, budget // ((heads + 2) * 4 * (len(prefix) + 1024))))
-        for group in chunks([conts[i] for i in deeper], max_nodes, self.batch_size or len(deeper)):
+        # with no deeper continuation, one pass still runs the prompt's new tokens
+        groups = chunks([conts[i] for i in deeper], max_nodes, self.batch_size or len(deeper)) or [[]]
+        result, evaluated = [0.0] * len(conts), 0
+        for n, group in enumerate(groups):
             trie = TokenTrie.build([conts[deeper[g]] for g in group])
-            picked = self._tree_logprobs(trie, len(prefix))
-            evaluated += len(trie)
+            fresh = prefix[keep:] if n == 0 else []
+            hidden = self._forward(trie, fresh, len(prefix), cache) if fresh or len(trie) else None
+            if fresh:
+                root = hidden[len(fresh) - 1]
+                self._prompts.insert(0, (list(prefix), cache, root))
+            evaluated += len(fresh) + len(trie)
+            wanted = {target for targets in trie.targets for target in targets[1:]}
+            if n == 0:
+                wanted |= {(PROMPT, c[0]) for c in conts}
+            # row 0 is the prompt's last token (PROMPT = -1), row i + 1 node i
+            rows = root[None] if hidden is None else torch.cat([root[None], hidden[len(fresh) :]])
+            picked = self._head_logprobs(rows, sorted(wanted))
+            if n == 0:
+                result = [picked[PROMPT, c[0]] for c in conts]
             for g, targets in zip(group, trie.targets, strict=True):
                 result[deeper[g]] += sum(picked[t] for t in targets[1:])
         return result, evaluated
 
-    def _extend_prompt(self, prefix: list[int]) -> tuple[torch.Tensor, int]:
-        """(vocab,) log-probs after ``prefix`` and the positions run, extending the cached prompt it shares most with.
+    def _cached_prompt(self, prefix: list[int]) -> tuple[DynamicCache, int, torch.Tensor | None]:
+        """(KV cache, positions of ``prefix`` it holds, final hidden state of the prompt's last token if it is whole).
 
         A few prompts stay cached (`CACHED_PROMPTS`), so a side question asked every step (the
-        termination check) does not evict the plan's own prompt.
+        termination check) does not evict the plan's own prompt. The returned cache is taken out of
+        the list; `continuation_logprobs` puts it back once it holds ``prefix``.
         """
         shared = [_common_prefix(entry[0], prefix) for entry in self._prompts]
         best = max(range(len(shared)), key=shared.__getitem__, default=None)
         # Extend a cached prompt only when most of it is shared (the plan's prompt grew by a line);
         # an unrelated prompt gets its own cache, evicting the least recently used one.
         if best is not None and 2 * shared[best] >= len(self._prompts[best][0]):
-            ids, cache, first = self._prompts.pop(best)
+            ids, cache, root = self._prompts.pop(best)
             if ids == prefix:
-                self._prompts.insert(0, (ids, cache, first))
-                return first, 0
-            keep = min(shared[best], len(prefix) - 1)
+                self._prompts.insert(0, (ids, cache, root))
+                return cache, len(prefix), root
+            keep = min(shared[best], len(prefix) - 1)  # at least one token runs: its state predicts the options
         else:
             cache, keep = DynamicCache(), 0  # no config: full layers, croppable
             del self._prompts[CACHED_PROMPTS - 1 :]
         _truncate(cache, keep)
-        out = self.model(torch.tensor([prefix[keep:]]), cache=cache, use_cache=True, logits_to_keep=1)
-        # in float64: torch's float32 log_softmax over a 262k vocabulary is off by up to ~5e-5 nats
-        # (see `_sequence_logprob`); one row costs 2 MB
-        first = torch.log_softmax(out.logits[0, -1].double(), dim=-1)
-        self._prompts.insert(0, (list(prefix), cache, first))
-        return first, len(prefix) - keep
+        return cache, keep, None
 
-    def _tree_logprobs(self, trie: TokenTrie, prompt_len: int) -> dict[tuple[int, int], float]:
-        """``{(node, token): log p(token | prompt, path to node)}`` for every target below the root."""
+    def _forward(self, trie: TokenTrie, fresh: list[int], prompt_len: int, cache: DynamicCache) -> torch.Tensor:
+        """(len(fresh) + len(trie), d) final hidden states of the prompt's last tokens ``fresh``, then the nodes.
+
+        The cache keeps the prompt's positions and drops the trie's, so the next step extends the prompt.
+        """
         config = self.model.config.get_text_config(decoder=True)
         dtype = self.model.dtype
         layer_types = set(getattr(config, "layer_types", None) or ())
+        n_fresh = len(fresh)
         if layer_types - {"full_attention"}:
             unknown = layer_types - set(WINDOWED)
             if unknown:
                 raise LLMError(f"cannot score layer types {sorted(unknown)} with a trie; supported: {WINDOWED}")
             window = getattr(config, "sliding_window", None)
-            mask = {kind: trie.attention_mask(prompt_len, window if kind != "full_attention" else None, dtype)
+            mask = {kind: trie.attention_mask(prompt_len, window if kind != "full_attention" else None, dtype, n_fresh)
                     for kind in layer_types}  # fmt: skip
         else:
-            mask = trie.attention_mask(prompt_len, None, dtype)
-        cache = self._prompts[0][1]  # the prompt `_extend_prompt` just ran
+            mask = trie.attention_mask(prompt_len, None, dtype, n_fresh)
         try:
-            hidden = self.model.get_decoder()(
-                input_ids=torch.tensor([trie.tokens]),
+            return self.model.get_decoder()(
+                input_ids=torch.tensor([[*fresh, *trie.tokens]]),
                 attention_mask=mask,
-                position_ids=trie.position_ids(prompt_len),
+                position_ids=trie.position_ids(prompt_len, n_fresh),
                 cache=cache,
                 use_cache=True,
             ).last_hidden_state[0]
         finally:
             _truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
-        wanted = sorted({target for targets in trie.targets for target in targets[1:]})  # (node, token) pairs
-        rows = sorted({row for row, _ in wanted})
-        at = {row: i for i, row in enumerate(rows)}
+
+    def _head_logprobs(self, rows: torch.Tensor, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """``{(node, token): log p(token | prompt, path to node)}`` from (1 + nodes, d) states, row node + 1."""
+        config = self.model.config.get_text_config(decoder=True)
+        used = sorted({node for node, _ in wanted})
+        at = {node: i for i, node in enumerate(used)}
         picked = target_logprobs(
             self.model.get_output_embeddings(),
-            hidden[rows],
-            torch.tensor([at[row] for row, _ in wanted]),
+            rows[[node + 1 for node in used]],
+            torch.tensor([at[node] for node, _ in wanted]),
             torch.tensor([tok for _, tok in wanted]),
             getattr(config, "final_logit_softcapping", None),
         )

@@ -64,24 +64,31 @@ class TokenTrie:
                 out[i] |= out[parent]
         return out
 
-    def position_ids(self, prompt_len: int) -> torch.Tensor:
-        """(1, N) positions: a node sits ``depth`` tokens after the prompt, as in its own sequence."""
-        return torch.tensor([[prompt_len + d for d in self.depths]])
+    def position_ids(self, prompt_len: int, fresh: int = 0) -> torch.Tensor:
+        """(1, fresh + N) positions: the prompt's last ``fresh`` tokens where they stand, then each node
+        ``depth`` tokens after the prompt, as in its own sequence."""
+        return torch.tensor([[*range(prompt_len - fresh, prompt_len), *(prompt_len + d for d in self.depths)]])
 
-    def attention_mask(self, prompt_len: int, window: int | None, dtype: torch.dtype) -> torch.Tensor:
-        """(1, 1, N, prompt_len + N) additive mask: each node sees the prompt and its own ancestors.
+    def attention_mask(self, prompt_len: int, window: int | None, dtype: torch.dtype, fresh: int = 0) -> torch.Tensor:
+        """(1, 1, fresh + N, prompt_len + N) additive mask for the prompt's last ``fresh`` tokens and the nodes.
 
-        This is tree attention: one forward pass over the flattened trie gives every node the
-        hidden state it would have at the end of its own sequence. ``window`` is a sliding-window
-        layer's span (a query at position q sees keys at q - window < k <= q).
+        The first ``prompt_len - fresh`` prompt positions are cached; the last ``fresh`` run in the
+        same pass, before the nodes, under causal attention. Each node sees the whole prompt and its
+        own ancestors: tree attention, so one forward pass over the flattened trie gives every node
+        the hidden state it would have at the end of its own sequence. ``window`` is a
+        sliding-window layer's span (a query at position q sees keys at q - window < k <= q).
         """
-        n = len(self.tokens)
-        allowed = torch.cat([torch.ones(n, prompt_len, dtype=torch.bool), self.ancestors()], dim=1)
+        n, cached = len(self.tokens), prompt_len - fresh
+        prompt_rows = torch.cat(
+            [torch.ones(fresh, cached, dtype=torch.bool), torch.ones(fresh, fresh, dtype=torch.bool).tril(),
+             torch.zeros(fresh, n, dtype=torch.bool)], dim=1)  # fmt: skip
+        node_rows = torch.cat([torch.ones(n, prompt_len, dtype=torch.bool), self.ancestors()], dim=1)
+        allowed = torch.cat([prompt_rows, node_rows])
         if window is not None:
-            query = self.position_ids(prompt_len)[0]
-            key = torch.cat([torch.arange(prompt_len), query])
+            query = self.position_ids(prompt_len, fresh)[0]
+            key = torch.cat([torch.arange(cached), query])
             allowed &= (query[:, None] - key[None, :]) < window
-        mask = torch.zeros(1, 1, n, prompt_len + n, dtype=dtype)
+        mask = torch.zeros(1, 1, fresh + n, prompt_len + n, dtype=dtype)
         mask[0, 0].masked_fill_(~allowed, torch.finfo(dtype).min)
         return mask
 

@@ -48,6 +48,19 @@ def test_shared_option_prefixes_are_run_once(tiny_model_dir):
     assert len(distinct) < sum(len(c) - 1 for c in conts)
 
 
+def test_a_step_runs_the_prompts_new_tokens_and_the_options_in_one_forward_pass(tiny_model_dir, monkeypatch):
+    scorer = HFScorer.from_path(tiny_model_dir)
+    scorer.score(PROMPT, OPTIONS)
+    decoder = scorer.model.get_decoder()
+    calls = []
+    run = decoder.forward
+    monkeypatch.setattr(decoder, "forward", lambda *a, **k: calls.append(k["input_ids"].shape[1]) or run(*a, **k))
+    grown = PROMPT + " pick up the sponge, 3."
+    scores = scorer.score(grown, OPTIONS)
+    assert calls == [scores.tokens_evaluated]  # the new line and the trie, together
+    assert scores.logprobs == pytest.approx(scorer.score_naive(grown, OPTIONS).logprobs, abs=1e-4)
+
+
 def test_a_growing_prompt_reuses_the_previous_steps_cache(tiny_model_dir):
     scorer = HFScorer.from_path(tiny_model_dir)
     steps = [PROMPT, PROMPT + " pick up the sponge, 3.", PROMPT + " pick up the sponge, 3. go to the table, 4."]

@@ -34,6 +34,26 @@ def test_a_sliding_window_hides_keys_further_back_than_the_window():
     assert allowed == [[0, 0, 0, 1, 1, 0], [0, 0, 0, 0, 1, 1]]
 
 
+def test_prompt_tokens_run_with_the_trie_see_the_prompt_causally_and_no_node():
+    trie = TokenTrie.build([[1, 2, 3]])  # nodes 1, 1-2
+    # A prompt of 4 positions: 2 cached, the last 2 run in the same pass, before the nodes.
+    mask = trie.attention_mask(prompt_len=4, window=None, dtype=torch.float32, fresh=2)
+    assert (mask[0, 0] == 0).int().tolist() == [
+        [1, 1, 1, 0, 0, 0],
+        [1, 1, 1, 1, 0, 0],
+        [1, 1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1, 1],
+    ]
+    assert trie.position_ids(4, fresh=2).tolist() == [[2, 3, 4, 5]]
+    windowed = trie.attention_mask(prompt_len=4, window=2, dtype=torch.float32, fresh=2)
+    assert (windowed[0, 0] == 0).int().tolist() == [
+        [0, 1, 1, 0, 0, 0],
+        [0, 0, 1, 1, 0, 0],
+        [0, 0, 0, 1, 1, 0],
+        [0, 0, 0, 0, 1, 1],
+    ]
+
+
 def test_chunks_keep_every_sequence_once_within_the_node_budget():
     seqs = [[a, b, c] for a in range(4) for b in range(3) for c in range(2)]
     groups = chunks(seqs, max_nodes=6, max_sequences=100)
