@@ -29,7 +29,13 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
-    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, factory.pool(cfg))
+    share = cfg.put_down_share
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"put_down_share={share!r}: the share of put-down demos must be a number from 0 to 1")
+    if int(cfg.chunk) < 1:
+        raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
+    init, stats = _initial(cfg) if cfg.init else (None, None)  # a bad checkpoint fails before any recording
+    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, factory.pool(cfg), float(share))
     track(console, "demos (episodes)", demos, cfg.episodes, len(read_index(data)))
     index = [r for r in read_index(data) if r["episode"] < cfg.episodes]
     ids = sorted(r["episode"] for r in index)
@@ -39,10 +45,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     train, val = load_demos(data, set(ids) - val_ids), load_demos(data, val_ids)
     if len(train) == 0 or len(val) == 0:
         raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
-    stats = ActionStats.from_actions(train.actions)
+    stats = stats or ActionStats.from_actions(train.actions)  # fine-tuning keeps the bins the model was trained in
     embed = shared_embedder()
-    if int(cfg.chunk) < 1:
-        raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
     tensors = {
         name: (
             d.images,
@@ -63,6 +67,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
             cfg.label_sigma,
             on_epoch=lambda e, loss: progress.update(task, advance=1, description=f"training (loss {loss:.3f})"),
             chunk=int(cfg.chunk),
+            init=init,
         )
     accuracy = {name: bin_accuracy(model, *t, cfg.input_size) for name, t in tensors.items()}
     for name, acc in accuracy.items():
@@ -77,7 +82,9 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "architecture": model.config,
         "image": {"input_size": cfg.input_size, "crop_scale": 0.9, "trained_with_crop": True},
         "episodes": cfg.episodes,
+        "put_down_share": float(share),
         "seed": cfg.seed,
+        "init": str(cfg.init) if cfg.init else None,
         "skills": sorted({r["skill"] for r in index}),
         "bin_accuracy": accuracy,
     }
@@ -87,6 +94,21 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         shutil.copytree(ckpt, SHIPPED, dirs_exist_ok=True)
         console.print(f"Installed as saycan's default tiny_vla: {SHIPPED}")
     (out / "metrics.json").write_text(json.dumps(accuracy, indent=2))
+
+
+def _initial(cfg: DictConfig):
+    """(model, action statistics) of the checkpoint ``init`` names, to fine-tune; its chunk must be ``chunk``."""
+    from saycan.errors import ConfigError
+    from saycan.policies.tiny_vla import load_checkpoint
+    from saycan.vla.normalization import select
+
+    model, _, stats = load_checkpoint(cfg.init)
+    if model.config.get("chunk", 1) != int(cfg.chunk):
+        raise ConfigError(
+            f"init={cfg.init!r} predicts {model.config.get('chunk', 1)} actions a query, not chunk={cfg.chunk}; "
+            f"set chunk={model.config.get('chunk', 1)} to fine-tune it"
+        )
+    return model, select(stats, cfg.unnorm_key)
 
 
 if __name__ == "__main__":

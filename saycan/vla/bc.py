@@ -23,6 +23,7 @@ def fit(
     label_sigma: float = 2.0,
     on_epoch: Callable[[int, float], None] | None = None,
     chunk: int = 1,
+    init: TinyVLA | None = None,
 ) -> TinyVLA:
     """Behaviour cloning: cross-entropy of each action dimension's bin, as OpenVLA trains its action tokens.
 
@@ -36,10 +37,14 @@ def fit(
         text: (N, 384) instruction embeddings.
         target: (N, chunk x 7) bin indices (`saycan.vla.dataset.chunk_targets`).
         chunk: Actions per prediction (1: OpenVLA's single step).
+        init: A trained model to fine-tune (its chunk must be ``chunk``; its text centre is kept), or None.
     """
     torch.manual_seed(seed)
-    model = TinyVLA(chunk=chunk)
-    model.text_center.copy_(text.unique(dim=0).mean(0))  # each distinct instruction counts once
+    if init is None:
+        model = TinyVLA(chunk=chunk)
+        model.text_center.copy_(text.unique(dim=0).mean(0))  # each distinct instruction counts once
+    else:
+        model = init
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * ((len(target) + batch_size - 1) // batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(1, steps))

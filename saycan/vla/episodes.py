@@ -22,7 +22,7 @@ from saycan.vla.image import STORE_SIZE, resize
 
 MAX_STEPS = 60
 DART_SIGMA = 0.012  # metres of noise on executed (not recorded) moves, so demos show how to recover
-SKILL_MIX = {"pick_up": 0.65, "put_down": 0.35}
+PUT_DOWN_SHARE = 0.35  # of the episodes; the rest pick up
 
 
 def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any], str]:
@@ -40,13 +40,13 @@ def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any],
     return {**init, "holding": obj, "robot_at": str(rng.choice(list(scene.locations)))}, obj
 
 
-def start_episode(scene_def: dict[str, Any], rng: np.random.Generator):
+def start_episode(scene_def: dict[str, Any], rng: np.random.Generator, put_down_share: float = PUT_DOWN_SHARE):
     """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text)."""
     from saycan.envs.pybullet import KitchenEnv
     from saycan.world.scene import scene_from_dict
 
     scene = scene_from_dict(scene_def)
-    skill = str(rng.choice(list(SKILL_MIX), p=list(SKILL_MIX.values())))
+    skill = str(rng.choice(["pick_up", "put_down"], p=[1 - put_down_share, put_down_share]))
     init, obj = _start(scene, skill, rng)
     env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)))
     if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
@@ -56,13 +56,15 @@ def start_episode(scene_def: dict[str, Any], rng: np.random.Generator):
     return env, skill, obj, text
 
 
-def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+def run_demo(
+    scene_def: dict[str, Any], episode: int, seed: int, put_down_share: float = PUT_DOWN_SHARE
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """Record one expert episode, seeded by (seed, episode). Returns (metadata, images, actions)."""
     from saycan.sim import detectors
     from saycan.vla.expert import EXPERTS
 
     rng = np.random.default_rng([seed, episode])
-    env, skill, obj, text = start_episode(scene_def, rng)
+    env, skill, obj, text = start_episode(scene_def, rng, put_down_share)
     try:
         sim = env.sim
         here = sim.robot_station()
@@ -85,9 +87,11 @@ def run_demo(scene_def: dict[str, Any], episode: int, seed: int) -> tuple[dict[s
         env.close()
 
 
-def _worker(scene_def: dict[str, Any], episode: int, seed: int, root: str) -> list[dict[str, Any]]:
+def _worker(
+    scene_def: dict[str, Any], episode: int, seed: int, root: str, put_down_share: float = PUT_DOWN_SHARE
+) -> list[dict[str, Any]]:
     """Record one episode, write its arrays; returns its index row (appended only after the arrays exist)."""
-    meta, images, actions = run_demo(scene_def, episode, seed)
+    meta, images, actions = run_demo(scene_def, episode, seed, put_down_share)
     path = Path(root) / "episodes" / f"{episode:05d}.npz"
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, images=images, actions=actions)
@@ -106,13 +110,15 @@ def load_episode(root: Path, episode: int) -> tuple[np.ndarray, np.ndarray]:
         return data["images"], data["actions"]
 
 
-def record(scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any) -> Iterator[dict[str, Any]]:
+def record(
+    scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any, put_down_share: float = PUT_DOWN_SHARE
+) -> Iterator[dict[str, Any]]:
     """Record the episodes not yet in ``root`` on ``pool`` (`saycan.parallel`); yields each one's metadata as
-    it is appended."""
+    it is appended. ``put_down_share`` of them put something down, the rest pick up."""
     root = Path(root)
     (root / "episodes").mkdir(parents=True, exist_ok=True)
     done = {row["episode"] for row in read_index(root)}
     todo = [e for e in range(episodes) if e not in done]
-    job = partial(_worker, scene_def, seed=seed, root=str(root))
+    job = partial(_worker, scene_def, seed=seed, root=str(root), put_down_share=put_down_share)
     for rows in run_episodes(root / "episodes.jsonl", todo, job, pool):
         yield rows[0]
