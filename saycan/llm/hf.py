@@ -192,7 +192,7 @@ class HFScorer(Scorer):
             fresh = prefix[keep:] if n == 0 else []
             hidden = self._forward(trie, fresh, len(prefix), cache) if fresh or len(trie) else None
             if fresh:
-                root = hidden[len(fresh) - 1]
+                root = hidden[len(fresh) - 1].clone()  # cached: not a view that keeps the whole pass alive
                 self._prompts.insert(0, (list(prefix), cache, root))
             evaluated += len(fresh) + len(trie)
             wanted = {target for targets in trie.targets for target in targets[1:]}
