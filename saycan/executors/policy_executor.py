@@ -133,7 +133,7 @@ class PolicyExecutor:
                 chunk = to_sim_chunk(raw, self.gripper_range, self.invert_gripper)
             except PolicyUnreachable:  # no skill can run: the planner stops the plan
                 raise
-            except PolicyError as exc:  # the action is not run; the arm backs off and the planner decides what next
+            except PolicyError as exc:  # the arm holds still where it is; the planner decides what next
                 message = str(exc)
                 break
             for action in chunk[: self.chunk_steps][: self.max_steps - steps]:
@@ -148,8 +148,6 @@ class PolicyExecutor:
             sim.settle(sim.objects[obj])
             if not detectors.resting_on(sim, obj, here):
                 success, message = False, f"the {obj} did not stay on the {here}"
-        if not success:
-            sim.robot.back_off()  # to the pose the policy's skills start from, before anything retries
         seconds = time.perf_counter() - start
         self.env.sync()
         info = {

@@ -199,18 +199,6 @@ class MobilePanda:
         _, orn = self.ee_pose()
         self.move_ee(self.carry_point(), down(p.getEulerFromQuaternion(orn)[2]))
 
-    def back_off(self) -> None:
-        """After a skill gave up: open the hand if it holds nothing, rise straight up, tuck.
-
-        The arm ends where every skill starts (the carry pose), as the scripted grasp backs off from a
-        missed grasp, so a retry is a fresh attempt and not a continuation from wherever it stopped.
-        """
-        if self.held is None:
-            self.gripper(True, ticks=10)
-        pos, orn = self.ee_pose()
-        self.move_ee(np.array([pos[0], pos[1], max(pos[2], CARRY[2])]), down(p.getEulerFromQuaternion(orn)[2]))
-        self.tuck()
-
     def gripper(self, open_: bool, ticks: int = 15) -> None:
         self._finger_target = 0.04 if open_ else 0.0
         self.tick(ticks)

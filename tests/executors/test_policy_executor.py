@@ -67,15 +67,6 @@ def test_inverted_gripper_never_closes_so_the_pick_fails(env):
     assert not result.success and "max_steps=25" in result.message and env.world.holding is None
 
 
-def test_a_skill_that_gives_up_leaves_the_arm_where_skills_start_so_a_retry_is_a_fresh_attempt(env):
-    carry = env.sim.robot.carry_point()
-    down_and_close = FixedPolicy([0.0, 0.0, -0.05, 0.0, 0.0, 0.0, -1.0])
-    result = PolicyExecutor(env, down_and_close, max_steps=15).execute(skills.make("pick_up"), PICK_APPLE)
-    assert not result.success and env.world.holding is None
-    assert env.sim.robot.gripper_open
-    assert np.linalg.norm(env.sim.robot.ee_pose()[0] - carry) < 0.02
-
-
 @pytest.mark.parametrize(
     ("action", "why"),
     [([0.0] * 6, "6 numbers"), ([np.nan, 0, 0, 0, 0, 0, 1], "non-finite"), ([np.inf] * 7, "non-finite")],
