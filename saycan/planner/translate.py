@@ -19,13 +19,38 @@ from saycan.llm.base import Scorer, cut_at_stops
 # Detection is restricted to these (ISO 639-1) languages: on short requests a choice among all 97 of
 # py3langid's confuses more (none of the 208 English requests of the shipped suites is detected as another).
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl", "sv", "pl", "ru", "tr", "ar", "hi", "zh", "ja", "ko")
-# Written for this prompt, outside every suite; one example per script the model meets.
+# Written for these prompts, outside every suite and scene: one example per script the model meets, and
+# for the languages the development suite covers, four in the request's own language (a towel, keys, an
+# empty box and a blanket: things no suite mentions), so the model sees the structures it must carry over.
 SHOTS = (
     ("¿Puedes abrir la ventana?", "can you open the window?"),
     ("Räum bitte die Schuhe weg.", "please put the shoes away."),
     ("请把书放在桌子上。", "put the book on the desk."),
 )
-PROMPT = "Translate each request into English.\n" + "".join(f"Request: {a}\nEnglish: {b}\n" for a, b in SHOTS)
+ENGLISH = ("bring me the towel, please.", "put the keys in the drawer.", "throw the empty box in the trash.",
+           "I'm cold, can you give me a blanket?")  # fmt: skip
+SHOTS_IN = {
+    "es": ("Tráeme la toalla, por favor.", "Pon las llaves en el cajón.", "Tira la caja vacía a la basura.",
+           "Tengo frío, ¿me das una manta?"),
+    "fr": ("Apporte-moi la serviette, s'il te plaît.", "Range les clés dans le tiroir.",
+           "Jette la boîte vide à la poubelle.", "J'ai froid, tu peux me donner une couverture ?"),
+    "de": ("Bring mir bitte das Handtuch.", "Leg die Schlüssel in die Schublade.",
+           "Wirf die leere Schachtel in den Müll.", "Mir ist kalt, kannst du mir eine Decke geben?"),
+    "zh": ("请把毛巾拿给我。", "把钥匙放进抽屉里。", "把空盒子扔进垃圾桶。",
+           "我冷了，能给我一条毯子吗？"),  # noqa: RUF001 (Chinese punctuation)
+    "ja": ("タオルを持ってきてください。", "鍵を引き出しに入れて。", "空の箱をゴミ箱に捨てて。",
+           "寒いので、毛布をくれますか？"),  # noqa: RUF001 (Japanese punctuation)
+    "pt": ("Traga-me a toalha, por favor.", "Coloque as chaves na gaveta.", "Jogue a caixa vazia no lixo.",
+           "Estou com frio, pode me dar um cobertor?"),
+}  # fmt: skip
+
+
+def prompt(language: str) -> str:
+    """The few-shot translation prompt for a request in ``language``: its own examples where it has them."""
+    shots = tuple(zip(SHOTS_IN[language], ENGLISH, strict=True)) if language in SHOTS_IN else SHOTS
+    return "Translate each request into English.\n" + "".join(f"Request: {a}\nEnglish: {b}\n" for a, b in shots)
+
+
 MAX_TOKENS = 48
 
 
@@ -71,7 +96,9 @@ class Translator:
         language = detect(request)
         if language == "en":
             return None
-        text = cut_at_stops(self.scorer.generate(f"{PROMPT}Request: {request}\nEnglish:", MAX_TOKENS, ["\n"]), ["\n"])
+        text = cut_at_stops(
+            self.scorer.generate(f"{prompt(language)}Request: {request}\nEnglish:", MAX_TOKENS, ["\n"]), ["\n"]
+        )
         english = " ".join(text.split()).rstrip(".")
         if not english:
             warn(f"planner.translate=llm: the LLM gave no English for {request!r} ({language}); reading it as typed")

@@ -5,7 +5,7 @@ import pytest
 from saycan.envs.symbolic import SymbolicEnv
 from saycan.errors import ConfigError
 from saycan.llm.openai_client import OpenAIScorer
-from saycan.planner.translate import PROMPT, Translator, detect
+from saycan.planner.translate import SHOTS_IN, Translator, detect, prompt
 from tests.llm.completions_server import CompletionsServer
 from tests.planners import make_planner
 from tests.scorers import PreferenceScorer
@@ -26,7 +26,7 @@ class Interpreter(PreferenceScorer):
 
     def generate(self, prompt, max_tokens, stops):
         self.asked.append(prompt)
-        request = prompt.removeprefix(PROMPT).removeprefix("Request: ").split("\n")[0]
+        request = prompt.rsplit("Request: ", 1)[1].split("\n")[0]
         return " " + ENGLISH[request] + ".\nRequest: more"
 
 
@@ -67,7 +67,12 @@ def test_translation_goes_through_an_openai_server_on_loopback():
     with CompletionsServer(Interpreter(CLEAN)) as server:
         scorer = OpenAIScorer(server.url, model="m", max_retries=0)
         assert Translator(scorer)("limpia el derrame") == ("es", "clean the spill")
-    assert server.requests[0]["stop"] == ["\n"] and server.requests[0]["prompt"].startswith(PROMPT)
+    assert server.requests[0]["stop"] == ["\n"] and server.requests[0]["prompt"].startswith(prompt("es"))
+
+
+def test_a_request_is_shown_examples_in_its_own_language_where_there_are_some():
+    assert SHOTS_IN["es"][0] in prompt("es") and SHOTS_IN["ja"][0] not in prompt("es")
+    assert all(shot not in prompt("it") for shots in SHOTS_IN.values() for shot in shots)  # the mixed examples
 
 
 def test_an_llm_that_only_scores_cannot_translate_and_says_what_to_use():
