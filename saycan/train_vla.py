@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
+
+if TYPE_CHECKING:
+    from saycan.vla.model import TinyVLA
+    from saycan.vla.normalization import ActionStats
 
 
 @command("train_vla", text_keys=("data",))
@@ -45,7 +50,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     train, val = load_demos(data, set(ids) - val_ids), load_demos(data, val_ids)
     if len(train) == 0 or len(val) == 0:
         raise ConfigError(f"too few successful demos in {str(data)!r} to train; raise episodes=")
-    stats = stats or ActionStats.from_actions(train.actions)  # fine-tuning keeps the bins the model was trained in
+    if stats is None:  # fine-tuning keeps the bins the model was trained in
+        stats = ActionStats.from_actions(train.actions)
     embed = shared_embedder()
     tensors = {
         name: (
@@ -96,7 +102,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     (out / "metrics.json").write_text(json.dumps(accuracy, indent=2))
 
 
-def _initial(cfg: DictConfig):
+def _initial(cfg: DictConfig) -> tuple[TinyVLA, ActionStats]:
     """(model, action statistics) of the checkpoint ``init`` names, to fine-tune; its chunk must be ``chunk``."""
     from saycan.errors import ConfigError
     from saycan.policies.tiny_vla import load_checkpoint
