@@ -88,6 +88,7 @@ class HFScorer(Scorer):
         self.batch_size = _batch_size(batch_size)
         # Cached prompts, newest first: (token ids, KV cache, final hidden state of the last token).
         self._prompts: list[tuple[list[int], DynamicCache, torch.Tensor]] = []
+        self._generated: tuple[list[int], DynamicCache] | None = None  # the last generation's prompt and its cache
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.load_seconds = 0.0
 
@@ -136,6 +137,7 @@ class HFScorer(Scorer):
     def forget_prompt(self) -> None:
         """Drop the cached prompts, so the next call runs its prompt from the start (benchmarks)."""
         self._prompts.clear()
+        self._generated = None
 
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text).input_ids)
@@ -275,17 +277,31 @@ class HFScorer(Scorer):
 
     @torch.inference_mode()
     def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
-        ids = torch.tensor([self.encode(prompt)])
+        """Greedy text after ``prompt``, reusing the previous generation's KV cache where the prompts share tokens.
+
+        Few-shot prompts (a translation's examples) repeat their head on every call: only the tail runs.
+        """
+        ids = self.encode(prompt)
+        cached, cache = self._generated if self._generated else ([], DynamicCache())
+        shared = _common_prefix(cached, ids)
+        if 2 * shared < len(cached):  # mostly another prompt: start afresh
+            cache, shared = DynamicCache(), 0
+        _truncate(cache, min(shared, len(ids) - 1))  # at least one token runs: its logits start the text
+        self._generated = None  # until the cache holds this prompt again
+        prompt_ids = torch.tensor([ids])
         out = self.model.generate(
-            ids,
-            attention_mask=torch.ones_like(ids),
+            prompt_ids,
+            attention_mask=torch.ones_like(prompt_ids),
+            cache=cache,
             max_new_tokens=int(max_tokens),
             do_sample=False,
             pad_token_id=self.pad_id,
             # stop once a stop string is written, not after max_tokens: a translation writes 6 tokens, not 48
-            stopping_criteria=StoppingCriteriaList([StopStrings(self.tokenizer, ids.shape[1], stops)]),
+            stopping_criteria=StoppingCriteriaList([StopStrings(self.tokenizer, len(ids), stops)]),
         )
-        return cut_at_stops(self.tokenizer.decode(out[0, ids.shape[1] :], skip_special_tokens=True), stops)
+        _truncate(cache, len(ids))
+        self._generated = (ids, cache)
+        return cut_at_stops(self.tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True), stops)
 
     @torch.inference_mode()
     def score_naive(self, prompt: str, options: Sequence[str]) -> OptionScores:

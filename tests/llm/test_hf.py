@@ -3,7 +3,7 @@ import itertools
 import pytest
 
 from saycan.errors import ConfigError
-from saycan.llm.hf import HFScorer
+from saycan.llm.hf import HFScorer, _common_prefix
 
 PROMPT = (
     "Robot: I am a kitchen robot.\nHuman: How would you throw away the coke can?\nRobot: 1. find the coke can, "
@@ -155,3 +155,20 @@ def test_generation_stops_once_a_stop_string_is_written_not_at_max_tokens(tiny_s
     assert tiny_scorer.generate(PROMPT, 12, [free[0]]) == ""  # the first token writes the stop
     tiny_scorer.generate(PROMPT, 12, [])
     assert written[0] == 1 and written[1] > 1
+
+
+def test_a_generation_reuses_the_previous_ones_shared_prompt_head_and_writes_the_same(tiny_model_dir, monkeypatch):
+    scorer = HFScorer.from_path(tiny_model_dir)
+    shots = PROMPT + " pick up the sponge, 3. go to the table, 4."
+    asks = [shots + " Request: one\nEnglish:", shots + " Request: two\nEnglish:", "Human: unrelated?\nRobot:"]
+    decoder, fed = scorer.model.get_decoder(), []
+    run = decoder.forward
+    monkeypatch.setattr(decoder, "forward", lambda *a, **k: fed.append(k["input_ids"].shape[1]) or run(*a, **k))
+    for ask in asks:
+        fed.clear()
+        text = scorer.generate(ask, 6, [])
+        assert text == HFScorer(scorer.model, scorer.tokenizer).generate(ask, 6, [])  # as with no cache at all
+        if ask == asks[1]:  # only the tokens after the shared head run (then one per written token)
+            assert fed[0] == len(scorer.encode(ask)) - _common_prefix(scorer.encode(asks[0]), scorer.encode(ask))
+        else:
+            assert fed[0] == len(scorer.encode(ask))
