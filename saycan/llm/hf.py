@@ -14,11 +14,11 @@ from transformers import DynamicCache, StoppingCriteriaList
 from saycan.errors import ConfigError
 from saycan.llm.base import LLMError, OptionScores, Scorer, cut_at_stops, split_trailing_space
 from saycan.llm.head import target_logprobs
+from saycan.llm.prompt_cache import PromptCache, common_prefix, truncate
 from saycan.llm.stop_strings import StopStrings
 from saycan.llm.trie import PROMPT, TokenTrie, chunks
 
 WINDOWED = ("full_attention", "sliding_attention")  # layer types whose masks a trie can build
-CACHED_PROMPTS = 2  # the plan's prompt and one side question (planner.termination=ask)
 
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
@@ -39,22 +39,6 @@ def _batch_size(value: int | str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) < 1:
         raise ConfigError(f"llm.batch_size must be an integer >= 1 or 'auto', got {value!r}")
     return int(value)
-
-
-def _truncate(cache: DynamicCache, length: int) -> None:
-    """Drop cached positions beyond ``length`` (transformers' ``crop`` takes a negative count)."""
-    extra = cache.get_seq_length() - length
-    if extra > 0:
-        cache.crop(-extra)
-
-
-def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _sequence_logprob(logits: torch.Tensor, ids: Sequence[int], start: int) -> float:
@@ -86,9 +70,7 @@ class HFScorer(Scorer):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.batch_size = _batch_size(batch_size)
-        # Cached prompts, newest first: (token ids, KV cache, final hidden state of the last token).
-        self._prompts: list[tuple[list[int], DynamicCache, torch.Tensor]] = []
-        self._generated: tuple[list[int], DynamicCache] | None = None  # the last generation's prompt and its cache
+        self._prompts = PromptCache()
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.load_seconds = 0.0
 
@@ -137,7 +119,6 @@ class HFScorer(Scorer):
     def forget_prompt(self) -> None:
         """Drop the cached prompts, so the next call runs its prompt from the start (benchmarks)."""
         self._prompts.clear()
-        self._generated = None
 
     def encode(self, text: str) -> list[int]:
         return list(self.tokenizer(text).input_ids)
@@ -152,7 +133,7 @@ class HFScorer(Scorer):
         # Tokens of the option = tokens of (prompt + option) after the prompt's tokens. If the
         # tokenizer merges across the boundary, back off to the longest shared prefix k and
         # score log p(option | prompt) = log p(full[k:] | prefix) - log p(prompt[k:] | prefix).
-        k = min(_common_prefix(prompt_ids, f) for f in fulls)
+        k = min(common_prefix(prompt_ids, f) for f in fulls)
         conts = [f[k:] for f in fulls]
         tail = prompt_ids[k:]
         logps, evaluated = self.continuation_logprobs(prompt_ids[:k], conts + ([tail] if tail else []))
@@ -180,7 +161,7 @@ class HFScorer(Scorer):
         Returns:
             ((n,) log-probabilities, number of token positions run through the model).
         """
-        cache, keep, root = self._cached_prompt(prefix)
+        cache, keep, root = self._prompts.take(prefix)
         deeper = [i for i, c in enumerate(conts) if len(c) > 1]  # one-token continuations need no node
         budget = _memory_budget()
         config = self.model.config.get_text_config(decoder=True)
@@ -195,7 +176,8 @@ class HFScorer(Scorer):
             hidden = self._forward(trie, fresh, len(prefix), cache) if fresh or len(trie) else None
             if fresh:
                 root = hidden[len(fresh) - 1].clone()  # cached: not a view that keeps the whole pass alive
-                self._prompts.insert(0, (list(prefix), cache, root))
+            if n == 0:
+                self._prompts.put(prefix, cache, root)
             evaluated += len(fresh) + len(trie)
             wanted = {target for targets in trie.targets for target in targets[1:]}
             if n == 0:
@@ -208,29 +190,6 @@ class HFScorer(Scorer):
             for g, targets in zip(group, trie.targets, strict=True):
                 result[deeper[g]] += sum(picked[t] for t in targets[1:])
         return result, evaluated
-
-    def _cached_prompt(self, prefix: list[int]) -> tuple[DynamicCache, int, torch.Tensor | None]:
-        """(KV cache, positions of ``prefix`` it holds, final hidden state of the prompt's last token if it is whole).
-
-        A few prompts stay cached (`CACHED_PROMPTS`), so a side question asked every step (the
-        termination check) does not evict the plan's own prompt. The returned cache is taken out of
-        the list; `continuation_logprobs` puts it back once it holds ``prefix``.
-        """
-        shared = [_common_prefix(entry[0], prefix) for entry in self._prompts]
-        best = max(range(len(shared)), key=shared.__getitem__, default=None)
-        # Extend a cached prompt only when most of it is shared (the plan's prompt grew by a line);
-        # an unrelated prompt gets its own cache, evicting the least recently used one.
-        if best is not None and 2 * shared[best] >= len(self._prompts[best][0]):
-            ids, cache, root = self._prompts.pop(best)
-            if ids == prefix:
-                self._prompts.insert(0, (ids, cache, root))
-                return cache, len(prefix), root
-            keep = min(shared[best], len(prefix) - 1)  # at least one token runs: its state predicts the options
-        else:
-            cache, keep = DynamicCache(), 0  # no config: full layers, croppable
-            del self._prompts[CACHED_PROMPTS - 1 :]
-        _truncate(cache, keep)
-        return cache, keep, None
 
     def _forward(self, trie: TokenTrie, fresh: list[int], prompt_len: int, cache: DynamicCache) -> torch.Tensor:
         """(len(fresh) + len(trie), d) final hidden states of the prompt's last tokens ``fresh``, then the nodes.
@@ -259,7 +218,7 @@ class HFScorer(Scorer):
                 use_cache=True,
             ).last_hidden_state[0]
         finally:
-            _truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
+            truncate(cache, prompt_len)  # the trie's keys must not leak into the next step's prompt
 
     def _head_logprobs(self, rows: torch.Tensor, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
         """``{(node, token): log p(token | prompt, path to node)}`` from (1 + nodes, d) states, row node + 1."""
@@ -277,17 +236,13 @@ class HFScorer(Scorer):
 
     @torch.inference_mode()
     def generate(self, prompt: str, max_tokens: int, stops: Sequence[str]) -> str:
-        """Greedy text after ``prompt``, reusing the previous generation's KV cache where the prompts share tokens.
+        """Greedy text after ``prompt``, on the cached prompt it extends (`PromptCache`, as scoring uses it).
 
         Few-shot prompts (a translation's examples) repeat their head on every call: only the tail runs.
         """
         ids = self.encode(prompt)
-        cached, cache = self._generated if self._generated else ([], DynamicCache())
-        shared = _common_prefix(cached, ids)
-        if 2 * shared < len(cached):  # mostly another prompt: start afresh
-            cache, shared = DynamicCache(), 0
-        _truncate(cache, min(shared, len(ids) - 1))  # at least one token runs: its logits start the text
-        self._generated = None  # until the cache holds this prompt again
+        cache, keep, state = self._prompts.take(ids)
+        truncate(cache, min(keep, len(ids) - 1))  # at least one token runs: its logits start the text
         prompt_ids = torch.tensor([ids])
         out = self.model.generate(
             prompt_ids,
@@ -299,8 +254,8 @@ class HFScorer(Scorer):
             # stop once a stop string is written, not after max_tokens: a translation writes 6 tokens, not 48
             stopping_criteria=StoppingCriteriaList([StopStrings(self.tokenizer, len(ids), stops)]),
         )
-        _truncate(cache, len(ids))
-        self._generated = (ids, cache)
+        truncate(cache, len(ids))
+        self._prompts.put(ids, cache, state)  # the same prompt: a state it had still holds
         return cut_at_stops(self.tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True), stops)
 
     @torch.inference_mode()
@@ -315,7 +270,7 @@ class HFScorer(Scorer):
         prompt_logits = None  # logits over the prompt alone, needed only after a boundary merge
         for option in options:
             full = self.encode(prompt + option)
-            k = _common_prefix(prompt_ids, full)
+            k = common_prefix(prompt_ids, full)
             lp = _sequence_logprob(self.model(torch.tensor([full])).logits[0], full, k)
             if k < len(prompt_ids):  # boundary merge: divide by p(prompt tail), as `score` does
                 if prompt_logits is None:

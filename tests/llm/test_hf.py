@@ -3,7 +3,8 @@ import itertools
 import pytest
 
 from saycan.errors import ConfigError
-from saycan.llm.hf import HFScorer, _common_prefix
+from saycan.llm.hf import HFScorer
+from saycan.llm.prompt_cache import common_prefix
 
 PROMPT = (
     "Robot: I am a kitchen robot.\nHuman: How would you throw away the coke can?\nRobot: 1. find the coke can, "
@@ -169,6 +170,24 @@ def test_a_generation_reuses_the_previous_ones_shared_prompt_head_and_writes_the
         text = scorer.generate(ask, 6, [])
         assert text == HFScorer(scorer.model, scorer.tokenizer).generate(ask, 6, [])  # as with no cache at all
         if ask == asks[1]:  # only the tokens after the shared head run (then one per written token)
-            assert fed[0] == len(scorer.encode(ask)) - _common_prefix(scorer.encode(asks[0]), scorer.encode(ask))
+            assert fed[0] == len(scorer.encode(ask)) - common_prefix(scorer.encode(asks[0]), scorer.encode(ask))
         else:
             assert fed[0] == len(scorer.encode(ask))
+
+
+def test_scoring_and_generation_share_one_prompt_cache(tiny_model_dir, monkeypatch):
+    scorer = HFScorer.from_path(tiny_model_dir)
+    decoder, fed = scorer.model.get_decoder(), []
+    run = decoder.forward
+    monkeypatch.setattr(decoder, "forward", lambda *a, **k: fed.append(k["input_ids"].shape[1]) or run(*a, **k))
+    scorer.score(PROMPT, OPTIONS)
+    fed.clear()
+    assert scorer.generate(PROMPT, 4, []) == HFScorer(scorer.model, scorer.tokenizer).generate(PROMPT, 4, [])
+    assert fed[0] == 1  # the scored prompt's cache: only its last token runs again
+    grown = PROMPT + " pick up the sponge, 3."
+    scorer.generate(grown, 4, [])
+    fed.clear()
+    scores = scorer.score(grown, OPTIONS)
+    unscored = HFScorer(scorer.model, scorer.tokenizer).score(grown, OPTIONS)  # no cache: the whole prompt runs
+    assert fed[0] == scores.tokens_evaluated == unscored.tokens_evaluated - len(scorer.encode(grown)) + 1
+    assert scores.logprobs == pytest.approx(scorer.score_naive(grown, OPTIONS).logprobs, abs=1e-4)
