@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from saycan.vla.normalization import ActionStats
 
 
+def _share(cfg: DictConfig, key: str, what: str) -> float:
+    """``cfg[key]`` checked to be a share in [0, 1]."""
+    from saycan.errors import ConfigError
+
+    share = cfg.get(key, 0.0)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"{key}={share!r}: the share of {what} must be a number from 0 to 1")
+    return float(share)
+
+
 @command("train_vla", text_keys=("data",))
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Record demos (resumable), train by behaviour cloning, report bin accuracy, optionally install."""
@@ -29,18 +39,17 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.storage.splits import held_out
     from saycan.vla.bc import bin_accuracy, fit
     from saycan.vla.dataset import chunk_targets, load_demos, targets
-    from saycan.vla.episodes import read_index, record
+    from saycan.vla.episodes import DemoMix, read_index, record
     from saycan.vla.normalization import ActionStats, save_statistics
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
-    share = cfg.put_down_share
-    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-        raise ConfigError(f"put_down_share={share!r}: the share of put-down demos must be a number from 0 to 1")
+    mix = DemoMix(put_down=_share(cfg, "put_down_share", "put-down demos"), layout=_share(cfg, "layout_share",
+                  "demos that start from the scene's own layout"))  # fmt: skip
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
     init, stats = _initial(cfg) if cfg.init else (None, None)  # a bad checkpoint fails before any recording
-    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, factory.pool(cfg), float(share))
+    demos = record(scene_definition(factory.scene(cfg)), data, cfg.episodes, cfg.seed, factory.pool(cfg), mix)
     track(console, "demos (episodes)", demos, cfg.episodes, len(read_index(data)))
     index = [r for r in read_index(data) if r["episode"] < cfg.episodes]
     ids = sorted(r["episode"] for r in index)
@@ -88,7 +97,8 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "architecture": model.config,
         "image": {"input_size": cfg.input_size, "crop_scale": 0.9, "trained_with_crop": True},
         "episodes": cfg.episodes,
-        "put_down_share": float(share),
+        "put_down_share": mix.put_down,
+        "layout_share": mix.layout,
         "seed": cfg.seed,
         "init": str(cfg.init) if cfg.init else None,
         "skills": sorted({r["skill"] for r in index}),

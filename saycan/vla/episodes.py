@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,16 +23,31 @@ from saycan.vla.image import STORE_SIZE, resize
 
 MAX_STEPS = 60
 DART_SIGMA = 0.012  # metres of noise on executed (not recorded) moves, so demos show how to recover
-PUT_DOWN_SHARE = 0.35  # of the episodes; the rest pick up
 
 
-def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any], str]:
-    """A start state for ``skill``: objects scattered, the robot docked at a place, hand as the skill needs.
-    Things are picked up from any place but the trash can, and put down at any place, the trash can
-    included ("throw away the apple" ends with a put-down there)."""
+@dataclass(frozen=True)
+class DemoMix:
+    """What the demos are made of, as shares of the episodes.
+
+    Attributes:
+        put_down: Put-down episodes, in [0, 1]; the rest pick up.
+        layout: Episodes that start as a plan's skills do, in [0, 1]: every object where the scene file
+            puts it (four to a counter where it says so) and the robot driven to the place by the scripted
+            `go to`, arm tucked; the rest scatter the objects and dock the robot. The user's robot works in
+            that layout and arrives that way; a policy trained only on docked starts fails some of them.
+    """
+
+    put_down: float = 0.35
+    layout: float = 0.0
+
+
+def _start(scene, skill: str, rng: np.random.Generator, as_laid_out: bool = False) -> tuple[dict[str, Any], str]:
+    """A start state for ``skill``: objects scattered (or as the scene lays them out), the robot docked at a
+    place, hand as the skill needs. Things are picked up from any place but the trash can, and put down at
+    any place, the trash can included ("throw away the apple" ends with a put-down there)."""
     from saycan.affordance.collect import random_init
 
-    init = random_init(scene, rng)
+    init = {"objects": dict(scene.objects)} if as_laid_out else random_init(scene, rng)
     if skill == "pick_up":
         candidates = [o for o, loc in init["objects"].items() if loc != scene.trash]
         obj = str(rng.choice(candidates))
@@ -40,15 +56,27 @@ def _start(scene, skill: str, rng: np.random.Generator) -> tuple[dict[str, Any],
     return {**init, "holding": obj, "robot_at": str(rng.choice(list(scene.locations)))}, obj
 
 
-def start_episode(scene_def: dict[str, Any], rng: np.random.Generator, put_down_share: float = PUT_DOWN_SHARE):
-    """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text)."""
+def start_episode(
+    scene_def: dict[str, Any], rng: np.random.Generator, mix: DemoMix = DemoMix(), layout_draw: float = 1.0
+):
+    """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text).
+
+    ``layout_draw`` in [0, 1) is compared with ``mix.layout``; it comes from a stream of its own, so the
+    episodes that scatter their objects are the same whatever the layout share.
+    """
     from saycan.envs.pybullet import KitchenEnv
     from saycan.world.scene import scene_from_dict
 
     scene = scene_from_dict(scene_def)
-    skill = str(rng.choice(["pick_up", "put_down"], p=[1 - put_down_share, put_down_share]))
-    init, obj = _start(scene, skill, rng)
+    skill = str(rng.choice(["pick_up", "put_down"], p=[1 - mix.put_down, mix.put_down]))
+    as_laid_out = layout_draw < mix.layout
+    init, obj = _start(scene, skill, rng, as_laid_out)
+    place = init["robot_at"]
+    if as_laid_out:  # arrive as in a plan, driven there by find or go to (arm tucked), not docked at the start
+        init = {**init, "robot_at": str(rng.choice([loc for loc in scene.locations if loc != place]))}
     env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)))
+    if as_laid_out:
+        env.routine("go_to", location=place)
     if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
         for _ in range(8):
             env.act(np.array([0, 0, 0, 0, 0, math.pi / 16, 1.0]))
@@ -57,14 +85,15 @@ def start_episode(scene_def: dict[str, Any], rng: np.random.Generator, put_down_
 
 
 def run_demo(
-    scene_def: dict[str, Any], episode: int, seed: int, put_down_share: float = PUT_DOWN_SHARE
+    scene_def: dict[str, Any], episode: int, seed: int, mix: DemoMix = DemoMix()
 ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """Record one expert episode, seeded by (seed, episode). Returns (metadata, images, actions)."""
     from saycan.sim import detectors
     from saycan.vla.expert import EXPERTS
 
     rng = np.random.default_rng([seed, episode])
-    env, skill, obj, text = start_episode(scene_def, rng, put_down_share)
+    layout_draw = float(np.random.default_rng([seed, episode, 1]).random())
+    env, skill, obj, text = start_episode(scene_def, rng, mix, layout_draw)
     try:
         sim = env.sim
         here = sim.robot_station()
@@ -88,10 +117,10 @@ def run_demo(
 
 
 def _worker(
-    scene_def: dict[str, Any], episode: int, seed: int, root: str, put_down_share: float = PUT_DOWN_SHARE
+    scene_def: dict[str, Any], episode: int, seed: int, root: str, mix: DemoMix = DemoMix()
 ) -> list[dict[str, Any]]:
     """Record one episode, write its arrays; returns its index row (appended only after the arrays exist)."""
-    meta, images, actions = run_demo(scene_def, episode, seed, put_down_share)
+    meta, images, actions = run_demo(scene_def, episode, seed, mix)
     path = Path(root) / "episodes" / f"{episode:05d}.npz"
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, images=images, actions=actions)
@@ -111,14 +140,14 @@ def load_episode(root: Path, episode: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def record(
-    scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any, put_down_share: float = PUT_DOWN_SHARE
+    scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any, mix: DemoMix = DemoMix()
 ) -> Iterator[dict[str, Any]]:
     """Record the episodes not yet in ``root`` on ``pool`` (`saycan.parallel`); yields each one's metadata as
-    it is appended. ``put_down_share`` of them put something down, the rest pick up."""
+    it is appended. ``mix`` sets the shares of put-downs and of starts from the scene's own layout."""
     root = Path(root)
     (root / "episodes").mkdir(parents=True, exist_ok=True)
     done = {row["episode"] for row in read_index(root)}
     todo = [e for e in range(episodes) if e not in done]
-    job = partial(_worker, scene_def, seed=seed, root=str(root), put_down_share=put_down_share)
+    job = partial(_worker, scene_def, seed=seed, root=str(root), mix=mix)
     for rows in run_episodes(root / "episodes.jsonl", todo, job, pool):
         yield rows[0]

@@ -46,7 +46,11 @@ def test_fine_tuning_keeps_the_checkpoints_action_bins_and_records_the_asked_sha
 
 @pytest.mark.parametrize(
     ("override", "says"),
-    [(f"init={SHIPPED}", "set chunk=4 to fine-tune it"), ("put_down_share=2", "put_down_share=2")],
+    [
+        (f"init={SHIPPED}", "set chunk=4 to fine-tune it"),
+        ("put_down_share=2", "put_down_share=2"),
+        ("layout_share=-0.5", "layout_share=-0.5: the share of demos that start from the scene's own layout"),
+    ],
 )
 def test_a_bad_fine_tuning_setting_is_one_line_before_any_demo_is_recorded(tmp_path, override, says):
     cmd = [sys.executable, "-m", "saycan.train_vla", f"hydra.run.dir={tmp_path}", "episodes=4", "chunk=1", override]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from saycan.parallel.local import LocalPool
-from saycan.vla.episodes import load_episode, read_index, record, run_demo
+from saycan.vla.episodes import DemoMix, load_episode, read_index, record, run_demo, start_episode
 from saycan.world.scene import scene_definition
 
 
@@ -14,6 +14,21 @@ def test_scripted_demo_succeeds_and_records_frames_with_base_frame_actions(kitch
     assert images.shape[1:] == (112, 112, 3) and images.dtype == np.uint8
     assert actions.shape[1] == 7 and np.all(np.abs(actions[:, :3]) <= 0.05 + 1e-9)
     assert set(np.unique(actions[:, 6])) <= {-1.0, 1.0}
+
+
+def test_layout_share_starts_from_the_scenes_own_layout_and_leaves_scattered_episodes_alone(kitchen):
+    def start(mix: DemoMix, draw: float) -> tuple[str, str, dict[str, str]]:
+        env, skill, obj, _ = start_episode(scene_definition(kitchen), np.random.default_rng([3, 7]), mix, draw)
+        try:
+            return skill, obj, {name: env.sim.station_of(name) for name in kitchen.objects if name != obj}
+        finally:
+            env.close()
+
+    _, held, laid_out = start(DemoMix(layout=0.25), 0.1)
+    assert laid_out == {name: place for name, place in kitchen.objects.items() if name != held}
+    scattered = start(DemoMix(), 0.1)
+    assert start(DemoMix(layout=0.25), 0.9) == scattered  # a draw above the share: as with no layout demos
+    assert scattered[2] != laid_out
 
 
 def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
