@@ -44,8 +44,10 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan.world.scene import scene_definition
 
     console, out, data = ctx.console, ctx.out, ctx.path(cfg.data)
-    mix = DemoMix(put_down=_share(cfg, "put_down_share", "put-down demos"), layout=_share(cfg, "layout_share",
-                  "demos that start from the scene's own layout"))  # fmt: skip
+    mix = DemoMix(
+        put_down=_share(cfg, "put_down_share", "put-down demos"),
+        layout=_share(cfg, "layout_share", "demos that start from the scene's own layout"),
+    )
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
     init, stats = _initial(cfg) if cfg.init else (None, None)  # a bad checkpoint fails before any recording
