@@ -19,7 +19,7 @@ def _share(cfg: DictConfig, key: str, what: str) -> float:
     """``cfg[key]`` checked to be a share in [0, 1]."""
     from saycan.errors import ConfigError
 
-    share = cfg.get(key, 0.0)
+    share = cfg[key]  # both shares are in conf/train_vla.yaml: a missing one is not silently 0
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"{key}={share!r}: the share of {what} must be a number from 0 to 1")
     return float(share)
