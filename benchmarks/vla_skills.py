@@ -1,9 +1,10 @@
 """Success of the tiny VLA per skill and per location in the sim, beside the scripted routine on the same start states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
-                                    [--end-to-end] [--json results.json]
+                                    [--end-to-end] [--any-slot] [--json results.json]
 
-Start states are drawn like the training demos' but from seeds the demos never used. ``--served``
+Start states are drawn like the training demos' but from seeds the demos never used; ``--any-slot`` puts
+the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``). ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
 client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
 "clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
@@ -29,7 +30,7 @@ from saycan.executors.policy_executor import PolicyExecutor
 from saycan.policies import make as make_policy
 from saycan.skill import Option
 from saycan.storage.resources import conf_dir
-from saycan.vla.episodes import start_episode
+from saycan.vla.episodes import DemoMix, start_episode
 from saycan.world.scene import load_scene, scene_definition
 
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
@@ -38,8 +39,11 @@ HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, tri
 Results = dict[str, dict[str, list[float]]]
 
 
-def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> tuple[Results, Results]:
-    """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states.
+def run_trials(
+    policies: dict[str, tuple[object, int | None]], trials: int, any_slot: bool = False
+) -> tuple[Results, Results]:
+    """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
+    (``any_slot``: things in any free slot of their surface, `DemoMix`).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
@@ -50,7 +54,8 @@ def run_trials(policies: dict[str, tuple[object, int | None]], trials: int) -> t
     by_place: Results = defaultdict(lambda: defaultdict(list))
     for trial in range(trials):
         for runner in (*policies, "scripted"):
-            env, skill, obj, text = start_episode(scene_def, np.random.default_rng([HELD_OUT_SEED, trial]))
+            rng = np.random.default_rng([HELD_OUT_SEED, trial])
+            env, skill, obj, text = start_episode(scene_def, rng, DemoMix(any_slot=any_slot))
             where = f"{skill} @ {env.sim.robot_station()}"
             try:
                 option = Option(text, skill, (("object", obj),))
@@ -125,6 +130,7 @@ def main() -> None:
     parser.add_argument("--beside", type=Path, help="a second checkpoint run on the same start states (e.g. chunk=K)")
     parser.add_argument("--chunk-steps", type=int, default=None, help="actions of a chunk per query (default: all)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -138,7 +144,7 @@ def main() -> None:
         if args.beside:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
-        results, by_place = run_trials(policies, args.trials)
+        results, by_place = run_trials(policies, args.trials, args.any_slot)
         by_location = {
             where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
                     **{n: float(np.mean(r[n])) for n in policies}}

@@ -25,6 +25,15 @@ def _share(cfg: DictConfig, key: str, what: str) -> float:
     return float(share)
 
 
+def _flag(cfg: DictConfig, key: str) -> bool:
+    """``cfg[key]`` checked to be true or false (a string "false" would be read as true)."""
+    from saycan.errors import ConfigError
+
+    if not isinstance(cfg[key], bool):
+        raise ConfigError(f"{key}={cfg[key]!r}: must be true or false")
+    return cfg[key]
+
+
 @command("train_vla", text_keys=("data",))
 def main(cfg: DictConfig, ctx: Context) -> None:
     """Record demos (resumable), train by behaviour cloning, report bin accuracy, optionally install."""
@@ -47,6 +56,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     mix = DemoMix(
         put_down=_share(cfg, "put_down_share", "put-down demos"),
         layout=_share(cfg, "layout_share", "demos that start from the scene's own layout"),
+        any_slot=_flag(cfg, "any_slot"),
     )
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
@@ -101,6 +111,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "episodes": cfg.episodes,
         "put_down_share": mix.put_down,
         "layout_share": mix.layout,
+        "any_slot": mix.any_slot,
         "seed": cfg.seed,
         "init": str(cfg.init) if cfg.init else None,
         "skills": sorted({r["skill"] for r in index}),

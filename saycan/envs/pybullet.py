@@ -52,6 +52,7 @@ class KitchenEnv(gym.Env):
         gui: Open a PyBullet window.
         seed: Seeds grasp noise (and `reset`).
         noise: Probability that a grasp slips (``sim.noise``).
+        shuffle_slots: Objects in random free slots of their surfaces (`KitchenSim`), for varied demos.
         force_failures: Skill text -> how many of its next attempts fail (a slip for grasps),
             for tests and demos of replanning.
         control_hz: Control rate of `step`.
@@ -66,12 +67,14 @@ class KitchenEnv(gym.Env):
         gui: bool = False,
         seed: int = 0,
         noise: float = 0.0,
+        shuffle_slots: bool = False,
         force_failures: Mapping[str, int] | None = None,
         control_hz: int = 10,
         frame_every: int = 0,
         on_frame: Callable[[], None] | None = None,
     ) -> None:
         self.scene, self.gui, self.seed, self.noise = scene, bool(gui), int(seed), float(noise)
+        self.shuffle_slots = bool(shuffle_slots)
         self.force_failures = ForcedFailures(force_failures)
         self.control_hz, self.frame_every, self.on_frame = int(control_hz), int(frame_every), on_frame
         self.render_mode = "rgb_array"
@@ -88,7 +91,13 @@ class KitchenEnv(gym.Env):
         if self.sim is not None:
             self.sim.close()
         self.sim = KitchenSim(
-            self.scene, gui=self.gui, seed=seed, noise=self.noise, frame_every=self.frame_every, on_frame=self.on_frame
+            self.scene,
+            gui=self.gui,
+            seed=seed,
+            noise=self.noise,
+            shuffle_slots=self.shuffle_slots,
+            frame_every=self.frame_every,
+            on_frame=self.on_frame,
         )
         self.world = SymbolicWorld(self.scene)
         self.sync()

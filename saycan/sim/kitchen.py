@@ -37,6 +37,8 @@ class KitchenSim:
         gui: Open a window (needs a display) instead of running headless.
         seed: Seeds the grasp-noise generator.
         noise: Probability in [0, 1] that a grasp slips.
+        shuffle_slots: Put each object in a random free slot of its surface (drawn from ``seed``), not
+            the nearest free one, so demos show things anywhere a surface holds them.
         on_frame: Called every ``frame_every`` physics steps (video recording).
     """
 
@@ -47,6 +49,7 @@ class KitchenSim:
         gui: bool = False,
         seed: int = 0,
         noise: float = 0.0,
+        shuffle_slots: bool = False,
         frame_every: int = 0,
         on_frame: Callable[[], None] | None = None,
     ) -> None:
@@ -72,10 +75,14 @@ class KitchenSim:
         self.objects: dict[str, int] = {}
         self.grasp_offsets: dict[str, float] = {}
         used: dict[str, int] = {}
+        free = {loc: station.slots() for loc, station in self.stations.items()}
+        if shuffle_slots:  # a stream of its own: grasp noise is drawn as before
+            slot_rng = np.random.default_rng([seed, 1])
+            free = {loc: [slots[i] for i in slot_rng.permutation(len(slots))] for loc, slots in free.items()}
         for name, loc in scene.objects.items():
             if name == scene.holding:
                 continue
-            slots = self.stations[loc].slots()
+            slots = free[loc]
             if used.get(loc, 0) >= len(slots):
                 raise ConfigError(
                     f"{scene.source}: too many objects at {loc!r} for the simulated surface ({len(slots)} fit)"

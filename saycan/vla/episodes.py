@@ -35,10 +35,14 @@ class DemoMix:
             puts it (four to a counter where it says so) and the robot driven to the place by the scripted
             `go to`, arm tucked; the rest scatter the objects and dock the robot. The user's robot works in
             that layout and arrives that way; a policy trained only on docked starts fails some of them.
+        any_slot: Scattered starts put each object in any free slot of its surface, not the nearest free
+            one. With nearest slots the demos rarely show a thing at a surface's far end, where a user's
+            own layout (or the kitchen's, four to a counter) puts things.
     """
 
     put_down: float = 0.35
     layout: float = 0.0
+    any_slot: bool = False
 
 
 def _start(scene, skill: str, rng: np.random.Generator, as_laid_out: bool = False) -> tuple[dict[str, Any], str]:
@@ -74,7 +78,8 @@ def start_episode(
     place = init["robot_at"]
     if as_laid_out:  # arrive as in a plan, driven there by find or go to (arm tucked), not docked at the start
         init = {**init, "robot_at": str(rng.choice([loc for loc in scene.locations if loc != place]))}
-    env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)))
+    shuffle = mix.any_slot and not as_laid_out
+    env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)), shuffle_slots=shuffle)
     if as_laid_out:
         env.routine("go_to", location=place)
     if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp

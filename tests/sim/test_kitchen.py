@@ -45,6 +45,19 @@ def test_more_objects_than_a_surface_holds_name_the_location(make_sim, kitchen):
         make_sim(scene=scene)
 
 
+def test_shuffled_slots_put_things_in_other_free_slots_of_the_same_surface_by_seed(make_sim, kitchen):
+    def spots(sim):
+        return {name: tuple(np.round(sim.position(name)[:2], 3)) for name in kitchen.objects}
+
+    nearest = spots(make_sim())
+    shuffled = [make_sim(seed=seed, shuffle_slots=True) for seed in (0, 0, 1)]
+    for sim in shuffled:  # still on their own surfaces, settled, one to a slot
+        assert {name: sim.station_of(name) for name in kitchen.objects} == dict(kitchen.objects)
+        assert len(set(spots(sim).values())) == len(kitchen.objects)
+    assert spots(shuffled[0]) == spots(shuffled[1])  # the seed decides
+    assert spots(shuffled[0]) != nearest and spots(shuffled[2]) != spots(shuffled[0])
+
+
 def test_bad_grasp_noise_is_refused(make_sim):
     with pytest.raises(ConfigError, match=r"sim.noise must be a probability in \[0, 1\]"):
         make_sim(noise=1.5)

@@ -17,20 +17,23 @@ def test_scripted_demo_succeeds_and_records_frames_with_base_frame_actions(kitch
 
 
 def test_layout_share_starts_from_the_scenes_own_layout_and_leaves_scattered_episodes_alone(kitchen):
-    def start(mix: DemoMix, draw: float) -> tuple[str, str, dict[str, str], str | None]:
+    def start(mix: DemoMix, draw: float) -> tuple[str, str, dict[str, str], str | None, bool]:
         env, skill, obj, _ = start_episode(scene_definition(kitchen), np.random.default_rng([5, 7]), mix, draw)
         try:
             places = {name: env.sim.station_of(name) for name in kitchen.objects if name != obj}
-            return skill, obj, places, env.sim.robot_station()
+            return skill, obj, places, env.sim.robot_station(), env.shuffle_slots
         finally:
             env.close()
 
-    skill, held, laid_out, docked = start(DemoMix(layout=0.25), 0.1)
+    skill, held, laid_out, docked, shuffled = start(DemoMix(layout=0.25), 0.1)
     assert laid_out == {name: place for name, place in kitchen.objects.items() if name != held}
     assert skill == "pick_up" and docked == kitchen.objects[held]  # driven from elsewhere by go to, and docked
     scattered = start(DemoMix(), 0.1)
     assert start(DemoMix(layout=0.25), 0.9) == scattered  # a draw above the share: as with no layout demos
     assert scattered[2] != laid_out
+    assert not scattered[4] and not shuffled  # the nearest free slots unless any_slot
+    assert start(DemoMix(any_slot=True), 0.1)[4]  # scattered things then take any free slot ...
+    assert not start(DemoMix(layout=0.25, any_slot=True), 0.1)[4]  # ... but the scene's own layout is kept
 
 
 def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
