@@ -30,7 +30,7 @@ def _flag(cfg: DictConfig, key: str) -> bool:
     from saycan.errors import ConfigError
 
     if not isinstance(cfg[key], bool):
-        raise ConfigError(f"{key}={cfg[key]!r}: must be true or false")
+        raise ConfigError(f"{key}={cfg[key]!r}: must be true or false, e.g. {key}=true")
     return cfg[key]
 
 

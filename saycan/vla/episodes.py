@@ -27,7 +27,7 @@ DART_SIGMA = 0.012  # metres of noise on executed (not recorded) moves, so demos
 
 @dataclass(frozen=True)
 class DemoMix:
-    """What the demos are made of, as shares of the episodes.
+    """What the demos are made of: shares of the episodes, and where scattered starts put things.
 
     Attributes:
         put_down: Put-down episodes, in [0, 1]; the rest pick up.
@@ -148,7 +148,7 @@ def record(
     scene_def: dict[str, Any], root: Path, episodes: int, seed: int, pool: Any, mix: DemoMix = DemoMix()
 ) -> Iterator[dict[str, Any]]:
     """Record the episodes not yet in ``root`` on ``pool`` (`saycan.parallel`); yields each one's metadata as
-    it is appended. ``mix`` sets the shares of put-downs and of starts from the scene's own layout."""
+    it is appended. ``mix`` (`DemoMix`) says what the demos are made of."""
     root = Path(root)
     (root / "episodes").mkdir(parents=True, exist_ok=True)
     done = {row["episode"] for row in read_index(root)}
