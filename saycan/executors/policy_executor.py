@@ -12,6 +12,7 @@ from saycan.errors import ConfigError
 from saycan.policies.base import Policy, PolicyError, PolicyUnreachable
 from saycan.sim import detectors
 from saycan.sim.kitchen import KitchenSim
+from saycan.sim.primitives import ABOVE
 from saycan.skill import ExecResult, Option, Skill
 from saycan.vla.image import CROP_SCALE, center_crop
 from saycan.world.state import SymbolicWorld
@@ -141,7 +142,7 @@ class PolicyExecutor:
                 self.env.act(action)
                 if detectors.skill_succeeded(sim, skill.id, here, **option.kwargs):
                     success, message = True, ""
-                    sim.robot.tuck()
+                    self._clear_and_tuck()
                     break
         if success and skill.id == "put_down":  # released at rest; it must still be there once it settles
             obj = option.kwargs["object"]
@@ -157,6 +158,18 @@ class PolicyExecutor:
             **self.env.sim_time(start_steps),
         }
         return ExecResult(success, message, info)
+
+    def _clear_and_tuck(self) -> None:
+        """Tuck the arm; with the fingers open, lift them straight up first, as the scripted place does.
+
+        A put-down stops at the detector's first success with the open fingers still around the released
+        thing: the tuck's diagonal from there would drag it off the surface's front edge.
+        """
+        robot = self.env.sim.robot
+        if robot.gripper_open:
+            position, orientation = robot.ee_pose()
+            robot.move_ee(position + ABOVE, orientation)
+        robot.tuck()
 
     def close(self) -> None:
         self.env.close()
