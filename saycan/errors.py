@@ -29,6 +29,16 @@ def choices_hint(value: str, choices: Iterable[str]) -> str:
     return f"valid: {', '.join(repr(c) for c in choices)}.{hint}"
 
 
+def require_bool(field: str, value: object, example: bool = True) -> bool:
+    """``value`` if it is true or false, else a `ConfigError` naming ``field``.
+
+    Checked because YAML and the command line can hand over a string, and the string "false" is truthy.
+    """
+    if not isinstance(value, bool):
+        raise ConfigError(f"{field}={value!r}: must be true or false, e.g. {field}={str(example).lower()}")
+    return value
+
+
 def user_error(exc: BaseException) -> BaseException | None:
     """The error to show the user for ``exc``, or None when it is a bug to let through.
 

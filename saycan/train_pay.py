@@ -9,7 +9,7 @@ import shutil
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
-from saycan.errors import ConfigError
+from saycan.errors import require_bool
 
 
 @command("train_pay", text_keys=("tasks", "dev_tasks"))
@@ -31,8 +31,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
     check_dropout(cfg.dropout)  # before generating tasks; the models are built later, after the seed is set
     check_members(cfg.members)
-    if not isinstance(cfg.contrast, bool):
-        raise ConfigError(f"contrast={cfg.contrast!r}: must be true or false, e.g. contrast=true")
+    require_bool("contrast", cfg.contrast)
     check_scene_mix(cfg.scenes, cfg.kitchen_share)
     family_weights = check_weights(cfg.family_weights)
     scene = factory.scene(cfg)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
+from saycan.errors import require_bool
 
 if TYPE_CHECKING:
     from saycan.vla.model import TinyVLA
@@ -23,15 +24,6 @@ def _share(cfg: DictConfig, key: str, what: str) -> float:
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"{key}={share!r}: the share of {what} must be a number from 0 to 1")
     return float(share)
-
-
-def _flag(cfg: DictConfig, key: str) -> bool:
-    """``cfg[key]`` checked to be true or false (a string "false" would be read as true)."""
-    from saycan.errors import ConfigError
-
-    if not isinstance(cfg[key], bool):
-        raise ConfigError(f"{key}={cfg[key]!r}: must be true or false, e.g. {key}=true")
-    return cfg[key]
 
 
 @command("train_vla", text_keys=("data",))
@@ -56,7 +48,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     mix = DemoMix(
         put_down=_share(cfg, "put_down_share", "put-down demos"),
         layout=_share(cfg, "layout_share", "demos that start from the scene's own layout"),
-        any_slot=_flag(cfg, "any_slot"),
+        any_slot=require_bool("any_slot", cfg.any_slot),
     )
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from saycan.errors import ConfigError
+from saycan.errors import ConfigError, require_bool
 from saycan.pay.goals import Candidate
 from saycan.pay.named import NAMED_BONUS
 from saycan.plan_search import PlanSearch
@@ -208,10 +208,8 @@ class LearnedPay:
         if isinstance(named_bonus, bool) or not isinstance(named_bonus, int | float) or named_bonus < 0:
             raise ConfigError(f"pay.named_bonus={named_bonus!r}: must be a number >= 0, e.g. pay.named_bonus=8")
         self.named_bonus = float(named_bonus)
-        for key, value in (("read_sets", read_sets), ("read_needs", read_needs)):
-            if not isinstance(value, bool):
-                raise ConfigError(f"pay.{key}={value!r}: must be true or false, e.g. pay.{key}=false")
-        self.read_sets, self.read_needs = read_sets, read_needs
+        self.read_sets = require_bool("pay.read_sets", read_sets, example=False)
+        self.read_needs = require_bool("pay.read_needs", read_needs, example=False)
         self._training: NearCopies | None = None  # the training requests' embeddings, made when first asked
         self._searches: dict[tuple[int, ...], PlanSearch] = {}
 
