@@ -11,7 +11,7 @@ import numpy as np
 import pybullet as p
 
 from saycan.envs.base import ForcedFailures
-from saycan.errors import ConfigError, choices_hint
+from saycan.errors import ConfigError, choices_hint, require_bool
 from saycan.sim import primitives
 from saycan.sim.kitchen import TIME_STEP, KitchenSim
 from saycan.sim.robot import CONTROL_STEPS, PHYSICS_HZ
@@ -74,7 +74,7 @@ class KitchenEnv(gym.Env):
         on_frame: Callable[[], None] | None = None,
     ) -> None:
         self.scene, self.gui, self.seed, self.noise = scene, bool(gui), int(seed), float(noise)
-        self.shuffle_slots = bool(shuffle_slots)
+        self.shuffle_slots = require_bool("sim.shuffle_slots", shuffle_slots)
         self.force_failures = ForcedFailures(force_failures)
         self.control_hz, self.frame_every, self.on_frame = int(control_hz), int(frame_every), on_frame
         self.render_mode = "rgb_array"

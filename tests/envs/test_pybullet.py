@@ -138,3 +138,20 @@ def test_an_object_that_fell_out_of_reach_cannot_be_found(env):
     assert env.world.location_of("energy bar") == "floor" and env.world.reach_from("energy bar") is None
     result = env.execute(skills.make("find"), Option("find the energy bar", "find", (("object", "energy bar"),)))
     assert not result.success and "out of reach from every place" in result.message
+
+
+def test_sim_shuffle_slots_from_config_lays_the_things_out_anew_and_a_string_is_refused(kitchen):
+    from saycan import factory
+    from saycan.api import compose
+
+    def spots(overrides):
+        env = factory.env_from(compose("config", ["instruction=x", "env=pybullet", *overrides]).env, kitchen)
+        try:
+            return {o: tuple(np.round(env.sim.position(o)[:2], 2)) for o in env.sim.objects}, env.world.snapshot()
+        finally:
+            env.close()
+
+    (nearest, world), (shuffled, shuffled_world) = spots([]), spots(["sim.shuffle_slots=true"])
+    assert shuffled != nearest and shuffled_world == world  # other spots on the same surfaces
+    with pytest.raises(ConfigError, match="sim.shuffle_slots='yes': must be true or false"):
+        spots(["sim.shuffle_slots=yes"])
