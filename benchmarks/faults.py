@@ -1,13 +1,15 @@
 """Plan against execution success when skills fail: scripted routines at several `sim.noise` and a VLA policy.
 
     python benchmarks/faults.py [--suite suites/kitchen_unseen.yaml] [--out faults] [--noise 0,0.2,0.4]
-                                [--policy tiny_vla] [--json faults.json]
+                                [--policy tiny_vla] [--layouts] [--json faults.json]
 
 Each configuration is one ``python -m saycan.eval suite=SUITE env=pybullet ...`` run into ``OUT/NAME``
 (a run already there is resumed, so the script can be stopped and started again). The table gives, per
 configuration, plan success (the plan's successful steps replayed in the symbolic world, judged honestly),
 execution success (the same rule on the sim's end state), the gap between them, how many plans ended
 with `done` while the task's goal did not hold in the sim, and how many stopped ``failed: <why>``.
+``--layouts`` adds the scripted routine at noise 0 and the policy with each task's things in random free
+slots of their surfaces (``sim.shuffle_slots=true``): a layout per task, not only the scene file's.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from saycan.planner.recovery import FAILED
 from saycan.storage.jsonl import read_rows
 
 
-def configurations(noise: list[float], policy: str | None) -> dict[str, list[str]]:
+def configurations(noise: list[float], policy: str | None, layouts: bool = False) -> dict[str, list[str]]:
     """Run name -> the overrides that make it."""
     runs = {f"scripted_noise{n:g}": ["executor=scripted", f"sim.noise={n:g}"] for n in noise}
     if policy:
         runs[policy] = [f"executor={policy}", "sim.noise=0"]
+    if layouts:
+        for executor in ("scripted", *([policy] if policy else [])):
+            runs[f"{executor}_layouts"] = [f"executor={executor}", "sim.noise=0", "sim.shuffle_slots=true"]
     return runs
 
 
@@ -62,10 +67,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("faults"))
     parser.add_argument("--noise", default="0,0.2,0.4", help="sim.noise values for the scripted routines")
     parser.add_argument("--policy", default="tiny_vla", help="an executor id run at noise 0 ('' for none)")
+    parser.add_argument("--layouts", action="store_true", help="also with things anywhere on their surfaces")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    runs = configurations([float(x) for x in args.noise.split(",") if x], args.policy or None)
+    runs = configurations([float(x) for x in args.noise.split(",") if x], args.policy or None, args.layouts)
     table = {}
     for name, overrides in runs.items():
         evaluate(args.suite, args.out / name, overrides)
