@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from omegaconf import DictConfig
 
 from saycan.cli import Context, command
-from saycan.errors import require_bool
+from saycan.errors import ConfigError, require_bool
 
 if TYPE_CHECKING:
     from saycan.vla.model import TinyVLA
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 def _share(cfg: DictConfig, key: str, what: str) -> float:
     """``cfg[key]`` checked to be a share in [0, 1]."""
-    from saycan.errors import ConfigError
-
     share = cfg[key]  # both shares are in conf/train_vla.yaml: a missing one is not silently 0
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"{key}={share!r}: the share of {what} must be a number from 0 to 1")
@@ -34,7 +32,6 @@ def main(cfg: DictConfig, ctx: Context) -> None:
     from saycan import factory
     from saycan.cli.progress import progress_bar, track
     from saycan.embed import shared_embedder
-    from saycan.errors import ConfigError
     from saycan.policies.tiny_vla import FORMAT, SHIPPED
     from saycan.storage import weights
     from saycan.storage.splits import held_out
@@ -119,7 +116,6 @@ def main(cfg: DictConfig, ctx: Context) -> None:
 
 def _initial(cfg: DictConfig) -> tuple[TinyVLA, ActionStats]:
     """(model, action statistics) of the checkpoint ``init`` names, to fine-tune; its chunk must be ``chunk``."""
-    from saycan.errors import ConfigError
     from saycan.policies.tiny_vla import load_checkpoint
     from saycan.vla.normalization import select
 
