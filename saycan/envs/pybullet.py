@@ -52,7 +52,8 @@ class KitchenEnv(gym.Env):
         gui: Open a PyBullet window.
         seed: Seeds grasp noise (and `reset`).
         noise: Probability that a grasp slips (``sim.noise``).
-        shuffle_slots: Objects in random free slots of their surfaces (`KitchenSim`), for varied demos.
+        shuffle_slots: Objects in random free slots of their surfaces, drawn from ``seed`` (`KitchenSim`;
+            ``sim.shuffle_slots``): varied demos, and policies rated in layouts other than the scene file's.
         force_failures: Skill text -> how many of its next attempts fail (a slip for grasps),
             for tests and demos of replanning.
         control_hz: Control rate of `step`.
