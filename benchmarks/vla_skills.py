@@ -1,10 +1,11 @@
 """Success of the tiny VLA per skill and per location in the sim, beside the scripted routine on the same start states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
-                                    [--end-to-end] [--any-slot] [--json results.json]
+                                    [--end-to-end] [--any-slot] [--crowded] [--json results.json]
 
 Start states are drawn like the training demos' but from seeds the demos never used; ``--any-slot`` puts
-the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``). ``--served``
+the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``); ``--crowded``
+moves other things to the skill's place until it holds 4-6 (``train_vla crowd_share=``). ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
 client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
 "clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
@@ -40,10 +41,11 @@ Results = dict[str, dict[str, list[float]]]
 
 
 def run_trials(
-    policies: dict[str, tuple[object, int | None]], trials: int, any_slot: bool = False
+    policies: dict[str, tuple[object, int | None]], trials: int, any_slot: bool = False, crowded: bool = False
 ) -> tuple[Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
-    (``any_slot``: things in any free slot of their surface, `DemoMix`).
+    (``any_slot``: things in any free slot of their surface; ``crowded``: 4-6 things at the skill's place;
+    `DemoMix`).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
@@ -55,7 +57,8 @@ def run_trials(
     for trial in range(trials):
         for runner in (*policies, "scripted"):
             rng = np.random.default_rng([HELD_OUT_SEED, trial])
-            env, skill, obj, text = start_episode(scene_def, rng, DemoMix(any_slot=any_slot))
+            mix = DemoMix(any_slot=any_slot, crowd=float(crowded))
+            env, skill, obj, text = start_episode(scene_def, rng, mix, crowd_draw=0.0)
             where = f"{skill} @ {env.sim.robot_station()}"
             try:
                 option = Option(text, skill, (("object", obj),))
@@ -131,6 +134,7 @@ def main() -> None:
     parser.add_argument("--chunk-steps", type=int, default=None, help="actions of a chunk per query (default: all)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
+    parser.add_argument("--crowded", action="store_true", help="4-6 things at the skill's place (other things moved)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -144,7 +148,7 @@ def main() -> None:
         if args.beside:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
-        results, by_place = run_trials(policies, args.trials, args.any_slot)
+        results, by_place = run_trials(policies, args.trials, args.any_slot, args.crowded)
         by_location = {
             where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
                     **{n: float(np.mean(r[n])) for n in policies}}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def _share(cfg: DictConfig, key: str, what: str) -> float:
     """``cfg[key]`` checked to be a share in [0, 1]."""
-    share = cfg[key]  # both shares are in conf/train_vla.yaml: a missing one is not silently 0
+    share = cfg[key]  # every share is in conf/train_vla.yaml: a missing one is not silently 0
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ConfigError(f"{key}={share!r}: the share of {what} must be a number from 0 to 1")
     return float(share)
@@ -46,6 +46,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         put_down=_share(cfg, "put_down_share", "put-down demos"),
         layout=_share(cfg, "layout_share", "demos that start from the scene's own layout"),
         any_slot=require_bool("any_slot", cfg.any_slot),
+        crowd=_share(cfg, "crowd_share", "scattered demos at a crowded place"),
     )
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
@@ -101,6 +102,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "put_down_share": mix.put_down,
         "layout_share": mix.layout,
         "any_slot": mix.any_slot,
+        "crowd_share": mix.crowd,
         "seed": cfg.seed,
         "init": str(cfg.init) if cfg.init else None,
         "skills": sorted({r["skill"] for r in index}),

@@ -38,35 +38,67 @@ class DemoMix:
         any_slot: Scattered starts put each object in any free slot of its surface, not the nearest free
             one. With nearest slots the demos rarely show a thing at a surface's far end, where a user's
             own layout (or the kitchen's, four to a counter) puts things.
+        crowd: Scattered episodes, in [0, 1], whose skill place is crowded: other things are moved there
+            until it holds `CROWD` things, the skill's own included. Scattered at random, a place holds
+            one or two; the kitchen puts four on a counter, where pick-ups among them and put-downs
+            beside them are what a policy trained on sparse places gets wrong.
     """
 
     put_down: float = 0.35
     layout: float = 0.0
     any_slot: bool = False
+    crowd: float = 0.0
 
 
-def _start(scene, skill: str, rng: np.random.Generator, as_laid_out: bool = False) -> tuple[dict[str, Any], str]:
+CROWD = (4, 6)  # things at a crowded place, the skill's own included (fewer where fewer fit)
+
+
+def _crowd(scene, init: dict[str, Any], place: str, keep: str, rng: np.random.Generator) -> dict[str, Any]:
+    """``init`` with other things moved to ``place`` until it holds a drawn count in `CROWD`, ``keep`` (the
+    skill's object, there or in the hand) counted. Things already there stay; the rest come from elsewhere."""
+    from saycan.sim.layout import layout_stations
+
+    room = len(layout_stations(scene.locations)[place].slots())
+    objects = dict(init["objects"])
+    here = [o for o, loc in objects.items() if loc == place and o != keep]
+    want = min(int(rng.integers(CROWD[0], CROWD[1] + 1)), room) - 1  # besides the skill's own
+    others = [o for o in objects if o != keep and o not in here]
+    for obj in rng.permutation(others)[: max(want - len(here), 0)]:
+        objects[str(obj)] = place
+    return {**init, "objects": objects}
+
+
+def _start(
+    scene, skill: str, rng: np.random.Generator, as_laid_out: bool = False, crowded: bool = False
+) -> tuple[dict[str, Any], str]:
     """A start state for ``skill``: objects scattered (or as the scene lays them out), the robot docked at a
     place, hand as the skill needs. Things are picked up from any place but the trash can, and put down at
-    any place, the trash can included ("throw away the apple" ends with a put-down there)."""
+    any place, the trash can included ("throw away the apple" ends with a put-down there). ``crowded``
+    then fills the robot's place (`_crowd`); its draws come last, so uncrowded starts are as before."""
     from saycan.affordance.collect import random_init
 
     init = {"objects": dict(scene.objects)} if as_laid_out else random_init(scene, rng)
     if skill == "pick_up":
         candidates = [o for o, loc in init["objects"].items() if loc != scene.trash]
         obj = str(rng.choice(candidates))
-        return {**init, "holding": None, "robot_at": init["objects"][obj]}, obj
-    obj = str(rng.choice(list(scene.objects)))
-    return {**init, "holding": obj, "robot_at": str(rng.choice(list(scene.locations)))}, obj
+        init = {**init, "holding": None, "robot_at": init["objects"][obj]}
+    else:
+        obj = str(rng.choice(list(scene.objects)))
+        init = {**init, "holding": obj, "robot_at": str(rng.choice(list(scene.locations)))}
+    return (_crowd(scene, init, init["robot_at"], obj, rng) if crowded else init), obj
 
 
 def start_episode(
-    scene_def: dict[str, Any], rng: np.random.Generator, mix: DemoMix = DemoMix(), layout_draw: float = 1.0
+    scene_def: dict[str, Any],
+    rng: np.random.Generator,
+    mix: DemoMix = DemoMix(),
+    layout_draw: float = 1.0,
+    crowd_draw: float = 1.0,
 ):
     """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text).
 
-    ``layout_draw`` in [0, 1) is compared with ``mix.layout``; it comes from a stream of its own, so the
-    episodes that scatter their objects are the same whatever the layout share.
+    ``layout_draw`` and ``crowd_draw`` in [0, 1) are compared with ``mix.layout`` and ``mix.crowd``; each
+    comes from a stream of its own, so the other episodes are the same whatever the shares.
     """
     from saycan.envs.pybullet import KitchenEnv
     from saycan.world.scene import scene_from_dict
@@ -74,7 +106,7 @@ def start_episode(
     scene = scene_from_dict(scene_def)
     skill = str(rng.choice(["pick_up", "put_down"], p=[1 - mix.put_down, mix.put_down]))
     as_laid_out = layout_draw < mix.layout
-    init, obj = _start(scene, skill, rng, as_laid_out)
+    init, obj = _start(scene, skill, rng, as_laid_out, crowded=not as_laid_out and crowd_draw < mix.crowd)
     place = init["robot_at"]
     if as_laid_out:  # arrive as in a plan, driven there by find or go to (arm tucked), not docked at the start
         init = {**init, "robot_at": str(rng.choice([loc for loc in scene.locations if loc != place]))}
@@ -97,8 +129,8 @@ def run_demo(
     from saycan.vla.expert import EXPERTS
 
     rng = np.random.default_rng([seed, episode])
-    layout_draw = float(np.random.default_rng([seed, episode, 1]).random())
-    env, skill, obj, text = start_episode(scene_def, rng, mix, layout_draw)
+    layout_draw, crowd_draw = (float(np.random.default_rng([seed, episode, k]).random()) for k in (1, 2))
+    env, skill, obj, text = start_episode(scene_def, rng, mix, layout_draw, crowd_draw)
     try:
         sim = env.sim
         here = sim.robot_station()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from saycan.parallel.local import LocalPool
-from saycan.vla.episodes import DemoMix, load_episode, read_index, record, run_demo, start_episode
+from saycan.vla.episodes import CROWD, DemoMix, load_episode, read_index, record, run_demo, start_episode
 from saycan.world.scene import scene_definition
 
 
@@ -34,6 +34,25 @@ def test_layout_share_starts_from_the_scenes_own_layout_and_leaves_scattered_epi
     assert not scattered[4] and not shuffled  # the nearest free slots unless any_slot
     assert start(DemoMix(any_slot=True), 0.1)[4]  # scattered things then take any free slot ...
     assert not start(DemoMix(layout=0.25, any_slot=True), 0.1)[4]  # ... but the scene's own layout is kept
+
+
+def test_crowd_share_fills_the_skill_place_and_leaves_uncrowded_episodes_alone(kitchen):
+    def start(mix: DemoMix, draw: float, trial: int) -> tuple[str, str, dict[str, str], str | None]:
+        rng = np.random.default_rng([5, trial])
+        env, skill, obj, _ = start_episode(scene_definition(kitchen), rng, mix, crowd_draw=draw)
+        try:
+            places = {name: env.sim.station_of(name) for name in kitchen.objects if name != obj}
+            return skill, obj, places, env.sim.robot_station()
+        finally:
+            env.close()
+
+    for trial in range(4):
+        skill, obj, places, here = start(DemoMix(crowd=0.3), 0.1, trial)
+        others = sum(place == here for place in places.values())
+        assert CROWD[0] - 1 <= others <= CROWD[1] - 1, (skill, obj, here, places)
+        sparse = start(DemoMix(), 0.1, trial)
+        assert start(DemoMix(crowd=0.3), 0.9, trial) == sparse  # a draw above the share: as with no crowding
+        assert sum(place == sparse[3] for place in sparse[2].values()) < others
 
 
 def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
