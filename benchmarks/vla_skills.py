@@ -1,11 +1,13 @@
 """Success of the tiny VLA per skill and per location in the sim, beside the scripted routine on the same start states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
-                                    [--end-to-end] [--any-slot] [--crowded] [--json results.json]
+                                    [--end-to-end] [--any-slot] [--crowded] [--attempts N] [--json results.json]
 
 Start states are drawn like the training demos' but from seeds the demos never used; ``--any-slot`` puts
 the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``); ``--crowded``
-moves other things to the skill's place until it holds 4-6 (``train_vla crowd_share=``). ``--served``
+moves other things to the skill's place until it holds 4-6 (``train_vla crowd_share=``). ``--attempts N``
+counts a policy's skill as done if one of N tries succeeds, each retry from where the last left off, the
+base re-docked ``--retry-shift`` metres to one side and then the other (`PolicyExecutor`). ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
 client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
 "clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
@@ -41,11 +43,16 @@ Results = dict[str, dict[str, list[float]]]
 
 
 def run_trials(
-    policies: dict[str, tuple[object, int | None]], trials: int, any_slot: bool = False, crowded: bool = False
+    policies: dict[str, tuple[object, int | None]],
+    trials: int,
+    any_slot: bool = False,
+    crowded: bool = False,
+    attempts: int = 1,
+    retry_shift: float = 0.0,
 ) -> tuple[Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
     (``any_slot``: things in any free slot of their surface; ``crowded``: 4-6 things at the skill's place;
-    `DemoMix`).
+    `DemoMix`), each policy given ``attempts`` tries (retries re-docked ``retry_shift`` aside).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
@@ -64,8 +71,13 @@ def run_trials(
                 option = Option(text, skill, (("object", obj),))
                 if runner in policies:
                     policy, chunk_steps = policies[runner]
-                    executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps)
-                    out = executor.execute(skills.make(skill), option)
+                    executor = PolicyExecutor(
+                        env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, retry_shift=retry_shift
+                    )
+                    for _ in range(attempts):
+                        out = executor.execute(skills.make(skill), option)
+                        if out.success:
+                            break
                     for key in ("control_hz", "policy_steps", "policy_queries"):
                         results[skill][f"{runner}:{key}"].append(out.info[key])
                 else:
@@ -135,6 +147,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
     parser.add_argument("--crowded", action="store_true", help="4-6 things at the skill's place (other things moved)")
+    parser.add_argument("--attempts", type=int, default=1, help="tries a policy gets per start state")
+    parser.add_argument("--retry-shift", type=float, default=0.04, help="metres a retry re-docks aside (0: none)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -148,7 +162,9 @@ def main() -> None:
         if args.beside:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
-        results, by_place = run_trials(policies, args.trials, args.any_slot, args.crowded)
+        results, by_place = run_trials(
+            policies, args.trials, args.any_slot, args.crowded, args.attempts, args.retry_shift
+        )
         by_location = {
             where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
                     **{n: float(np.mean(r[n])) for n in policies}}

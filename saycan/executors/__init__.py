@@ -10,7 +10,16 @@ from saycan.errors import ConfigError, choices_hint
 
 SCRIPTED = "scripted"
 # Keys of an executor config that set up the control loop; the rest build the policy.
-LOOP_KEYS = ("skills", "unnorm_key", "max_steps", "center_crop", "gripper_range", "invert_gripper", "chunk_steps")
+LOOP_KEYS = (
+    "skills",
+    "unnorm_key",
+    "max_steps",
+    "center_crop",
+    "gripper_range",
+    "invert_gripper",
+    "chunk_steps",
+    "retry_shift",
+)
 
 
 def check_id(id: str) -> None:

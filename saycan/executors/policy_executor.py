@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ from saycan.envs.pybullet import KitchenEnv
 from saycan.errors import ConfigError
 from saycan.policies.base import Policy, PolicyError, PolicyUnreachable
 from saycan.sim import detectors
-from saycan.sim.kitchen import KitchenSim
+from saycan.sim.kitchen import DOCK_TOLERANCE, KitchenSim
 from saycan.sim.primitives import ABOVE
 from saycan.skill import ExecResult, Option, Skill
 from saycan.vla.image import CROP_SCALE, center_crop
@@ -71,6 +72,10 @@ class PolicyExecutor:
         gripper_range: The policy's (closed-or-open low, high) gripper values.
         invert_gripper: The policy's high gripper value means closed.
         chunk_steps: Actions of a chunk to execute before querying again (None: the whole chunk).
+        retry_shift: Metres the base moves along the surface, to one side and then the other, before
+            another try of the skill that just failed here (0: retry from the dock). A retry from the
+            same view repeats the miss: a closed-loop policy that sees the same image does the same
+            thing. In [0, `DOCK_TOLERANCE`), so the robot still counts as at its place.
     """
 
     def __init__(
@@ -84,6 +89,7 @@ class PolicyExecutor:
         gripper_range: Sequence[float] = (-1.0, 1.0),
         invert_gripper: bool = False,
         chunk_steps: int | None = None,
+        retry_shift: float = 0.0,
     ) -> None:
         self.require_sim(env)
         unknown = [s for s in skills if s not in ARM_SKILLS]
@@ -99,6 +105,16 @@ class PolicyExecutor:
             raise ConfigError(f"executor.chunk_steps must be at least 1 (null: the whole chunk), got {chunk_steps!r}")
         self.gripper_range, self.invert_gripper = tuple(gripper_range), bool(invert_gripper)
         self.chunk_steps = int(chunk_steps) if chunk_steps is not None else None
+        if isinstance(retry_shift, bool) or not isinstance(retry_shift, int | float):
+            raise ConfigError(f"executor.retry_shift must be a number of metres, got {retry_shift!r}")
+        if not 0 <= retry_shift < DOCK_TOLERANCE:
+            raise ConfigError(
+                f"executor.retry_shift={retry_shift!r}: must be at least 0 and under {DOCK_TOLERANCE} m, "
+                "where the base still counts as docked (0.04 steps aside; 0 retries from the dock)"
+            )
+        self.retry_shift = float(retry_shift)
+        self._failed: tuple[str, str | None] | None = None  # (skill text, place) of the last failed try
+        self._retries = 0
 
     @staticmethod
     def require_sim(env: object) -> None:
@@ -122,7 +138,9 @@ class PolicyExecutor:
         assert sim is not None
         if self.env.force_failures.take(option.text):
             return ExecResult(False, "forced failure (sim.force_failures)")
-        here, start_steps, start = sim.robot_station(), sim.steps, time.perf_counter()
+        here = sim.robot_station()
+        shift = self._step_aside(option.text, here)
+        start_steps, start = sim.steps, time.perf_counter()
         success, message, steps, queries = False, f"no success within executor.max_steps={self.max_steps}", 0, 0
         while steps < self.max_steps and not success:
             image = self.env.head_image()
@@ -150,14 +168,29 @@ class PolicyExecutor:
             if not detectors.resting_on(sim, obj, here):
                 success, message = False, f"the {obj} did not stay on the {here}"
         seconds = time.perf_counter() - start
+        self._failed = None if success else (option.text, here)
         self.env.sync()
         info = {
+            "base_shift": shift,  # metres along the surface from the dock, for a retry
             "policy_steps": float(steps),  # actions executed
             "policy_queries": float(queries),  # actions or chunks asked for, a refused one too
             "control_hz": steps / seconds if seconds > 0 else 0.0,
             **self.env.sim_time(start_steps),
         }
         return ExecResult(success, message, info)
+
+    def _step_aside(self, text: str, here: str | None) -> float:
+        """Before another try of the skill that failed last, here: re-dock ``retry_shift`` to one side,
+        then the other on the next try, so the policy sees the place from a new view. Returns the shift."""
+        if self._failed != (text, here) or here is None or self.retry_shift == 0:
+            self._retries = 0
+            return 0.0
+        self._retries += 1
+        shift = self.retry_shift * (1 if self._retries % 2 else -1)
+        x, y, yaw = self.env.sim.stations[here].dock
+        self._clear_and_tuck()
+        self.env.sim.robot.drive(x - shift * math.sin(yaw), y + shift * math.cos(yaw), yaw)
+        return shift
 
     def _clear_and_tuck(self) -> None:
         """Tuck the arm; with the fingers open, lift them straight up first, as the scripted place does.

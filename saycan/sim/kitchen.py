@@ -21,6 +21,7 @@ TIME_STEP = 1.0 / PHYSICS_HZ
 # A fallen object can be picked up from a dock when it lies this far out from the base's centre (the base
 # is 0.5 m square, so the hand cannot come straight down any closer) and within the arm's reach.
 FLOOR_CLEARANCE = 0.35
+DOCK_TOLERANCE = 0.05  # metres: a base this close to a place's dock is at that place
 
 
 DOOR_HEIGHT = 0.3  # metres: the panel of a shut place, above its surface
@@ -235,7 +236,7 @@ class KitchenSim:
         x, y, _ = self.robot.pose
         for s in self.stations.values():
             dx, dy, _ = s.dock
-            if math.hypot(x - dx, y - dy) < 0.05:
+            if math.hypot(x - dx, y - dy) < DOCK_TOLERANCE:
                 return s.name
         return None
 

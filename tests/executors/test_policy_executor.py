@@ -165,6 +165,26 @@ def test_a_chunk_with_one_bad_row_is_refused_whole_and_the_arm_holds_still(env):
     assert np.linalg.norm(env.sim.robot.ee_pose()[0] - before) < 1e-3
 
 
+def test_a_retry_of_a_failed_skill_steps_aside_one_way_then_the_other_and_stays_at_the_place(env):
+    executor = PolicyExecutor(env, FixedPolicy([0, 0, 0, 0, 0, 0, 1]), max_steps=3, retry_shift=0.04)
+    dock = np.array(env.sim.stations["near counter"].dock[:2])
+    left = np.array([-np.sin(env.sim.robot.pose[2]), np.cos(env.sim.robot.pose[2])])
+    shifts = []
+    for option in (
+        PICK_APPLE,
+        PICK_APPLE,
+        PICK_APPLE,
+        Option("pick up the orange", "pick_up", (("object", "orange"),)),
+    ):
+        result = executor.execute(skills.make("pick_up"), option)
+        assert not result.success and env.sim.robot_station() == "near counter"
+        shifts.append((result.info["base_shift"], float((np.array(env.sim.robot.pose[:2]) - dock) @ left)))
+    # the first try from where the robot is; each retry re-docked 4 cm to one side, then the other
+    assert [s for s, _ in shifts] == [0.0, 0.04, -0.04, 0.0]
+    assert [round(at, 2) for _, at in shifts[:3]] == [0.0, 0.04, -0.04]
+    assert round(shifts[3][1], 2) == -0.04  # another skill: no step, from where the last retry left the base
+
+
 def test_executor_config_errors_name_the_key(env, kitchen):
     with pytest.raises(ConfigError, match="env=pybullet"):
         PolicyExecutor(SymbolicEnv(kitchen), FixedPolicy([0] * 7))
@@ -174,6 +194,8 @@ def test_executor_config_errors_name_the_key(env, kitchen):
         PolicyExecutor(env, FixedPolicy([0] * 7), gripper_range=(1, 1))
     with pytest.raises(ConfigError, match="executor.chunk_steps"):
         PolicyExecutor(env, FixedPolicy([0] * 7), chunk_steps=0)
+    with pytest.raises(ConfigError, match=r"executor.retry_shift=0.05: must be at least 0 and under 0.05 m"):
+        PolicyExecutor(env, FixedPolicy([0] * 7), retry_shift=0.05)
     with pytest.raises(ConfigError, match="valid: 'openpi', 'openvla', 'openvla_server', 'scripted', 'tiny_vla'"):
         executors.make("openvla_sever", env)
 
