@@ -27,6 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 import skills
 from saycan.executors.policy_executor import PolicyExecutor
@@ -61,10 +62,10 @@ def run_trials(
     scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
     results: Results = defaultdict(lambda: defaultdict(list))
     by_place: Results = defaultdict(lambda: defaultdict(list))
+    mix = DemoMix(any_slot=any_slot, crowd=float(crowded))  # crowd_draw=0 below: every state crowded if asked
     for trial in range(trials):
         for runner in (*policies, "scripted"):
             rng = np.random.default_rng([HELD_OUT_SEED, trial])
-            mix = DemoMix(any_slot=any_slot, crowd=float(crowded))
             env, skill, obj, text = start_episode(scene_def, rng, mix, crowd_draw=0.0)
             where = f"{skill} @ {env.sim.robot_station()}"
             try:
@@ -148,7 +149,10 @@ def main() -> None:
     parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
     parser.add_argument("--crowded", action="store_true", help="4-6 things at the skill's place (other things moved)")
     parser.add_argument("--attempts", type=int, default=1, help="tries a policy gets per start state")
-    parser.add_argument("--retry-shift", type=float, default=0.04, help="metres a retry re-docks aside (0: none)")
+    shipped = yaml.safe_load((conf_dir() / "executor" / "tiny_vla.yaml").read_text())["retry_shift"]
+    parser.add_argument(
+        "--retry-shift", type=float, default=shipped, help=f"metres a retry re-docks aside (0: none; {shipped} shipped)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 

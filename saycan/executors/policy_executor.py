@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 
@@ -187,9 +186,8 @@ class PolicyExecutor:
             return 0.0
         self._retries += 1
         shift = self.retry_shift * (1 if self._retries % 2 else -1)
-        x, y, yaw = self.env.sim.stations[here].dock
         self._clear_and_tuck()
-        self.env.sim.robot.drive(x - shift * math.sin(yaw), y + shift * math.cos(yaw), yaw)
+        self.env.sim.robot.drive(*self.env.sim.stations[here].dock_aside(shift))
         return shift
 
     def _clear_and_tuck(self) -> None:

@@ -43,9 +43,12 @@ class Station:
     @property
     def dock(self) -> tuple[float, float, float]:
         """(x, y, yaw) of the robot base when docked here."""
-        fx, fy = self.forward
-        back = self.depth / 2 + DOCK_GAP
-        return self.center[0] - back * fx, self.center[1] - back * fy, self.yaw
+        return self.dock_aside(0.0)
+
+    def dock_aside(self, across: float) -> tuple[float, float, float]:
+        """(x, y, yaw) of the base docked ``across`` metres to the side (as in `to_world`) of the dock."""
+        x, y, _ = self.to_world(-(self.depth / 2 + DOCK_GAP), across)
+        return x, y, self.yaw
 
     def to_world(self, along: float, across: float, up: float = 0.0) -> tuple[float, float, float]:
         """A point given in the surface frame (from its centre; ``along`` points away from the robot)."""
