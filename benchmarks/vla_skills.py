@@ -7,12 +7,15 @@ Start states are drawn like the training demos' but from seeds the demos never u
 the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``); ``--crowded``
 moves other things to the skill's place until it holds 4-6 (``train_vla crowd_share=``). ``--attempts N``
 counts a policy's skill as done if one of N tries succeeds, each retry from where the last left off, the
-base re-docked ``--retry-shift`` metres to one side and then the other (`PolicyExecutor`). ``--served``
+base re-docked as the shipped executor does (`PolicyExecutor`): a pick-up facing its thing (``--retry-face``),
+then ``--retry-shift`` metres to one side and then the other. ``--served``
 runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
 client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
 "clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
 checkpoint (e.g. one trained with ``chunk=K``) on the same start states in the same run, executing
 ``--chunk-steps`` actions of each chunk per query: success, actions and queries per skill, control rate.
+``knocked off`` (policy/scripted) is the share of tries after which a thing that stood beside the skill's
+own is no longer at the place: a success detector passes a put-down that knocks the bottle beside it off.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +36,7 @@ import yaml
 import skills
 from saycan.executors.policy_executor import PolicyExecutor
 from saycan.policies import make as make_policy
+from saycan.sim.kitchen import KitchenSim
 from saycan.skill import Option
 from saycan.storage.resources import conf_dir
 from saycan.vla.episodes import DemoMix, start_episode
@@ -43,17 +48,26 @@ HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, tri
 Results = dict[str, dict[str, list[float]]]
 
 
+def knocked_off(sim: KitchenSim, place: str | None, beside: list[str]) -> bool:
+    """A thing that stood ``beside`` the skill's own at ``place`` is no longer there (on the floor, say).
+
+    The skill's detector looks at its own thing only: a put-down that knocks the bottle beside it off the
+    counter succeeds, and the plan's judge then counts the bottle on the floor against the request.
+    """
+    return any(sim.station_of(o) != place for o in beside)
+
+
 def run_trials(
     policies: dict[str, tuple[object, int | None]],
     trials: int,
     any_slot: bool = False,
     crowded: bool = False,
     attempts: int = 1,
-    retry_shift: float = 0.0,
+    retry: Mapping[str, float | bool] | None = None,
 ) -> tuple[Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
     (``any_slot``: things in any free slot of their surface; ``crowded``: 4-6 things at the skill's place;
-    `DemoMix`), each policy given ``attempts`` tries (retries re-docked ``retry_shift`` aside).
+    `DemoMix`), each policy given ``attempts`` tries (``retry``: the executor's ``retry_shift`` and ``retry_face``).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
@@ -67,13 +81,15 @@ def run_trials(
         for runner in (*policies, "scripted"):
             rng = np.random.default_rng([HELD_OUT_SEED, trial])
             env, skill, obj, text = start_episode(scene_def, rng, mix, crowd_draw=0.0)
-            where = f"{skill} @ {env.sim.robot_station()}"
+            place = env.sim.robot_station()
+            beside = [o for o in env.sim.objects if o != obj and place and env.sim.station_of(o) == place]
+            where = f"{skill} @ {place}"
             try:
                 option = Option(text, skill, (("object", obj),))
                 if runner in policies:
                     policy, chunk_steps = policies[runner]
                     executor = PolicyExecutor(
-                        env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, retry_shift=retry_shift
+                        env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {})
                     )
                     for _ in range(attempts):
                         out = executor.execute(skills.make(skill), option)
@@ -84,6 +100,7 @@ def run_trials(
                 else:
                     out = env.execute(skills.make(skill), option)
                 results[skill][runner].append(float(out.success))
+                results[skill][f"{runner}:knocked_off"].append(float(knocked_off(env.sim, place, beside)))
                 by_place[where][runner].append(float(out.success))
             finally:
                 env.close()
@@ -149,9 +166,18 @@ def main() -> None:
     parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
     parser.add_argument("--crowded", action="store_true", help="4-6 things at the skill's place (other things moved)")
     parser.add_argument("--attempts", type=int, default=1, help="tries a policy gets per start state")
-    shipped = yaml.safe_load((conf_dir() / "executor" / "tiny_vla.yaml").read_text())["retry_shift"]
+    shipped = yaml.safe_load((conf_dir() / "executor" / "tiny_vla.yaml").read_text())
     parser.add_argument(
-        "--retry-shift", type=float, default=shipped, help=f"metres a retry re-docks aside (0: none; {shipped} shipped)"
+        "--retry-shift",
+        type=float,
+        default=shipped["retry_shift"],
+        help=f"metres a retry re-docks aside (0: none; {shipped['retry_shift']} shipped)",
+    )
+    parser.add_argument(
+        "--retry-face",
+        action=argparse.BooleanOptionalAction,
+        default=shipped["retry_face"],
+        help=f"a pick-up's retry first re-docks facing the thing ({shipped['retry_face']} shipped)",
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -167,7 +193,12 @@ def main() -> None:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
         results, by_place = run_trials(
-            policies, args.trials, args.any_slot, args.crowded, args.attempts, args.retry_shift
+            policies,
+            args.trials,
+            args.any_slot,
+            args.crowded,
+            args.attempts,
+            {"retry_shift": args.retry_shift, "retry_face": args.retry_face},
         )
         by_location = {
             where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
@@ -178,9 +209,11 @@ def main() -> None:
             skill: {
                 "n": len(r["scripted"]),
                 "scripted_success": float(np.mean(r["scripted"])),
+                "scripted_knocked_off": float(np.mean(r["scripted:knocked_off"])),
                 **{
                     n: {
                         "success": float(np.mean(r[n])),
+                        "knocked_off": float(np.mean(r[f"{n}:knocked_off"])),
                         "actions": float(np.mean(r[f"{n}:policy_steps"])),
                         "queries": float(np.mean(r[f"{n}:policy_queries"])),
                         "control_hz": float(np.mean(r[f"{n}:control_hz"])),
@@ -190,13 +223,14 @@ def main() -> None:
             }
             for skill, r in sorted(results.items())
         }
-        print(f"\n{'skill':10s} {'policy':28s} {'n':>4s} {'success':>8s} {'scripted':>9s} {'actions':>8s} "
-              f"{'queries':>8s} {'control Hz':>11s}")  # fmt: skip
+        print(f"\n{'skill':10s} {'policy':28s} {'n':>4s} {'success':>8s} {'scripted':>9s} {'knocked off':>12s} "
+              f"{'actions':>8s} {'queries':>8s} {'control Hz':>11s}")  # fmt: skip
         for skill, s in summary.items():
             for n in policies:
                 p = s[n]
+                knocked = f"{p['knocked_off']:.0%}/{s['scripted_knocked_off']:.0%}"
                 print(f"{skill:10s} {n:28s} {s['n']:4d} {p['success']:8.0%} {s['scripted_success']:9.0%} "
-                      f"{p['actions']:8.1f} {p['queries']:8.1f} {p['control_hz']:11.1f}")  # fmt: skip
+                      f"{knocked:>12s} {p['actions']:8.1f} {p['queries']:8.1f} {p['control_hz']:11.1f}")  # fmt: skip
         print(f"\n{'skill @ location':28s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
         for where, s in by_location.items():
             print(

@@ -19,6 +19,7 @@ LOOP_KEYS = (
     "invert_gripper",
     "chunk_steps",
     "retry_shift",
+    "retry_face",
 )
 
 

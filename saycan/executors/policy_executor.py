@@ -75,6 +75,9 @@ class PolicyExecutor:
             another try of the skill that just failed here (0: retry from the dock). A retry from the
             same view repeats the miss: a closed-loop policy that sees the same image does the same
             thing. In [0, `DOCK_TOLERANCE`), so the robot still counts as at its place.
+        retry_face: A retry of a pick-up first re-docks facing the thing (across from it along the surface),
+            then ``retry_shift`` to either side of that; the base drives back to the dock after a try from
+            beyond `DOCK_TOLERANCE`, so the planner's state still has the robot at its place.
     """
 
     def __init__(
@@ -89,6 +92,7 @@ class PolicyExecutor:
         invert_gripper: bool = False,
         chunk_steps: int | None = None,
         retry_shift: float = 0.0,
+        retry_face: bool = False,
     ) -> None:
         self.require_sim(env)
         unknown = [s for s in skills if s not in ARM_SKILLS]
@@ -111,7 +115,9 @@ class PolicyExecutor:
                 f"executor.retry_shift={retry_shift!r}: must be at least 0 and under {DOCK_TOLERANCE} m, "
                 "where the base still counts as docked (0.04 steps aside; 0 retries from the dock)"
             )
-        self.retry_shift = float(retry_shift)
+        if not isinstance(retry_face, bool):
+            raise ConfigError(f"executor.retry_face must be true or false, got {retry_face!r}")
+        self.retry_shift, self.retry_face = float(retry_shift), retry_face
         self._failed: tuple[str, str | None] | None = None  # (skill text, place) of the last failed try
         self._retries = 0
 
@@ -138,7 +144,7 @@ class PolicyExecutor:
         if self.env.force_failures.take(option.text):
             return ExecResult(False, "forced failure (sim.force_failures)")
         here = sim.robot_station()
-        shift = self._step_aside(option.text, here)
+        shift = self._step_aside(option, here)
         start_steps, start = sim.steps, time.perf_counter()
         success, message, steps, queries = False, f"no success within executor.max_steps={self.max_steps}", 0, 0
         while steps < self.max_steps and not success:
@@ -167,6 +173,9 @@ class PolicyExecutor:
             if not detectors.resting_on(sim, obj, here):
                 success, message = False, f"the {obj} did not stay on the {here}"
         seconds = time.perf_counter() - start
+        if abs(shift) >= DOCK_TOLERANCE:  # tried from beside the thing: back to where the plan has the robot
+            self._clear_and_tuck()
+            sim.robot.drive(*sim.stations[here].dock)
         self._failed = None if success else (option.text, here)
         self.env.sync()
         info = {
@@ -178,17 +187,35 @@ class PolicyExecutor:
         }
         return ExecResult(success, message, info)
 
-    def _step_aside(self, text: str, here: str | None) -> float:
-        """Before another try of the skill that failed last, here: re-dock ``retry_shift`` to one side,
-        then the other on the next try, so the policy sees the place from a new view. Returns the shift."""
-        if self._failed != (text, here) or here is None or self.retry_shift == 0:
+    def _step_aside(self, option: Option, here: str | None) -> float:
+        """Before another try of the skill that failed last, here, re-dock so the policy sees the place from
+        a new view: facing the thing to pick up (``retry_face``), then ``retry_shift`` to one side of that
+        and then the other, in turn. Returns the base's offset along the surface from the dock, metres."""
+        if self._failed != (option.text, here) or here is None:
             self._retries = 0
             return 0.0
         self._retries += 1
-        shift = self.retry_shift * (1 if self._retries % 2 else -1)
+        face = self._across_to(option, here) if self.retry_face else 0.0
+        # Facing the thing is a new view only when it stands away from the dock's line of sight.
+        offsets = ([face] if abs(face) > self.retry_shift else []) + (
+            [face + self.retry_shift, face - self.retry_shift] if self.retry_shift else []
+        )
+        if not offsets:
+            return 0.0
+        shift = offsets[(self._retries - 1) % len(offsets)]
         self._clear_and_tuck()
         self.env.sim.robot.drive(*self.env.sim.stations[here].dock_aside(shift))
         return shift
+
+    def _across_to(self, option: Option, here: str) -> float:
+        """How far along ``here``'s surface (clamped to it) a pick-up's thing stands from the dock's line of
+        sight, metres; 0 for other skills and for a thing not on that surface (on the floor)."""
+        sim, obj = self.env.sim, option.kwargs.get("object")
+        if option.skill != "pick_up" or obj is None or sim.station_of(obj) != here:
+            return 0.0
+        station = sim.stations[here]
+        _, across = station.to_surface(*sim.position(obj)[:2])
+        return float(np.clip(across, -station.width / 2, station.width / 2))
 
     def _clear_and_tuck(self) -> None:
         """Tuck the arm; with the fingers open, lift them straight up first, as the scripted place does.

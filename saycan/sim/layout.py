@@ -62,10 +62,14 @@ class Station:
         cols = [c for c in (0.0, -0.14, 0.14, -0.28, 0.28) if abs(c) <= half + 1e-9]
         return [(r, c) for r in rows for c in cols]
 
-    def contains(self, x: float, y: float, margin: float = 0.02) -> bool:
+    def to_surface(self, x: float, y: float) -> tuple[float, float]:
+        """(along, across) of a world point in the surface frame: the inverse of `to_world` on the floor plan."""
         fx, fy = self.forward
         dx, dy = x - self.center[0], y - self.center[1]
-        along, across = dx * fx + dy * fy, -dx * fy + dy * fx
+        return dx * fx + dy * fy, -dx * fy + dy * fx
+
+    def contains(self, x: float, y: float, margin: float = 0.02) -> bool:
+        along, across = self.to_surface(x, y)
         return abs(along) <= self.depth / 2 + margin and abs(across) <= self.width / 2 + margin
 
 

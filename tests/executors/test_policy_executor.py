@@ -185,6 +185,32 @@ def test_a_retry_of_a_failed_skill_steps_aside_one_way_then_the_other_and_stays_
     assert round(shifts[3][1], 2) == -0.04  # another skill: no step, from where the last retry left the base
 
 
+class PoseRecorder(FixedPolicy):
+    """Holds still with the hand open, recording where the base stands at each query."""
+
+    def __init__(self, env):
+        super().__init__([0, 0, 0, 0, 0, 0, 1])
+        self.env, self.poses = env, []
+
+    def predict_action(self, image, instruction, unnorm_key=None):
+        self.poses.append(self.env.sim.robot.pose)
+        return super().predict_action(image, instruction, unnorm_key)
+
+
+def test_a_retried_pick_up_faces_its_thing_then_either_side_of_it_and_drives_back_to_the_dock(env):
+    policy = PoseRecorder(env)
+    executor = PolicyExecutor(env, policy, max_steps=1, retry_shift=0.04, retry_face=True)
+    station = env.sim.stations["near counter"]
+    pick_orange = Option("pick up the orange", "pick_up", (("object", "orange"),))  # 14 cm right of the dock
+    tried_from, shifts = [], []
+    for _ in range(5):
+        result = executor.execute(skills.make("pick_up"), pick_orange)
+        assert not result.success and env.sim.robot.pose == pytest.approx(station.dock, abs=1e-9)
+        tried_from.append(round(station.to_surface(*policy.poses[-1][:2])[1], 3))
+        shifts.append(round(result.info["base_shift"], 3))
+    assert shifts == tried_from == [0.0, -0.14, -0.1, -0.18, -0.14]
+
+
 def test_executor_config_errors_name_the_key(env, kitchen):
     with pytest.raises(ConfigError, match="env=pybullet"):
         PolicyExecutor(SymbolicEnv(kitchen), FixedPolicy([0] * 7))
@@ -196,6 +222,8 @@ def test_executor_config_errors_name_the_key(env, kitchen):
         PolicyExecutor(env, FixedPolicy([0] * 7), chunk_steps=0)
     with pytest.raises(ConfigError, match=r"executor.retry_shift=0.05: must be at least 0 and under 0.05 m"):
         PolicyExecutor(env, FixedPolicy([0] * 7), retry_shift=0.05)
+    with pytest.raises(ConfigError, match="executor.retry_face must be true or false, got 'yes'"):
+        PolicyExecutor(env, FixedPolicy([0] * 7), retry_face="yes")
     with pytest.raises(ConfigError, match="valid: 'openpi', 'openvla', 'openvla_server', 'scripted', 'tiny_vla'"):
         executors.make("openvla_sever", env)
 
