@@ -143,9 +143,9 @@ class PolicyExecutor:
         assert sim is not None
         if self.env.force_failures.take(option.text):
             return ExecResult(False, "forced failure (sim.force_failures)")
-        here = sim.robot_station()
+        here, start_steps = sim.robot_station(), sim.steps  # the skill's sim time counts its re-docks too
         shift = self._step_aside(option, here)
-        start_steps, start = sim.steps, time.perf_counter()
+        start = time.perf_counter()
         success, message, steps, queries = False, f"no success within executor.max_steps={self.max_steps}", 0, 0
         while steps < self.max_steps and not success:
             image = self.env.head_image()

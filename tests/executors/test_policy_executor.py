@@ -202,13 +202,16 @@ def test_a_retried_pick_up_faces_its_thing_then_either_side_of_it_and_drives_bac
     executor = PolicyExecutor(env, policy, max_steps=1, retry_shift=0.04, retry_face=True)
     station = env.sim.stations["near counter"]
     pick_orange = Option("pick up the orange", "pick_up", (("object", "orange"),))  # 14 cm right of the dock
-    tried_from, shifts = [], []
+    tried_from, shifts, sim_seconds = [], [], []
     for _ in range(5):
         result = executor.execute(skills.make("pick_up"), pick_orange)
         assert not result.success and env.sim.robot.pose == pytest.approx(station.dock, abs=1e-9)
         tried_from.append(round(station.to_surface(*policy.poses[-1][:2])[1], 3))
         shifts.append(round(result.info["base_shift"], 3))
+        sim_seconds.append(result.info["sim_s"])
     assert shifts == tried_from == [0.0, -0.14, -0.1, -0.18, -0.14]
+    # A retry's sim time counts both drives, to the side and back (each about 1.2 s: out 35 cm, across, in).
+    assert sim_seconds[0] < 0.5 and min(sim_seconds[1:]) > 2.0
 
 
 def test_executor_config_errors_name_the_key(env, kitchen):
