@@ -167,8 +167,7 @@ def test_a_chunk_with_one_bad_row_is_refused_whole_and_the_arm_holds_still(env):
 
 def test_a_retry_of_a_failed_skill_steps_aside_one_way_then_the_other_and_stays_at_the_place(env):
     executor = PolicyExecutor(env, FixedPolicy([0, 0, 0, 0, 0, 0, 1]), max_steps=3, retry_shift=0.04)
-    dock = np.array(env.sim.stations["near counter"].dock[:2])
-    left = np.array([-np.sin(env.sim.robot.pose[2]), np.cos(env.sim.robot.pose[2])])
+    station = env.sim.stations["near counter"]  # its dock is on the surface's centre line (across 0)
     shifts = []
     for option in (
         PICK_APPLE,
@@ -178,7 +177,7 @@ def test_a_retry_of_a_failed_skill_steps_aside_one_way_then_the_other_and_stays_
     ):
         result = executor.execute(skills.make("pick_up"), option)
         assert not result.success and env.sim.robot_station() == "near counter"
-        shifts.append((result.info["base_shift"], float((np.array(env.sim.robot.pose[:2]) - dock) @ left)))
+        shifts.append((result.info["base_shift"], station.to_surface(*env.sim.robot.pose[:2])[1]))
     # the first try from where the robot is; each retry re-docked 4 cm to one side, then the other
     assert [s for s, _ in shifts] == [0.0, 0.04, -0.04, 0.0]
     assert [round(at, 2) for _, at in shifts[:3]] == [0.0, 0.04, -0.04]
