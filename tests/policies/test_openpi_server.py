@@ -2,6 +2,8 @@
 
 import threading
 import time
+from contextlib import contextmanager
+from dataclasses import replace
 
 import httpx
 import numpy as np
@@ -86,13 +88,23 @@ def test_with_a_token_connections_need_the_api_key():
 
 QUICK = ServerLimits(idle_timeout=0.5, read_timeout=0.5, max_body_bytes=2**20, max_connections=3,
                      max_buffered_bytes=2**21)  # fmt: skip
+# QUICK's caps with time limits no loaded machine reaches while a test holds its connections open
+PATIENT = replace(QUICK, idle_timeout=30, read_timeout=10)
+
+
+@contextmanager
+def served(limits):
+    server, port = serving(ChunkPolicy(), limits=limits)
+    try:
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture
 def guarded():
-    server, port = serving(ChunkPolicy(), limits=QUICK)
-    yield f"ws://127.0.0.1:{port}"
-    server.shutdown()
+    with served(QUICK) as url:
+        yield url
 
 
 def closed_with(ws):
@@ -126,10 +138,10 @@ def test_a_message_over_the_size_limit_closes_1009(guarded):
         assert closed_with(ws)[0] == 1009
 
 
-def test_a_connection_past_the_cap_is_closed_1013(guarded, caplog):
-    with connect(guarded), connect(guarded), connect(guarded):
-        with connect(guarded) as third:
-            code, reason = closed_with(third)
+def test_a_connection_past_the_cap_is_closed_1013(caplog):
+    with served(PATIENT) as url, connect(url), connect(url), connect(url):
+        with connect(url) as fourth:
+            code, reason = closed_with(fourth)
         assert code == 1013 and "server busy" in reason
     assert any("refused (limits.max_connections, 1 so far)" in r.getMessage() for r in caplog.records)
 
@@ -137,10 +149,10 @@ def test_a_connection_past_the_cap_is_closed_1013(guarded, caplog):
 def test_an_idle_connection_is_closed_1008_and_a_working_one_is_not(guarded):
     with connect(guarded) as idle, connect(guarded) as working:
         working.recv(timeout=10)
-        for _ in range(4):  # 1.2 s in all, more than the 0.5 s idle limit, but never 0.5 s without a message
+        for _ in range(8):  # 1.2 s in all, more than the 0.5 s idle limit, but never 0.5 s without a message
             working.send(packb(observation()))
             assert isinstance(working.recv(timeout=10), bytes)
-            time.sleep(0.3)
+            time.sleep(0.15)
         idle.recv(timeout=10)
         assert closed_with(idle) == (1008, "no message for 0.5 s (limits.idle_timeout)")
 
@@ -167,13 +179,16 @@ def port_of(url):
     return int(url.rsplit(":", 1)[1])
 
 
-def test_stalled_frames_fill_the_shared_budget_and_a_large_message_is_closed_1013_but_not_a_small_one(guarded, caplog):
-    first, second = ws_open("127.0.0.1", port_of(guarded)), ws_open("127.0.0.1", port_of(guarded))
-    with first, second:
+def test_stalled_frames_fill_the_shared_budget_and_a_large_message_is_closed_1013_but_not_a_small_one(caplog):
+    with (
+        served(PATIENT) as url,
+        ws_open("127.0.0.1", port_of(url)) as first,
+        ws_open("127.0.0.1", port_of(url)) as second,
+    ):
         for sock in (first, second):  # most of a 1 MiB frame each: 2 x 450 KB past their own 350 KB
             sock.sendall(frame_head(2**20) + b"\x00" * 800_000)
         time.sleep(0.2)
-        with connect(guarded) as third:
+        with connect(url) as third:
             third.recv(timeout=10)
             third.send(packb(observation()))  # 150 KB: within its own share, answered
             assert isinstance(third.recv(timeout=10), bytes)
