@@ -99,11 +99,8 @@ class KitchenSim:
             self.set_door(place, closed=place not in scene.opened)
         self.robot = MobilePanda(self.client, self.step, self.stations[scene.robot_at].dock)
         if scene.holding is not None:
-            pos, _ = self.robot.ee_pose()
-            height = object_model(scene.holding).height
-            self.objects[scene.holding] = self._spawn_at(scene.holding, (pos[0], pos[1], pos[2] - height / 2))
-            self.robot.attach(self.objects[scene.holding])
-            self.grasp_offsets[scene.holding] = height / 2
+            self.objects[scene.holding] = self._spawn_in_hand(scene.holding)
+            self.attach(scene.holding)
         self.step(30)  # let everything settle
         self.on_frame = on_frame
 
@@ -168,6 +165,17 @@ class KitchenSim:
         height = object_model(name).height
         # box objects stand with their long side across the robot's view, so the gripper closes on the short side
         return self._spawn_at(name, station.to_world(along, across, height / 2 + 0.001), station.yaw + math.pi / 2)
+
+    def _spawn_in_hand(self, name: str) -> int:
+        """``name`` in the hand as a top-down pick leaves it: upright, its long side along the hand's yaw (the
+        fingers across its narrow side, as `_spawn` stands it for them), the fingertips `grip_depth` below its
+        top. Spawned any other way, a box at a sideways dock lies across the fingers, which are inside it when
+        it is let go, and it stays wedged in the open hand."""
+        pos, orn = self.robot.ee_pose()
+        rot = p.getMatrixFromQuaternion(orn)  # row-major 3 x 3: the hand's x axis is (rot[0], rot[3], rot[6])
+        model = object_model(name)
+        centre = (pos[0], pos[1], pos[2] + model.grip_depth - model.height / 2)
+        return self._spawn_at(name, centre, math.atan2(rot[3], rot[0]))
 
     def _spill(self, s: Station) -> Spill:
         along, across = -s.depth / 2 + 0.2, 0.0

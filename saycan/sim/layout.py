@@ -125,6 +125,11 @@ class ObjectModel:
     def height(self) -> float:
         return {"box": lambda s: s[2], "cylinder": lambda s: s[1], "sphere": lambda s: 2 * s[0]}[self.shape](self.size)
 
+    @property
+    def grip_depth(self) -> float:
+        """How far below its top a top-down grasp closes the fingertips: deeper on tall things, so they hang steady."""
+        return min(0.025 + 0.1 * self.height, self.height / 2)
+
 
 OBJECT_MODELS: dict[str, ObjectModel] = {
     "coke can": ObjectModel("cylinder", (0.03, 0.12), (0.8, 0.05, 0.05, 1), 0.35),

@@ -47,14 +47,13 @@ def occluded(sim: KitchenSim, object: str) -> bool:
 
 
 def grasp_point(sim: KitchenSim, object: str) -> np.ndarray:
-    """Where the fingertips close on ``object``: deeper on tall objects, so they hang steady."""
+    """Where the fingertips close on ``object``: `ObjectModel.grip_depth` below its top."""
     model = object_model(object)
     if sim.station_of(object) is None:  # fallen, perhaps on its side: close on the top it shows now
         low, high = p.getAABB(sim.objects[object], physicsClientId=sim.client)
         x, y, _ = sim.position(object)
         return np.array([x, y, high[2] - min(0.025, (high[2] - low[2]) / 2)])
-    grip_depth = min(0.025 + 0.1 * model.height, model.height / 2)
-    return sim.position(object) + np.array([0, 0, model.height / 2 - grip_depth])
+    return sim.position(object) + np.array([0, 0, model.height / 2 - model.grip_depth])
 
 
 def grasp_yaw(object: str) -> float | None:

@@ -1,9 +1,15 @@
 """saycan/sim/kitchen.py: the scene built in PyBullet, where things rest, the hand, the spill wiped."""
 
+import math
+
 import numpy as np
+import pybullet
 import pytest
 
 from saycan.errors import ConfigError
+from saycan.sim.layout import object_model
+from saycan.sim.primitives import pick
+from saycan.sim.primitives import place as put_down
 
 
 def test_every_object_rests_on_its_start_location_and_the_robot_at_its_dock(make_sim, kitchen):
@@ -17,6 +23,36 @@ def test_a_robot_that_starts_holding_something_holds_it_in_the_gripper(make_sim)
     sim = make_sim({"robot_at": "table", "holding": "apple"})
     assert sim.held_name() == "apple" and sim.station_of("apple") is None
     assert np.linalg.norm(sim.position("apple") - sim.robot.ee_pose()[0]) < 0.1
+
+
+def in_hand(sim, name):
+    """(position (3,), yaw) of ``name`` in the hand's frame."""
+    hand_pos, hand_orn = sim.robot.ee_pose()
+    inv_pos, inv_orn = pybullet.invertTransform(hand_pos, hand_orn)
+    obj_pos, obj_orn = pybullet.getBasePositionAndOrientation(sim.objects[name], physicsClientId=sim.client)
+    pos, orn = pybullet.multiplyTransforms(inv_pos, inv_orn, obj_pos, obj_orn)
+    return np.array(pos), pybullet.getEulerFromQuaternion(orn)[2]
+
+
+def test_a_thing_held_from_the_start_sits_in_the_hand_as_a_pick_and_tuck_leave_it(make_sim):
+    picked = make_sim({"robot_at": "near counter"})  # the jalapeno chips stand on the near counter
+    assert pick(picked, "jalapeno chips").success
+    held = make_sim({"robot_at": "near counter", "holding": "jalapeno chips"})
+    (pos_a, yaw_a), (pos_b, yaw_b) = in_hand(picked, "jalapeno chips"), in_hand(held, "jalapeno chips")
+    assert np.linalg.norm(pos_a - pos_b) < 0.01, (pos_a, pos_b)
+    assert abs(math.remainder(yaw_a - yaw_b, math.pi)) < 0.1, (yaw_a, yaw_b)  # a box is the same turned half round
+    assert abs(held.grasp_offsets["jalapeno chips"] - picked.grasp_offsets["jalapeno chips"]) < 0.01
+
+
+@pytest.mark.parametrize("place", ["you", "table", "near counter"])
+def test_a_bag_held_from_the_start_is_held_as_a_pick_holds_it_and_let_go_it_rests_where_put(make_sim, place):
+    sim = make_sim({"robot_at": place, "holding": "jalapeno chips"})
+    start = sim.position("jalapeno chips")
+    assert put_down(sim, "jalapeno chips").success  # was: wedged in the open hand at the sideways docks
+    resting, half_height = sim.position("jalapeno chips"), object_model("jalapeno chips").height / 2
+    assert sim.station_of("jalapeno chips") == place and resting[2] < start[2] - 0.1
+    assert abs(resting[2] - (sim.stations[place].height + half_height)) < 0.01  # standing, not hanging
+    assert sim.speed(sim.objects["jalapeno chips"]) < 0.01
 
 
 def test_an_object_off_every_surface_is_on_no_station(make_sim):
