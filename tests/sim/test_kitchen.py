@@ -45,7 +45,7 @@ def test_a_thing_held_from_the_start_sits_in_the_hand_as_a_pick_and_tuck_leave_i
 
 
 @pytest.mark.parametrize("place", ["you", "table", "near counter"])
-def test_a_bag_held_from_the_start_is_held_as_a_pick_holds_it_and_let_go_it_rests_where_put(make_sim, place):
+def test_a_bag_held_from_the_start_stands_where_it_is_put_down_at_every_dock_heading(make_sim, place):
     sim = make_sim({"robot_at": place, "holding": "jalapeno chips"})
     start = sim.position("jalapeno chips")
     assert put_down(sim, "jalapeno chips").success  # was: wedged in the open hand at the sideways docks
