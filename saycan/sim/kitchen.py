@@ -171,11 +171,10 @@ class KitchenSim:
         fingers across its narrow side, as `_spawn` stands it for them), the fingertips `grip_depth` below its
         top. Spawned any other way, a box at a sideways dock lies across the fingers, which are inside it when
         it is let go, and it stays wedged in the open hand."""
-        pos, orn = self.robot.ee_pose()
-        rot = p.getMatrixFromQuaternion(orn)  # row-major 3 x 3: the hand's x axis is (rot[0], rot[3], rot[6])
+        pos, orn = self.robot.ee_pose()  # pointing down, as `MobilePanda.tuck` leaves it
         model = object_model(name)
         centre = (pos[0], pos[1], pos[2] + model.grip_depth - model.height / 2)
-        return self._spawn_at(name, centre, math.atan2(rot[3], rot[0]))
+        return self._spawn_at(name, centre, p.getEulerFromQuaternion(orn)[2])
 
     def _spill(self, s: Station) -> Spill:
         along, across = -s.depth / 2 + 0.2, 0.0
