@@ -101,6 +101,7 @@ class KitchenSim:
         if scene.holding is not None:
             self.objects[scene.holding] = self._spawn_in_hand(scene.holding)
             self.attach(scene.holding)
+            self.robot.gripper(False, ticks=1)  # closed, as a pick leaves it: letting go is opening
         self.step(30)  # let everything settle
         self.on_frame = on_frame
 

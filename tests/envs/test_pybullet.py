@@ -104,6 +104,16 @@ def test_closing_on_an_object_grasps_it_and_opening_releases_it(env):
     assert env.sim.held_name() is None
 
 
+def test_a_thing_held_from_the_start_is_in_closed_fingers_and_opening_lets_go(kitchen):
+    env = KitchenEnv(kitchen.with_init({"robot_at": "table", "holding": "apple"}))
+    try:
+        assert env.sim.held_name() == "apple" and not env.sim.robot.gripper_open  # as a pick leaves the hand
+        env.step(np.array([0, 0, 0, 0, 0, 0, 1.0]))
+        assert env.sim.held_name() is None
+    finally:
+        env.close()
+
+
 def test_closing_on_nothing_grasps_nothing(env):
     env.step(np.array([0, 0, 0, 0, 0, 0, -1.0]))  # in the air
     assert env.sim.held_name() is None and not env.sim.robot.gripper_open
