@@ -1,4 +1,4 @@
-"""Success of the tiny VLA per skill and per location in the sim, beside the scripted routine on the same start states.
+"""Success of the tiny VLA per skill, location and object in the sim, beside the scripted routine on the same states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
                                     [--end-to-end] [--any-slot] [--crowded] [--attempts N] [--json results.json]
@@ -64,18 +64,20 @@ def run_trials(
     crowded: bool = False,
     attempts: int = 1,
     retry: Mapping[str, float | bool] | None = None,
-) -> tuple[Results, Results]:
+) -> tuple[Results, Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
     (``any_slot``: things in any free slot of their surface; ``crowded``: 4-6 things at the skill's place;
     `DemoMix`), each policy given ``attempts`` tries (``retry``: the executor's ``retry_shift`` and ``retry_face``).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
-        ``"skill @ location"`` (the place the robot is docked at).
+        ``"skill @ location"`` (the place the robot is docked at) and per ``"skill : object"`` (a checkpoint
+        can fail one thing, a rolling apple, that few states of a place show).
     """
     scene_def = scene_definition(load_scene(conf_dir() / "scene" / "kitchen.yaml"))
     results: Results = defaultdict(lambda: defaultdict(list))
     by_place: Results = defaultdict(lambda: defaultdict(list))
+    by_object: Results = defaultdict(lambda: defaultdict(list))
     mix = DemoMix(any_slot=any_slot, crowd=float(crowded))  # crowd_draw=0 below: every state crowded if asked
     for trial in range(trials):
         for runner in (*policies, "scripted"):
@@ -102,11 +104,30 @@ def run_trials(
                 results[skill][runner].append(float(out.success))
                 results[skill][f"{runner}:knocked_off"].append(float(knocked_off(env.sim, place, beside)))
                 by_place[where][runner].append(float(out.success))
+                by_object[f"{skill} : {obj}"][runner].append(float(out.success))
             finally:
                 env.close()
         done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items()}
         print(f"  trial {trial + 1}/{trials}: success so far {done}", file=sys.stderr)
-    return results, by_place
+    return results, by_place, by_object
+
+
+def per_group(group: Results, policies: Mapping[str, object]) -> dict[str, dict[str, float]]:
+    """Success rates per group ("skill @ location" or "skill : object"): n, each policy's and the scripted's."""
+    return {
+        key: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
+              **{n: float(np.mean(r[n])) for n in policies}}
+        for key, r in sorted(group.items())
+    }  # fmt: skip
+
+
+def print_groups(title: str, rates: Mapping[str, Mapping[str, float]], policies: Mapping[str, object]) -> None:
+    """One row per group: its count, each policy's success, the scripted routine's."""
+    print(f"\n{title:36s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
+    for key, s in rates.items():
+        print(
+            f"{key:36s} {s['n']:4.0f} " + " ".join(f"{s[n]:20.0%}" for n in policies) + f" {s['scripted_success']:8.0%}"
+        )
 
 
 def end_to_end(executor_args: list[str]) -> dict[str, object]:
@@ -192,7 +213,7 @@ def main() -> None:
         if args.beside:
             chunked = make_policy("tiny_vla", path=args.beside)
             policies[f"{args.beside.name} (chunk {chunked.model.chunk})"] = (chunked, args.chunk_steps)
-        results, by_place = run_trials(
+        results, by_place, by_object = run_trials(
             policies,
             args.trials,
             args.any_slot,
@@ -200,11 +221,7 @@ def main() -> None:
             args.attempts,
             {"retry_shift": args.retry_shift, "retry_face": args.retry_face},
         )
-        by_location = {
-            where: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
-                    **{n: float(np.mean(r[n])) for n in policies}}
-            for where, r in sorted(by_place.items())
-        }  # fmt: skip
+        by_location, by_thing = (per_group(group, policies) for group in (by_place, by_object))
         summary = {
             skill: {
                 "n": len(r["scripted"]),
@@ -231,17 +248,13 @@ def main() -> None:
                 knocked = f"{p['knocked_off']:.0%}/{s['scripted_knocked_off']:.0%}"
                 print(f"{skill:10s} {n:28s} {s['n']:4d} {p['success']:8.0%} {s['scripted_success']:9.0%} "
                       f"{knocked:>12s} {p['actions']:8.1f} {p['queries']:8.1f} {p['control_hz']:11.1f}")  # fmt: skip
-        print(f"\n{'skill @ location':28s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
-        for where, s in by_location.items():
-            print(
-                f"{where:28s} {s['n']:4d} "
-                + " ".join(f"{s[n]:20.0%}" for n in policies)
-                + f" {s['scripted_success']:8.0%}"
-            )
+        print_groups("skill @ location", by_location, policies)
+        print_groups("skill : object", by_thing, policies)
         report: dict[str, object] = {
             "policies": list(policies),
             "skills": summary,
             "locations": by_location,
+            "objects": by_thing,
         }
         if args.end_to_end:
             executor = ["executor=openvla_server", f"executor.url={url}"] if server else ["executor=tiny_vla"]
