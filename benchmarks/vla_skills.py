@@ -14,8 +14,11 @@ client, so the numbers include the network round trip. ``--end-to-end`` also pla
 "clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
 checkpoint (e.g. one trained with ``chunk=K``) on the same start states in the same run, executing
 ``--chunk-steps`` actions of each chunk per query: success, actions and queries per skill, control rate.
-``knocked off`` (policy/scripted) is the share of tries after which a thing that stood beside the skill's
-own is no longer at the place: a success detector passes a put-down that knocks the bottle beside it off.
+``--chained`` carries each picked-up thing to another place and puts it down with the same runner, so a
+put-down starts from the runner's own grasp, as most of a plan's do (the other put-downs start held as a
+scripted pick leaves things). ``knocked off`` (policy/scripted) is the share of tries after which a thing
+that stood beside the skill's own is no longer at the place: a success detector passes a put-down that
+knocks the bottle beside it off.
 """
 
 from __future__ import annotations
@@ -43,9 +46,12 @@ from saycan.vla.episodes import DemoMix, start_episode
 from saycan.world.scene import load_scene, scene_definition
 
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
+CHAINED = "put_down after pick"
 
 
 Results = dict[str, dict[str, list[float]]]
+Policies = Mapping[str, tuple[object, int | None]]  # name -> (policy, actions of a chunk per query or None)
+Retry = Mapping[str, float | bool] | None  # the executor's retry_shift and retry_face
 
 
 def knocked_off(sim: KitchenSim, place: str | None, beside: list[str]) -> bool:
@@ -58,16 +64,18 @@ def knocked_off(sim: KitchenSim, place: str | None, beside: list[str]) -> bool:
 
 
 def run_trials(
-    policies: dict[str, tuple[object, int | None]],
+    policies: Policies,
     trials: int,
     any_slot: bool = False,
     crowded: bool = False,
     attempts: int = 1,
-    retry: Mapping[str, float | bool] | None = None,
+    retry: Retry = None,
+    chained: bool = False,
 ) -> tuple[Results, Results, Results]:
     """Each policy (name -> (policy, chunk_steps)) and the scripted routine on the same held-out start states
     (``any_slot``: things in any free slot of their surface; ``crowded``: 4-6 things at the skill's place;
-    `DemoMix`), each policy given ``attempts`` tries (``retry``: the executor's ``retry_shift`` and ``retry_face``).
+    `DemoMix`), each policy given ``attempts`` tries. ``chained``: each successful pick-up is carried to
+    another place and put down by the same runner (rows `CHAINED`: ``n`` counts the scripted routine's).
 
     Returns:
         ``{skill: {runner: [success...], "runner:control_hz": [...], ...}}``, and the success lists per
@@ -87,29 +95,45 @@ def run_trials(
             beside = [o for o in env.sim.objects if o != obj and place and env.sim.station_of(o) == place]
             where = f"{skill} @ {place}"
             try:
-                option = Option(text, skill, (("object", obj),))
+                run = runner_for(runner, env, policies, attempts, retry)
+                out = run(skill, obj, text)
                 if runner in policies:
-                    policy, chunk_steps = policies[runner]
-                    executor = PolicyExecutor(
-                        env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {})
-                    )
-                    for _ in range(attempts):
-                        out = executor.execute(skills.make(skill), option)
-                        if out.success:
-                            break
                     for key in ("control_hz", "policy_steps", "policy_queries"):
                         results[skill][f"{runner}:{key}"].append(out.info[key])
-                else:
-                    out = env.execute(skills.make(skill), option)
                 results[skill][runner].append(float(out.success))
                 results[skill][f"{runner}:knocked_off"].append(float(knocked_off(env.sim, place, beside)))
                 by_place[where][runner].append(float(out.success))
                 by_object[f"{skill} : {obj}"][runner].append(float(out.success))
+                if chained and skill == "pick_up" and out.success:  # carried elsewhere, set down from its own grasp
+                    dest_rng = np.random.default_rng([HELD_OUT_SEED, trial, 1])
+                    dest = str(dest_rng.choice([loc for loc in env.scene.locations if loc != place]))
+                    env.routine("go_to", location=dest)
+                    put = float(run("put_down", obj, f"put down the {obj}").success)
+                    for key in (f"{CHAINED} @ {dest}", f"{CHAINED} @ any place"):
+                        by_place[key][runner].append(put)
+                    by_object[f"{CHAINED} : {obj}"][runner].append(put)
             finally:
                 env.close()
         done = {k: {n: f"{np.mean(v[n]):.0%}" for n in policies} for k, v in results.items()}
         print(f"  trial {trial + 1}/{trials}: success so far {done}", file=sys.stderr)
     return results, by_place, by_object
+
+
+def runner_for(runner: str, env: object, policies: Policies, attempts: int, retry: Retry):
+    """``run(skill, obj, text) -> ExecResult``: the policy (``attempts`` tries) or the scripted routine."""
+    if runner not in policies:
+        return lambda skill, obj, text: env.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
+    policy, chunk_steps = policies[runner]
+    executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {}))
+
+    def run(skill: str, obj: str, text: str):
+        for _ in range(attempts):
+            out = executor.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
+            if out.success:
+                break
+        return out
+
+    return run
 
 
 def per_group(group: Results, policies: Mapping[str, object]) -> dict[str, dict[str, float]]:
@@ -187,6 +211,7 @@ def main() -> None:
     parser.add_argument("--any-slot", action="store_true", help="things in any free slot of a surface, not the nearest")
     parser.add_argument("--crowded", action="store_true", help="4-6 things at the skill's place (other things moved)")
     parser.add_argument("--attempts", type=int, default=1, help="tries a policy gets per start state")
+    parser.add_argument("--chained", action="store_true", help="each pick-up carried elsewhere and put down")
     shipped = yaml.safe_load((conf_dir() / "executor" / "tiny_vla.yaml").read_text())
     parser.add_argument(
         "--retry-shift",
@@ -220,6 +245,7 @@ def main() -> None:
             args.crowded,
             args.attempts,
             {"retry_shift": args.retry_shift, "retry_face": args.retry_face},
+            args.chained,
         )
         by_location, by_thing = (per_group(group, policies) for group in (by_place, by_object))
         summary = {
