@@ -1,24 +1,21 @@
 """Success of the tiny VLA per skill, location and object in the sim, beside the scripted routine on the same states.
 
     python benchmarks/vla_skills.py --trials 40 [--path DIR] [--beside DIR [--chunk-steps K]] [--served]
-                                    [--end-to-end] [--any-slot] [--crowded] [--attempts N] [--json results.json]
+                                    [--end-to-end] [--any-slot] [--crowded] [--attempts N] [--chained] [--json F]
 
 Start states are drawn like the training demos' but from seeds the demos never used; ``--any-slot`` puts
 the objects in any free slot of their surface, not the nearest (``train_vla any_slot=true``); ``--crowded``
 moves other things to the skill's place until it holds 4-6 (``train_vla crowd_share=``). ``--attempts N``
 counts a policy's skill as done if one of N tries succeeds, each retry from where the last left off, the
 base re-docked as the shipped executor does (`PolicyExecutor`): a pick-up facing its thing (``--retry-face``),
-then ``--retry-shift`` metres to one side and then the other. ``--served``
-runs the policy through ``python -m saycan.serve_policy`` on 127.0.0.1 and the openvla_server
-client, so the numbers include the network round trip. ``--end-to-end`` also plans and executes
-"clean the spill" with ``saycan.run env=pybullet executor=tiny_vla``. ``--beside DIR`` runs a second
-checkpoint (e.g. one trained with ``chunk=K``) on the same start states in the same run, executing
-``--chunk-steps`` actions of each chunk per query: success, actions and queries per skill, control rate.
-``--chained`` carries each picked-up thing to another place and puts it down with the same runner, so a
-put-down starts from the runner's own grasp, as most of a plan's do (the other put-downs start held as a
-scripted pick leaves things). ``knocked off`` (policy/scripted) is the share of tries after which a thing
-that stood beside the skill's own is no longer at the place: a success detector passes a put-down that
-knocks the bottle beside it off.
+then ``--retry-shift`` metres to one side and then the other. ``--served`` runs the policy through ``python -m
+saycan.serve_policy`` on 127.0.0.1 and the openvla_server client, so the numbers include the network round
+trip. ``--end-to-end`` also plans and executes "clean the spill" with ``saycan.run env=pybullet
+executor=tiny_vla``. ``--beside DIR`` runs a second checkpoint (e.g. ``chunk=K``) on the same start states,
+executing ``--chunk-steps`` actions of each chunk per query. ``--chained`` carries each thing picked up to
+another place and has the same runner put it down from its own grasp, as most of a plan's put-downs start
+(the others start held as a scripted pick leaves things). ``knocked off`` (policy/scripted): the share of
+tries after which a thing beside the skill's own has left the place (a success detector passes that).
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +37,7 @@ import skills
 from saycan.executors.policy_executor import PolicyExecutor
 from saycan.policies import make as make_policy
 from saycan.sim.kitchen import KitchenSim
-from saycan.skill import Option
+from saycan.skill import ExecResult, Option
 from saycan.storage.resources import conf_dir
 from saycan.vla.episodes import DemoMix, start_episode
 from saycan.world.scene import load_scene, scene_definition
@@ -119,14 +116,16 @@ def run_trials(
     return results, by_place, by_object
 
 
-def runner_for(runner: str, env: object, policies: Policies, attempts: int, retry: Retry):
+def runner_for(
+    runner: str, env: object, policies: Policies, attempts: int, retry: Retry
+) -> Callable[[str, str, str], ExecResult]:
     """``run(skill, obj, text) -> ExecResult``: the policy (``attempts`` tries) or the scripted routine."""
     if runner not in policies:
         return lambda skill, obj, text: env.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
     policy, chunk_steps = policies[runner]
     executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {}))
 
-    def run(skill: str, obj: str, text: str):
+    def run(skill: str, obj: str, text: str) -> ExecResult:
         for _ in range(attempts):
             out = executor.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
             if out.success:
@@ -136,22 +135,23 @@ def runner_for(runner: str, env: object, policies: Policies, attempts: int, retr
     return run
 
 
-def per_group(group: Results, policies: Mapping[str, object]) -> dict[str, dict[str, float]]:
-    """Success rates per group ("skill @ location" or "skill : object"): n, each policy's and the scripted's."""
+def per_group(group: Results, policies: Mapping[str, object]) -> dict[str, dict[str, float | None]]:
+    """Success rates per group ("skill @ location" or "skill : object"): n, each policy's and the scripted's
+    (None where a runner had no try: a chained row whose pick-ups all failed)."""
+    cols = {"scripted_success": "scripted", **{n: n for n in policies}}
     return {
-        key: {"n": len(r["scripted"]), "scripted_success": float(np.mean(r["scripted"])),
-              **{n: float(np.mean(r[n])) for n in policies}}
+        key: {"n": len(r["scripted"]), **{c: float(np.mean(r[k])) if r[k] else None for c, k in cols.items()}}
         for key, r in sorted(group.items())
-    }  # fmt: skip
+    }
 
 
-def print_groups(title: str, rates: Mapping[str, Mapping[str, float]], policies: Mapping[str, object]) -> None:
-    """One row per group: its count, each policy's success, the scripted routine's."""
+def print_groups(title: str, rates: Mapping[str, Mapping[str, float | None]], policies: Mapping[str, object]) -> None:
+    """One row per group: its count, each policy's success, the scripted routine's ("-": no try)."""
     print(f"\n{title:36s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
     for key, s in rates.items():
-        print(
-            f"{key:36s} {s['n']:4.0f} " + " ".join(f"{s[n]:20.0%}" for n in policies) + f" {s['scripted_success']:8.0%}"
-        )
+        cells = [("-" if s[n] is None else f"{s[n]:.0%}").rjust(20) for n in policies]
+        scripted = "-" if s["scripted_success"] is None else f"{s['scripted_success']:.0%}"
+        print(f"{key:36s} {s['n']:4.0f} " + " ".join(cells) + f" {scripted:>8s}")
 
 
 def end_to_end(executor_args: list[str]) -> dict[str, object]:
