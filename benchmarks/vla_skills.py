@@ -45,10 +45,10 @@ from saycan.world.scene import load_scene, scene_definition
 HELD_OUT_SEED = 10_000  # demos use seed 0: episodes here are seeded (10000, trial)
 CHAINED = "put_down after pick"
 
-
 Results = dict[str, dict[str, list[float]]]
 Policies = Mapping[str, tuple[object, int | None]]  # name -> (policy, actions of a chunk per query or None)
 Retry = Mapping[str, float | bool] | None  # the executor's retry_shift and retry_face
+Run = Callable[[str, str], ExecResult]  # (skill id, object) -> the outcome
 
 
 def knocked_off(sim: KitchenSim, place: str | None, beside: list[str]) -> bool:
@@ -87,13 +87,13 @@ def run_trials(
     for trial in range(trials):
         for runner in (*policies, "scripted"):
             rng = np.random.default_rng([HELD_OUT_SEED, trial])
-            env, skill, obj, text = start_episode(scene_def, rng, mix, crowd_draw=0.0)
+            env, skill, obj, _ = start_episode(scene_def, rng, mix, crowd_draw=0.0)
             place = env.sim.robot_station()
             beside = [o for o in env.sim.objects if o != obj and place and env.sim.station_of(o) == place]
             where = f"{skill} @ {place}"
             try:
                 run = runner_for(runner, env, policies, attempts, retry)
-                out = run(skill, obj, text)
+                out = run(skill, obj)
                 if runner in policies:
                     for key in ("control_hz", "policy_steps", "policy_queries"):
                         results[skill][f"{runner}:{key}"].append(out.info[key])
@@ -105,7 +105,7 @@ def run_trials(
                     dest_rng = np.random.default_rng([HELD_OUT_SEED, trial, 1])
                     dest = str(dest_rng.choice([loc for loc in env.scene.locations if loc != place]))
                     env.routine("go_to", location=dest)
-                    put = float(run("put_down", obj, f"put down the {obj}").success)
+                    put = float(run("put_down", obj).success)
                     for key in (f"{CHAINED} @ {dest}", f"{CHAINED} @ any place"):
                         by_place[key][runner].append(put)
                     by_object[f"{CHAINED} : {obj}"][runner].append(put)
@@ -116,18 +116,20 @@ def run_trials(
     return results, by_place, by_object
 
 
-def runner_for(
-    runner: str, env: object, policies: Policies, attempts: int, retry: Retry
-) -> Callable[[str, str, str], ExecResult]:
-    """``run(skill, obj, text) -> ExecResult``: the policy (``attempts`` tries) or the scripted routine."""
-    if runner not in policies:
-        return lambda skill, obj, text: env.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
-    policy, chunk_steps = policies[runner]
-    executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {}))
+def runner_for(runner: str, env: object, policies: Policies, attempts: int, retry: Retry) -> Run:
+    """``run(skill, obj)``: the skill on ``obj``, its template's text, by the policy (``attempts`` tries) or script."""
+    executor = None
+    if runner in policies:
+        policy, chunk_steps = policies[runner]
+        executor = PolicyExecutor(env, policy, unnorm_key="saycan_kitchen", chunk_steps=chunk_steps, **(retry or {}))
 
-    def run(skill: str, obj: str, text: str) -> ExecResult:
+    def run(skill_id: str, obj: str) -> ExecResult:
+        skill = skills.make(skill_id)
+        option = Option(skill.template.format(object=obj), skill_id, (("object", obj),))
+        if executor is None:
+            return env.execute(skill, option)
         for _ in range(attempts):
-            out = executor.execute(skills.make(skill), Option(text, skill, (("object", obj),)))
+            out = executor.execute(skill, option)
             if out.success:
                 break
         return out
@@ -136,8 +138,7 @@ def runner_for(
 
 
 def per_group(group: Results, policies: Mapping[str, object]) -> dict[str, dict[str, float | None]]:
-    """Success rates per group ("skill @ location" or "skill : object"): n, each policy's and the scripted's
-    (None where a runner had no try: a chained row whose pick-ups all failed)."""
+    """Per group ("skill @ location", "skill : object"): n and each runner's rate (None: it had no try)."""
     cols = {"scripted_success": "scripted", **{n: n for n in policies}}
     return {
         key: {"n": len(r["scripted"]), **{c: float(np.mean(r[k])) if r[k] else None for c, k in cols.items()}}
@@ -149,9 +150,8 @@ def print_groups(title: str, rates: Mapping[str, Mapping[str, float | None]], po
     """One row per group: its count, each policy's success, the scripted routine's ("-": no try)."""
     print(f"\n{title:36s} {'n':>4s} " + " ".join(f"{n[:20]:>20s}" for n in policies) + " scripted")
     for key, s in rates.items():
-        cells = [("-" if s[n] is None else f"{s[n]:.0%}").rjust(20) for n in policies]
-        scripted = "-" if s["scripted_success"] is None else f"{s['scripted_success']:.0%}"
-        print(f"{key:36s} {s['n']:4.0f} " + " ".join(cells) + f" {scripted:>8s}")
+        cells = ["-" if s[c] is None else f"{s[c]:.0%}" for c in (*policies, "scripted_success")]
+        print(f"{key:36s} {s['n']:4.0f} " + " ".join(f"{c:>20s}" for c in cells[:-1]) + f" {cells[-1]:>8s}")
 
 
 def end_to_end(executor_args: list[str]) -> dict[str, object]:
