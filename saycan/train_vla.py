@@ -47,6 +47,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         layout=_share(cfg, "layout_share", "demos that start from the scene's own layout"),
         any_slot=require_bool("any_slot", cfg.any_slot),
         crowd=_share(cfg, "crowd_share", "scattered demos at a crowded place"),
+        from_pick=_share(cfg, "from_pick_share", "put-down demos that start from a pick of their own"),
     )
     if int(cfg.chunk) < 1:
         raise ConfigError(f"chunk={cfg.chunk!r}: actions per prediction must be at least 1")
@@ -103,6 +104,7 @@ def main(cfg: DictConfig, ctx: Context) -> None:
         "layout_share": mix.layout,
         "any_slot": mix.any_slot,
         "crowd_share": mix.crowd,
+        "from_pick_share": mix.from_pick,
         "seed": cfg.seed,
         "init": str(cfg.init) if cfg.init else None,
         "skills": sorted({r["skill"] for r in index}),

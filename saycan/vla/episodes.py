@@ -42,12 +42,24 @@ class DemoMix:
             until it holds `CROWD` things, the skill's own included. Scattered at random, a place holds
             one or two; the kitchen puts four on a counter, where pick-ups among them and put-downs
             beside them are what a policy trained on sparse places gets wrong.
+        from_pick: Put-down episodes, in [0, 1], that start from a pick of their own (`carry`): the thing
+            taken from its place by a scripted pick aimed off the grasp point as far as a policy's picks
+            land, then driven to another place. The others start with the thing spawned in the hand at
+            the grasp point, a grasp a policy's own pick rarely leaves; in a plan, a put-down follows one.
     """
 
     put_down: float = 0.35
     layout: float = 0.0
     any_slot: bool = False
     crowd: float = 0.0
+    from_pick: float = 0.0
+
+
+# How far off the grasp point the shipped checkpoint's own picks leave things (metres; 73 held-out picks,
+# benchmarks/vla_skills.py states): the fingertips 1.7 cm (sd) above or below the grip depth, the thing's
+# centre 1.5-1.7 cm (sd) off the hand's axis. `carry` aims its picks off by as much.
+GRASP_SPREAD_XY = 0.016
+GRASP_SPREAD_Z = (-0.02, 0.03)
 
 
 CROWD = (4, 6)  # things at a crowded place, the skill's own included (fewer where fewer fit)
@@ -88,17 +100,39 @@ def _start(
     return (_crowd(scene, init, init["robot_at"], obj, rng) if crowded else init), obj
 
 
+def carry(env, obj: str, dest: str, rng: np.random.Generator) -> None:
+    """Pick ``obj`` up from where the robot is, aimed off its grasp point by a draw as wide as a policy's own
+    picks land (`GRASP_SPREAD_XY`, `GRASP_SPREAD_Z`; a plain pick if that one misses), lift it, drive to
+    ``dest``. None of it is recorded: it only leaves the hand as a put-down in a plan finds it."""
+    from saycan.vla.expert import YAW_OK, PickExpert
+
+    xy = np.clip(rng.normal(0.0, GRASP_SPREAD_XY, 2), -2 * GRASP_SPREAD_XY, 2 * GRASP_SPREAD_XY)
+    aimed = PickExpert(obj, (*xy, rng.uniform(*GRASP_SPREAD_Z)), turn=rng.uniform(-YAW_OK, YAW_OK), at=0.015)
+    for expert in (aimed, PickExpert(obj)):
+        for _ in range(MAX_STEPS):
+            if env.sim.held_name() == obj:
+                break
+            env.act(expert(env))
+        if env.sim.held_name() == obj:
+            break
+    for _ in range(3):  # clear of the things beside it before the arm tucks
+        env.act(expert(env))
+    env.routine("go_to", location=dest)
+
+
 def start_episode(
     scene_def: dict[str, Any],
     rng: np.random.Generator,
     mix: DemoMix = DemoMix(),
     layout_draw: float = 1.0,
     crowd_draw: float = 1.0,
+    pick_draw: float = 1.0,
 ):
     """A random arm-skill episode ready to run: (KitchenEnv, skill id, object, skill text).
 
-    ``layout_draw`` and ``crowd_draw`` in [0, 1) are compared with ``mix.layout`` and ``mix.crowd``; each
-    comes from a stream of its own, so the other episodes are the same whatever the shares.
+    ``layout_draw``, ``crowd_draw`` and ``pick_draw`` in [0, 1) are compared with ``mix.layout``, ``mix.crowd``
+    and ``mix.from_pick``; each comes from a stream of its own, so the other episodes are the same whatever
+    the shares.
     """
     from saycan.envs.pybullet import KitchenEnv
     from saycan.world.scene import scene_from_dict
@@ -106,14 +140,22 @@ def start_episode(
     scene = scene_from_dict(scene_def)
     skill = str(rng.choice(["pick_up", "put_down"], p=[1 - mix.put_down, mix.put_down]))
     as_laid_out = layout_draw < mix.layout
-    init, obj = _start(scene, skill, rng, as_laid_out, crowded=not as_laid_out and crowd_draw < mix.crowd)
+    crowded = not as_laid_out and crowd_draw < mix.crowd
+    from_pick = skill == "put_down" and pick_draw < mix.from_pick
+    # A put-down from a pick of its own starts as a pick-up does; the crowd, if any, waits where it is carried.
+    init, obj = _start(scene, "pick_up" if from_pick else skill, rng, as_laid_out, crowded and not from_pick)
     place = init["robot_at"]
+    dest = str(rng.choice([loc for loc in scene.locations if loc != place])) if from_pick else None
+    if dest is not None and crowded:
+        init = _crowd(scene, init, dest, obj, rng)
     if as_laid_out:  # arrive as in a plan, driven there by find or go to (arm tucked), not docked at the start
         init = {**init, "robot_at": str(rng.choice([loc for loc in scene.locations if loc != place]))}
     shuffle = mix.any_slot and not as_laid_out
     env = KitchenEnv(scene.with_init(init), seed=int(rng.integers(2**31)), shuffle_slots=shuffle)
     if as_laid_out:
         env.routine("go_to", location=place)
+    if dest is not None:
+        carry(env, obj, dest, rng)
     if skill == "pick_up" and rng.random() < 0.5:  # the gripper may still be turned from an earlier box grasp
         for _ in range(8):
             env.act(np.array([0, 0, 0, 0, 0, math.pi / 16, 1.0]))
@@ -129,8 +171,8 @@ def run_demo(
     from saycan.vla.expert import EXPERTS
 
     rng = np.random.default_rng([seed, episode])
-    layout_draw, crowd_draw = (float(np.random.default_rng([seed, episode, k]).random()) for k in (1, 2))
-    env, skill, obj, text = start_episode(scene_def, rng, mix, layout_draw, crowd_draw)
+    layout_draw, crowd_draw, pick_draw = (float(np.random.default_rng([seed, episode, k]).random()) for k in (1, 2, 3))
+    env, skill, obj, text = start_episode(scene_def, rng, mix, layout_draw, crowd_draw, pick_draw)
     try:
         sim = env.sim
         here = sim.robot_station()

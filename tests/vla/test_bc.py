@@ -52,6 +52,7 @@ def test_fine_tuning_keeps_the_checkpoints_action_bins_and_records_the_asked_sha
         ("layout_share=-0.5", "layout_share=-0.5: the share of demos that start from the scene's own layout"),
         ("any_slot=maybe", "any_slot='maybe': must be true or false"),
         ("crowd_share=1.5", "crowd_share=1.5: the share of scattered demos at a crowded place"),
+        ("from_pick_share=yes", "from_pick_share='yes': the share of put-down demos that start from a pick"),
     ],
 )
 def test_a_bad_fine_tuning_setting_is_one_line_before_any_demo_is_recorded(tmp_path, override, says):

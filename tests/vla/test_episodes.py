@@ -55,6 +55,33 @@ def test_crowd_share_fills_the_skill_place_and_leaves_uncrowded_episodes_alone(k
         assert sum(place == sparse[3] for place in sparse[2].values()) < others
 
 
+def test_from_pick_share_starts_put_downs_from_an_aimed_off_pick_carried_to_another_place(kitchen):
+    from saycan.sim.layout import object_model
+
+    def start(mix: DemoMix, draw: float, trial: int) -> tuple[str, str, str | None, str | None, float, str | None]:
+        env, skill, obj, _ = start_episode(
+            scene_definition(kitchen), np.random.default_rng([3, trial]), mix, pick_draw=draw
+        )
+        try:
+            model = object_model(obj)
+            off = env.sim.grasp_offsets.get(obj, np.nan) - (model.height - model.grip_depth)
+            return skill, obj, env.sim.held_name(), env.sim.robot_station(), off, env.sim.station_of(obj)
+        finally:
+            env.close()
+
+    offsets = []
+    for trial in range(4):
+        skill, obj, held, here, off, _ = start(DemoMix(put_down=1.0, from_pick=0.5), 0.1, trial)
+        assert skill == "put_down" and held == obj and here is not None, (obj, held, here)
+        offsets.append(off)
+        _, taken, _, there, _, _ = start(DemoMix(put_down=0.0), 0.1, trial)  # the same draws, as a pick-up
+        assert taken == obj and there != here  # picked up where it lay, carried elsewhere
+        spawned = start(DemoMix(put_down=1.0), 0.1, trial)
+        assert start(DemoMix(put_down=1.0, from_pick=0.5), 0.9, trial) == spawned  # above the share: as with none
+        assert abs(spawned[4]) < 1e-3  # spawned at the grip depth, as no policy's pick leaves a thing
+    assert max(abs(o) for o in offsets) > 0.005  # the pick left it off the grip depth, as a policy's picks do
+
+
 def test_record_appends_episodes_and_resumes_without_redoing_them(kitchen, tmp_path):
     scene = scene_definition(kitchen)
     first = list(record(scene, tmp_path, episodes=2, seed=1, pool=LocalPool(1)))
