@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from saycan.parallel.episodes import run_episodes
 from saycan.storage.jsonl import read_rows
 from saycan.vla.image import STORE_SIZE, resize
+
+if TYPE_CHECKING:
+    from saycan.envs.pybullet import KitchenEnv
 
 MAX_STEPS = 60
 DART_SIGMA = 0.012  # metres of noise on executed (not recorded) moves, so demos show how to recover
@@ -60,6 +63,7 @@ class DemoMix:
 # centre 1.5-1.7 cm (sd) off the hand's axis. `carry` aims its picks off by as much.
 GRASP_SPREAD_XY = 0.016
 GRASP_SPREAD_Z = (-0.02, 0.03)
+AIM_AT = 0.015  # metres: an aimed-off pick closes this near its aim, not anywhere within the expert's 3 cm
 
 
 CROWD = (4, 6)  # things at a crowded place, the skill's own included (fewer where fewer fit)
@@ -100,14 +104,14 @@ def _start(
     return (_crowd(scene, init, init["robot_at"], obj, rng) if crowded else init), obj
 
 
-def carry(env, obj: str, dest: str, rng: np.random.Generator) -> None:
+def carry(env: KitchenEnv, obj: str, dest: str, rng: np.random.Generator) -> None:
     """Pick ``obj`` up from where the robot is, aimed off its grasp point by a draw as wide as a policy's own
     picks land (`GRASP_SPREAD_XY`, `GRASP_SPREAD_Z`; a plain pick if that one misses), lift it, drive to
     ``dest``. None of it is recorded: it only leaves the hand as a put-down in a plan finds it."""
     from saycan.vla.expert import YAW_OK, PickExpert
 
     xy = np.clip(rng.normal(0.0, GRASP_SPREAD_XY, 2), -2 * GRASP_SPREAD_XY, 2 * GRASP_SPREAD_XY)
-    aimed = PickExpert(obj, (*xy, rng.uniform(*GRASP_SPREAD_Z)), turn=rng.uniform(-YAW_OK, YAW_OK), at=0.015)
+    aimed = PickExpert(obj, (*xy, rng.uniform(*GRASP_SPREAD_Z)), turn=rng.uniform(-YAW_OK, YAW_OK), at=AIM_AT)
     for expert in (aimed, PickExpert(obj)):
         for _ in range(MAX_STEPS):
             if env.sim.held_name() == obj:
